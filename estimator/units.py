@@ -1,0 +1,140 @@
+"""The package's one unit registry, and parsing of quantities typed by people.
+
+Every quantity a user or a data file gives passes through :func:`parse_quantity`, which
+checks its dimension. The numeric core never sees pint: :func:`to_si` turns a checked
+quantity into a plain float in SI units (m, kg, or a pure number).
+
+Notes
+-----
+``t``, ``tonne`` and ``metric_ton`` are the metric tonne (1,000 kg). The bare word ``ton``
+is refused: pint's default registry reads it as the US short ton (907.185 kg), which is
+not what users of this tool mean, so a silent guess either way would be wrong.
+
+References
+----------
+.. [1] NIST SP 811 (2008), Guide for the Use of the International System of Units,
+   Appendix B. https://www.nist.gov/pml/special-publication-811
+.. [2] MetPy keeps a single registry module for a whole package:
+   Unidata/MetPy ``src/metpy/units.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pint
+
+from estimator.errors import InputError
+
+DEFINITIONS_FILE = Path(__file__).with_name("units.txt")
+
+# Dimension names as pint prints them, keyed by the short names the catalog uses.
+DIMENSIONS = {
+    "length": "[length]",
+    "mass": "[mass]",
+    "dimensionless": "dimensionless",
+}
+SI_UNITS = {"length": "m", "mass": "kg", "dimensionless": "dimensionless"}
+
+_AMBIGUOUS_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
+_NUMBER_THEN_UNIT = re.compile(
+    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z_%][A-Za-z_0-9 */^.]*)?$"
+)
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """Return the package's unit registry, built once from ``units.txt``."""
+    return pint.UnitRegistry(str(DEFINITIONS_FILE), autoconvert_offset_to_baseunit=True)
+
+
+def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Quantity:
+    """Parse ``text`` such as ``"26 t"`` or ``"1.2 ft"`` and check its dimension.
+
+    Parameters
+    ----------
+    text : str or number
+        The quantity as typed. A bare number is taken as dimensionless, so it is
+        accepted only where ``dimension`` is ``"dimensionless"``.
+    dimension : {"length", "mass", "dimensionless"}
+        The dimension the quantity must have.
+    what : str
+        The name of the input, used in error messages (``"crate.length"``).
+
+    Returns
+    -------
+    pint.Quantity
+
+    Raises
+    ------
+    InputError
+        When the text is not a number with a known unit, has the wrong dimension, says
+        ``ton``, or is not finite.
+
+    Examples
+    --------
+    >>> parse_quantity("26 t", "mass", "container.payload").to("kg").magnitude
+    26000.0
+    >>> round(parse_quantity("1.2 ft", "length", "crate.length").to("m").magnitude, 5)
+    0.36576
+    """
+    if isinstance(text, bool):
+        raise InputError(f"{what}: expected a {dimension} quantity, got {text!r}")
+    raw = str(text).strip()
+    if _AMBIGUOUS_TON.search(raw):
+        raise InputError(
+            f"{what}: {raw!r} says 'ton', which pint reads as the US short ton (907.185 kg); "
+            "write 't' for metric tonnes or 'short_ton' if you mean 2,000 lb"
+        )
+    match = _NUMBER_THEN_UNIT.match(raw)
+    try:
+        if match is None:
+            raise ValueError(raw)
+        unit = (match["unit"] or "").strip() or "dimensionless"
+        # Number and unit are read apart so that pint never evaluates arbitrary
+        # arithmetic typed by a user ("10**10**10 kg").
+        quantity = registry().Quantity(float(match["number"]), registry().Unit(unit))
+    except Exception:  # pint raises several unrelated types for unreadable units
+        raise InputError(
+            f"{what}: cannot read {raw!r} as a {dimension} quantity "
+            f"(expected a number with a unit, such as {_EXAMPLES[dimension]})"
+        ) from None
+    expected = DIMENSIONS[dimension]
+    if str(quantity.dimensionality) != expected and not (
+        dimension == "dimensionless" and quantity.dimensionless
+    ):
+        raise InputError(
+            f"{what}: {raw!r} has dimension {quantity.dimensionality}, expected {dimension} "
+            f"(such as {_EXAMPLES[dimension]})"
+        )
+    magnitude = float(quantity.to(SI_UNITS[dimension]).magnitude)
+    if magnitude != magnitude or magnitude in (float("inf"), float("-inf")):
+        raise InputError(f"{what}: {raw!r} is not a finite number")
+    return quantity
+
+
+def to_si(quantity: pint.Quantity, dimension: str) -> float:
+    """Return the magnitude of ``quantity`` in the SI unit of ``dimension`` (m, kg, 1)."""
+    return float(quantity.to(SI_UNITS[dimension]).magnitude)
+
+
+def parse_si(text: str | float | int, dimension: str, what: str) -> float:
+    """Parse ``text`` with :func:`parse_quantity` and return its SI magnitude."""
+    return to_si(parse_quantity(text, dimension, what), dimension)
+
+
+def format_si(value: float, unit: str, dimension: str) -> str:
+    """Format an SI magnitude in ``unit`` for display, with up to 4 significant digits."""
+    if dimension == "dimensionless" and unit in ("", "dimensionless"):
+        return f"{value:.4g}"
+    converted = registry().Quantity(value, SI_UNITS[dimension]).to(unit).magnitude
+    return f"{converted:.4g} {unit}"
+
+
+_EXAMPLES = {
+    "length": "'1.2 m', '120 cm' or '4 ft'",
+    "mass": "'26 t', '26000 kg' or '57320 lb'",
+    "dimensionless": "'0.9' or '90 %'",
+}
