@@ -13,7 +13,8 @@ Files
 -----
 containers.toml : container types (interior, door, tare, payload), one table per id.
 munitions.toml  : munitions, their packages and their round definitions (kits).
-loading.toml    : how a container is loaded (``load.fraction``) and shared (``fleet.share``).
+loading.toml    : how a container is loaded (``load.fraction``, ``load.clearance``) and
+                  shared (``fleet.share``).
 claims.toml     : the public claims the model is checked against.
 """
 
@@ -51,7 +52,7 @@ PACKAGE_FIELDS = {
     "items": ("count", +1),
 }
 LOADING_FIELDS = {
-    "load": {"fraction": ("fraction", +1)},
+    "load": {"fraction": ("fraction", +1), "clearance": ("length", -1)},
     "fleet": {"share": ("fraction", +1)},
 }
 NUMBER_KEYS = {"value", "unit", "source", "derived", "unverified", "note"}

@@ -1,0 +1,169 @@
+"""The ``estimator`` command line: parse, call the library, render. Nothing else.
+
+Only click is imported at start; each command imports the library (numpy, pint) when it
+runs, so ``estimator --help`` stays fast. In the wheel this file is installed as
+``estimator/cli.py`` (see pyproject.toml), so installing adds no top-level ``cli`` module.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from estimator import __version__
+from estimator.errors import EstimatorError
+
+ROUND_CHOICES = ("projectile", "complete", "all")
+FORMAT_CHOICES = ("table", "json", "csv")
+
+
+class OneLineError(click.ClickException):
+    """A user error shown as one line, ``Error: ...``, with exit code 2."""
+
+    exit_code = 2
+
+
+class EstimatorGroup(click.Group):
+    """Turns every user error into one line on stderr and exit code 2, no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EstimatorError as error:
+            raise OneLineError(str(error)) from None
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            # click's UsageError would print a usage block first; one line is enough.
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def format_option(function):
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
+        help="Output format; JSON keys are documented in README.md.",
+    )(function)
+
+
+def set_option(function):
+    return click.option(
+        "--set", "settings", multiple=True, metavar="NAME=VALUE|NAME=LOW..HIGH",
+        help="Replace an assumption, in any unit: --set container.payload=26t, "
+        "--set crate.gross_mass=60..80kg. Names: estimator assumptions.",
+    )(function)
+
+
+def round_option(function):
+    return click.option(
+        "--round", "round_filter", type=click.Choice(ROUND_CHOICES), default="all", show_default=True,
+        help="What counts as a round: the projectile alone, or the complete round "
+        "(projectile with its charge); 'all' gives a row for each.",
+    )(function)
+
+
+@click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="estimator")
+def cli():
+    """How many 122 mm and 152 mm rounds can N containers carry, and is a claim plausible?
+
+    Every answer is a range from sourced assumptions, with the limit that binds (payload
+    mass or space). Example:
+
+        estimator estimate --containers 2000 --munition 152mm
+    """
+
+
+@cli.command()
+@click.option("--containers", type=click.IntRange(min=1), required=True, help="Number of containers.")
+@click.option("--container", "container_id", default="20ft", show_default=True,
+              help="Container type: 20ft, 40ft or 40ft-hc.")
+@click.option("--munition", "munitions", multiple=True, metavar="ID|CALIBRE",
+              help="Munition id (152mm-shell, 122mm-shell, 122mm-rocket) or calibre (122mm); "
+              "repeat for several. Default: all.")
+@round_option
+@set_option
+@format_option
+def estimate(containers, container_id, munitions, round_filter, settings, fmt):
+    """Rounds that a number of containers can carry, as a range.
+
+    Example:
+
+        estimator estimate --containers 2000 --munition 122mm --set load.fraction=0.9..1
+    """
+    from estimator.catalog import load_catalog
+    from estimator.claims import scenarios_for
+    from estimator.model import interval
+    from estimator.parameters import parse_overrides
+    from estimator.render import render_estimate
+
+    catalog = load_catalog()
+    catalog.container(container_id)
+    overrides = parse_overrides(settings, catalog)
+    intervals = [
+        interval(scenario)
+        for munition in catalog.select_munitions(munitions)
+        for scenario in scenarios_for(catalog, munition.id, container_id, containers, overrides, round_filter)
+    ]
+    if not intervals:
+        raise OneLineError(
+            f"--round {round_filter}: none of the selected munitions defines that round; "
+            "try --round all"
+        )
+    click.echo(render_estimate(intervals, fmt))
+
+
+@cli.command()
+@round_option
+@set_option
+@format_option
+def check(round_filter, settings, fmt):
+    """Check every public claim in assumptions/claims.toml against the model.
+
+    For each claim: the rounds per container it implies, the model's range for each
+    matching munition and round definition, the binding limit and a verdict (below,
+    within, above). Example:
+
+        estimator check --set container.payload=21.7t
+    """
+    from estimator.catalog import load_catalog
+    from estimator.claims import check_claims
+    from estimator.parameters import parse_overrides
+    from estimator.render import render_check
+
+    catalog = load_catalog()
+    overrides = parse_overrides(settings, catalog)
+    click.echo(render_check(check_claims(catalog, overrides, round_filter), fmt))
+
+
+@cli.command()
+@format_option
+def assumptions(fmt):
+    """Every assumption: its parameter name, value or range, unit and source.
+
+    Example:
+
+        estimator assumptions --format csv > assumptions.csv
+    """
+    from estimator.catalog import load_catalog
+    from estimator.render import render_assumptions
+
+    click.echo(render_assumptions(load_catalog(), fmt))
+
+
+def main():
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""Rounds per container and in total: the vectorised capacity model.
+
+For one container type and one round definition (a kit of packages)::
+
+    rounds_by_mass  = largest R whose whole crates weigh at most load_fraction * payload
+    rounds_by_space = largest R whose whole crates fit in the interior less a loading
+                      clearance, the container shared between the kit's package types
+    rounds_per_container = min(rounds_by_mass, rounds_by_space)
+    total = floor(containers * share * rounds_per_container)
+
+A kit part i holds ``k_i`` items per package and needs ``q_i`` items per round, so R rounds
+need ``ceil(R * q_i / k_i)`` whole packages of type i. By mass those weigh
+``sum_i ceil(R q_i / k_i) * m_i``. By space, a container that would hold ``S_i`` packages of
+type i alone is shared in proportion, ``sum_i ceil(R q_i / k_i) / S_i <= 1``: exact for a
+single package type, an upper estimate of a real mixed stow for several (packing.py).
+
+The core functions take plain float and integer arrays in SI units (kg, m) that broadcast
+together; :func:`evaluate` maps a scenario's named parameters onto them and
+:func:`interval` evaluates the pessimistic and optimistic corners at once.
+
+References
+----------
+.. [1] US Army subcourse MM0156, Computing Ammunition Data ("cube out" and "weight out").
+   armymunitions.tpub.com/mm0156a/Computing-Ammunition-Data-6.htm
+.. [2] FM 55-80, Army Container Operations (1997), para 5-8a.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from estimator.packing import crates_by_space
+from estimator.parameters import Scenario
+
+MASS, SPACE = "mass", "space"
+# Space shares are sums of fractions 1/S_i; allow for their rounding error.
+_SHARE_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class PackageArrays:
+    """One kit part in SI arrays: a package type and how many of its items make a round."""
+
+    length_m: np.ndarray
+    width_m: np.ndarray
+    height_m: np.ndarray
+    gross_mass_kg: np.ndarray
+    items: np.ndarray  # items per package, whole numbers
+    items_per_round: int
+    upright: bool
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Rounds per container, by each limit and overall, broadcast over the inputs."""
+
+    rounds: np.ndarray
+    rounds_by_mass: np.ndarray
+    rounds_by_space: np.ndarray
+    crates_by_space: tuple[np.ndarray, ...]  # per kit part, the container alone
+
+    @property
+    def mass_binds(self) -> np.ndarray:
+        """True where mass limits the count (ties count as mass)."""
+        return self.rounds_by_mass <= self.rounds_by_space
+
+
+def packages_needed(rounds, part: PackageArrays) -> np.ndarray:
+    """Whole packages of ``part`` that ``rounds`` rounds need: ``ceil(R q / k)``."""
+    rounds = np.asarray(rounds, dtype=np.int64)
+    items = np.asarray(part.items, dtype=np.int64)
+    return -((-rounds * part.items_per_round) // items)
+
+
+def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[PackageArrays]) -> np.ndarray:
+    """Largest R >= 0 with ``sum_i packages_needed(R, part_i) * cost_i <= capacity``.
+
+    Parameters
+    ----------
+    capacity : array
+        What the container offers: usable payload [kg], or 1 for its whole space.
+    costs : sequence of arrays
+        What one package of each part uses of it: gross mass [kg], or 1 / S_i.
+    parts : sequence of PackageArrays
+
+    Notes
+    -----
+    With ``s = sum_i cost_i q_i / k_i`` the answer lies between
+    ``floor((capacity - sum_i cost_i) / s)``, where every ceiling adds less than one package,
+    and ``floor(capacity / s)``; a vectorised bisection finds it exactly.
+    """
+    capacity = np.asarray(capacity, dtype=float)
+    per_round = sum(c * p.items_per_round / np.asarray(p.items, dtype=float) for c, p in zip(costs, parts))
+    one_each = sum(costs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        high = np.floor(capacity / per_round)
+        low = np.floor((capacity - one_each) / per_round)
+    high = np.nan_to_num(high, nan=0.0, posinf=0.0).clip(min=0).astype(np.int64)
+    low = np.nan_to_num(low, nan=0.0, posinf=0.0).clip(min=0).astype(np.int64)
+    low, high = np.broadcast_arrays(np.minimum(low, high), high)
+    low, high = low.copy(), high.copy()
+
+    def fits(rounds):
+        used = sum(packages_needed(rounds, p) * c for c, p in zip(costs, parts))
+        return used <= capacity * (1 + _SHARE_TOLERANCE)
+
+    while np.any(low < high):
+        middle = (low + high + 1) // 2
+        ok = fits(middle)
+        low = np.where(ok, middle, low)
+        high = np.where(ok, high, middle - 1)
+    return low
+
+
+def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays]) -> Capacity:
+    """Rounds of one kit that one container holds, by mass, by space and overall.
+
+    Parameters
+    ----------
+    payload_kg : array
+        Rated payload of the container. [kg]
+    load_fraction : array
+        Share of the payload a loader uses, in (0, 1]. [1]
+    interior_m : sequence of three arrays
+        Interior length, width and height. [m]
+    parts : sequence of PackageArrays
+        The kit: each package type and the items of it per round.
+
+    Returns
+    -------
+    Capacity
+    """
+    usable_kg = np.asarray(payload_kg, dtype=float) * np.asarray(load_fraction, dtype=float)
+    by_mass = max_whole_rounds(usable_kg, [np.asarray(p.gross_mass_kg, dtype=float) for p in parts], parts)
+    alone = tuple(
+        crates_by_space(interior_m, (p.length_m, p.width_m, p.height_m), p.upright) for p in parts
+    )
+    blocked = np.logical_or.reduce([count == 0 for count in alone])
+    with np.errstate(divide="ignore"):
+        shares = [1.0 / np.where(count == 0, 1, count) for count in alone]
+    by_space = np.where(blocked, 0, max_whole_rounds(1.0, shares, parts))
+    by_mass, by_space = np.broadcast_arrays(by_mass, by_space)
+    return Capacity(np.minimum(by_mass, by_space), by_mass, by_space, alone)
+
+
+def fleet_total(containers, share, per_container) -> np.ndarray:
+    """Rounds in ``containers`` boxes of which ``share`` hold the munition, floored."""
+    exact = np.asarray(containers, dtype=float) * np.asarray(share, dtype=float) * per_container
+    return np.floor(exact * (1 + 1e-12)).astype(np.int64)
+
+
+# --- named parameters to arrays -----------------------------------------------------
+
+
+def kit_arrays(values: Mapping[str, np.ndarray], scenario: Scenario) -> list[PackageArrays]:
+    """The kit's parts as arrays, read from values keyed by parameter name."""
+    return [
+        PackageArrays(
+            values[f"{part.package}.length"],
+            values[f"{part.package}.width"],
+            values[f"{part.package}.height"],
+            values[f"{part.package}.gross_mass"],
+            np.rint(values[f"{part.package}.items"]).astype(np.int64),
+            part.items_per_round,
+            scenario.upright[part.package],
+        )
+        for part in scenario.kit
+    ]
+
+
+def usable_interior(values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Interior length, width and height less the loading clearance on each. [m]"""
+    clearance = np.asarray(values["load.clearance"], dtype=float)
+    return tuple(
+        np.clip(values[f"container.interior_{side}"] - clearance, 0.0, None)
+        for side in ("length", "width", "height")
+    )
+
+
+def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:
+    """Rounds per container for arrays of parameter values keyed by name (SI units)."""
+    return rounds_per_container(
+        values["container.payload"], values["load.fraction"], usable_interior(values), kit_arrays(values, scenario)
+    )
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Low and high answers of a scenario, from its pessimistic and optimistic corners."""
+
+    scenario: Scenario
+    per_container: tuple[int, int]
+    total: tuple[int, int]
+    binding: tuple[str, str]
+    rounds_by_mass: tuple[int, int]
+    rounds_by_space: tuple[int, int]
+
+
+def corner_values(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Each parameter as a two-element array: [pessimistic, optimistic] corner."""
+    return {
+        name: np.array([p.corner(optimistic=False), p.corner(optimistic=True)])
+        for name, p in scenario.parameters.items()
+    }
+
+
+def interval(scenario: Scenario) -> Interval:
+    """Evaluate the low and high corners of a scenario in one vectorised call.
+
+    Valid because the count is monotone in every parameter (see parameters.py).
+    """
+    values = corner_values(scenario)
+    capacity = evaluate(values, scenario)
+    totals = fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds)
+    binding = tuple(MASS if b else SPACE for b in capacity.mass_binds)
+    return Interval(
+        scenario,
+        _pair(capacity.rounds),
+        _pair(totals),
+        binding,
+        _pair(capacity.rounds_by_mass),
+        _pair(capacity.rounds_by_space),
+    )
+
+
+def _pair(array: np.ndarray) -> tuple[int, int]:
+    return int(array[0]), int(array[1])

@@ -1,0 +1,185 @@
+"""The parameter table: one dotted name per input, shared by data, ``--set`` and output.
+
+A *scenario* is one container type, one munition and one round definition. Its parameters
+are named ``container.<field>`` (``container.payload``), ``<package>.<field>``
+(``crate.gross_mass``, ``charge_crate.items``), ``load.fraction``, ``fleet.share`` and
+``fleet.containers``. Each has a low and a high value in SI units (m, kg, or a number),
+its source, and its *effect*: +1 when a larger value never gives fewer rounds, -1 when it
+never gives more, 0 when the count does not use it. Interval answers come from the two
+corners this defines; ``tests/test_model_properties.py`` proves the monotonicity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from estimator.catalog import CONTAINER_FIELDS, LOADING_FIELDS, PACKAGE_FIELDS
+from estimator.catalog import Catalog, KitPart, Number
+from estimator.errors import InputError
+
+USER_SOURCE = "set by the user (--set)"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One named input with its range in SI units and where it comes from."""
+
+    name: str
+    low: float
+    high: float
+    dimension: str  # "length", "mass" or "dimensionless"
+    unit: str  # the unit to show it in
+    effect: int  # +1, -1 or 0, see the module docstring
+    integer: bool
+    citation: str
+    unverified: bool
+
+    def corner(self, optimistic: bool) -> float:
+        """The value at the corner that gives the fewest (or, if optimistic, most) rounds."""
+        if self.effect < 0:
+            optimistic = not optimistic
+        return self.high if optimistic else self.low
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One container type, munition and round definition, with its parameters."""
+
+    container: str
+    munition: str
+    round: str
+    kit: tuple[KitPart, ...]
+    upright: dict[str, bool]
+    parameters: dict[str, Parameter]
+
+
+def _from_number(name: str, number: Number, effect: int, integer: bool = False) -> Parameter:
+    return Parameter(
+        name, number.low, number.high, number.dimension, number.unit, effect, integer,
+        number.citation, number.unverified,
+    )
+
+
+def _fleet_containers(containers: int) -> Parameter:
+    return Parameter(
+        "fleet.containers", float(containers), float(containers), "dimensionless", "1", +1,
+        True, "given on the command line (--containers) or by the claim", False,
+    )
+
+
+def build_scenario(
+    catalog: Catalog, container_id: str, munition_id: str, round_name: str, containers: int
+) -> Scenario:
+    """Collect the parameters of one scenario from the catalog."""
+    container = catalog.container(container_id)
+    munition = catalog.munitions[munition_id]
+    definition = munition.rounds[round_name]
+    params: dict[str, Parameter] = {}
+    for field, (_, effect) in CONTAINER_FIELDS.items():
+        name = f"container.{field}"
+        params[name] = _from_number(name, container.numbers[field], effect)
+    for part in definition.kit:
+        package = munition.packages[part.package]
+        for field, (dimension, effect) in PACKAGE_FIELDS.items():
+            name = f"{package.id}.{field}"
+            params[name] = _from_number(name, package.numbers[field], effect, dimension == "count")
+    for group, fields in LOADING_FIELDS.items():
+        for field, (_, effect) in fields.items():
+            name = f"{group}.{field}"
+            params[name] = _from_number(name, catalog.loading[name], effect)
+    params["fleet.containers"] = _fleet_containers(containers)
+    upright = {part.package: munition.packages[part.package].upright for part in definition.kit}
+    return Scenario(container_id, munition_id, round_name, definition.kit, upright, params)
+
+
+# --- overrides: --set NAME=VALUE or NAME=LOW..HIGH ----------------------------------
+
+_OVERRIDE = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*\.[A-Za-z_]\w*)\s*=\s*(?P<value>.*\S)\s*$")
+_BARE_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DIMENSIONS = {"length": "length", "mass": "mass", "count": "dimensionless", "fraction": "dimensionless"}
+
+
+@dataclass(frozen=True)
+class Override:
+    """A checked ``--set``: the parameter name and its new range in SI units."""
+
+    name: str
+    low: float
+    high: float
+
+
+def split_override(text: str) -> tuple[str, str, str]:
+    """Split ``NAME=VALUE`` or ``NAME=LOW..HIGH`` into name, low and high text.
+
+    A unit written on HIGH alone applies to LOW too.
+
+    Examples
+    --------
+    >>> split_override("container.payload=20..26 t")
+    ('container.payload', '20 t', '26 t')
+    """
+    match = _OVERRIDE.match(text)
+    if not match:
+        raise InputError(
+            f"--set {text!r}: expected NAME=VALUE or NAME=LOW..HIGH, such as container.payload=26t"
+        )
+    value = match["value"]
+    if ".." not in value:
+        return match["name"], value, value
+    low, _, high = (part.strip() for part in value.partition(".."))
+    if not low or not high:
+        raise InputError(f"--set {text!r}: a range needs both ends, such as 20t..26t")
+    bare = _BARE_NUMBER.match(high)
+    if _BARE_NUMBER.fullmatch(low) and bare and bare.end() < len(high):
+        low = f"{low} {high[bare.end():].strip()}"
+    return match["name"], low, high
+
+
+def parameter_kinds(catalog: Catalog) -> dict[str, str]:
+    """Every name ``--set`` accepts, with its kind: length, mass, count or fraction."""
+    kinds = {f"container.{field}": dim for field, (dim, _) in CONTAINER_FIELDS.items()}
+    for group, fields in LOADING_FIELDS.items():
+        kinds.update({f"{group}.{field}": dim for field, (dim, _) in fields.items()})
+    for munition in catalog.munitions.values():
+        for package in munition.packages:
+            kinds.update({f"{package}.{field}": dim for field, (dim, _) in PACKAGE_FIELDS.items()})
+    return kinds
+
+
+def parse_override(text: str, kinds: dict[str, str]) -> Override:
+    """Parse and check one ``--set`` against the kind of the parameter it names."""
+    from estimator.units import parse_si
+
+    name, low_text, high_text = split_override(text)
+    if name not in kinds:
+        raise InputError(f"--set {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
+    kind, what = kinds[name], f"--set {name}"
+    low, high = (parse_si(t, _DIMENSIONS[kind], what) for t in (low_text, high_text))
+    if low > high:
+        raise InputError(f"{what}: low {low_text!r} is above high {high_text!r}")
+    if low <= 0:
+        raise InputError(f"{what}: {low_text!r} must be above zero")
+    if kind == "count" and not (low.is_integer() and high.is_integer()):
+        raise InputError(f"{what}: expected a whole number, got {low_text!r}..{high_text!r}")
+    if kind == "fraction" and high > 1:
+        raise InputError(f"{what}: {high_text!r} is a share and must lie in (0, 1]")
+    return Override(name, low, high)
+
+
+def parse_overrides(texts, catalog: Catalog) -> list[Override]:
+    """Parse every ``--set`` text; the first bad one raises InputError."""
+    kinds = parameter_kinds(catalog)
+    return [parse_override(text, kinds) for text in texts]
+
+
+def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
+    """Apply the overrides whose names this scenario has; others belong to other scenarios."""
+    params = dict(scenario.parameters)
+    for override in overrides:
+        if override.name in params:
+            params[override.name] = replace(
+                params[override.name], low=override.low, high=override.high,
+                citation=USER_SOURCE, unverified=False,
+            )
+    return replace(scenario, parameters=params)
