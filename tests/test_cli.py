@@ -1,0 +1,154 @@
+"""The command line, through click's CliRunner: outputs, contracts and bad input."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_estimate_json_contract():
+    result = run("estimate", "--containers", "2000", "--munition", "152mm", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {(r["munition"], r["round"]) for r in data["results"]} == {
+        ("152mm-shell", "projectile"), ("152mm-shell", "complete"),
+    }
+    for record in data["results"]:
+        assert {"munition", "round", "container", "containers", "per_container", "total", "binding"} <= set(record)
+        assert record["containers"] == 2000 and record["container"] == "20ft"
+        assert record["per_container"]["low"] <= record["per_container"]["high"]
+        assert record["total"]["low"] == 2000 * record["per_container"]["low"]
+        assert set(record["binding"].values()) <= {"mass", "space"}
+
+
+def test_set_changes_the_answer_in_the_stated_direction():
+    def high(*extra):
+        out = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",
+                  "--format", "json", *extra)
+        assert out.exit_code == 0, out.stderr
+        return json.loads(out.stdout)["results"][0]["per_container"]["high"]
+
+    assert high("--set", "container.payload=20t") < high()
+    assert high("--set", "container.payload=20t") == high("--set", "container.payload=44092.45 lb")
+
+
+def test_calibre_selects_every_munition_of_it():
+    result = run("estimate", "--containers", "10", "--munition", "122mm", "--format", "json")
+    assert {r["munition"] for r in json.loads(result.stdout)["results"]} == {"122mm-shell", "122mm-rocket"}
+
+
+def test_round_filter_keeps_one_definition():
+    result = run("estimate", "--containers", "10", "--round", "projectile", "--format", "json")
+    assert {r["round"] for r in json.loads(result.stdout)["results"]} == {"projectile"}
+
+
+def test_csv_has_a_header_and_a_row_per_result():
+    result = run("estimate", "--containers", "10", "--format", "csv")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("munition,round,container,containers,per_container_low")
+    assert len(lines) == 1 + len(json.loads(run("estimate", "--containers", "10", "--format", "json").stdout)["results"])
+
+
+def test_check_json_contract_and_yonhap_families():
+    result = run("check", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    claims = json.loads(result.stdout)["claims"]
+    for record in claims:
+        assert {"id", "munition", "round", "containers", "rounds", "implied_per_container", "model", "verdict"} <= set(record)
+        assert record["verdict"] in {"below", "within", "above"}
+    yonhap = {(r["munition"], r["round"]) for r in claims if r["id"] == "yonhap-2023-11-02"}
+    assert {("122mm-shell", "complete"), ("122mm-rocket", "complete"), ("152mm-shell", "projectile")} <= yonhap
+
+
+def test_check_table_names_what_fits_and_why():
+    result = run("check")
+    assert result.exit_code == 0
+    yonhap = result.stdout.split("\n\n")[0]
+    assert "122mm-rocket" in yonhap and "122mm-shell" in yonhap
+    assert re.search(r"fits: .*-bound", yonhap) or "fits no munition" in yonhap
+
+
+def test_assumptions_lists_every_parameter_with_a_source():
+    data = json.loads(run("assumptions", "--format", "json").stdout)["parameters"]
+    names = {r["name"] for r in data}
+    assert {"container.payload", "load.fraction", "crate.gross_mass", "charge_crate.items"} <= names
+    assert all(r["source"] or r["derived"] for r in data)
+
+
+BAD_INPUTS = [
+    (["estimate", "--containers", "0"], "'--containers'"),
+    (["estimate", "--containers", "-5"], "-5"),
+    (["estimate", "--containers", "abc"], "abc"),
+    (["estimate", "--containers", "5", "--munition", "999mm"], "999mm"),
+    (["estimate", "--containers", "5", "--container", "30ft"], "30ft"),
+    (["estimate", "--containers", "5", "--set", "crate.colour=red"], "crate.colour"),
+    (["estimate", "--containers", "5", "--set", "container.payload=5 m"], "5 m"),
+    (["estimate", "--containers", "5", "--set", "container.payload=30t..20t"], "30t"),
+    (["estimate", "--containers", "5", "--set", "container.payload=lots"], "lots"),
+    (["estimate", "--containers", "5", "--set", "container.payload=26 tons"], "26 tons"),
+    (["estimate", "--containers", "5", "--set", "load.fraction=1.5"], "1.5"),
+    (["estimate", "--containers", "5", "--set", "crate.items=1.5"], "1.5"),
+    (["estimate", "--containers", "5", "--set", "crate.gross_mass=-3kg"], "-3kg"),
+    (["estimate", "--containers", "5", "--set", "payload"], "payload"),
+    (["estimate", "--containers", "5", "--format", "xml"], "xml"),
+    (["check", "--set", "container.payload=0t"], "0t"),
+]
+
+
+@pytest.mark.parametrize("args, bad_value", BAD_INPUTS)
+def test_bad_input_is_one_line_exit_2_naming_the_value(args, bad_value):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert bad_value in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and f"estimator {command}" in result.stdout
+    assert f"estimator {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_version():
+    from estimator import __version__
+
+    assert run("--version").stdout.strip().endswith(__version__)
+
+
+def test_help_imports_neither_numpy_nor_pint_nor_scipy():
+    code = (
+        "import sys; sys.argv = ['estimator', '--help']\n"
+        "import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('numpy', 'pint', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_estimate_does_not_import_scipy():
+    code = (
+        "import sys; sys.argv = ['estimator', 'estimate', '--containers', '5']\n"
+        "import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print('scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
