@@ -21,12 +21,33 @@ References
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
-import pint
-
 from estimator.errors import InputError
+
+
+def _import_pint_without_scipy():
+    """Import pint without letting it import scipy.
+
+    pint's ``compat`` module imports scipy only to record that it is installed (no pint
+    feature this package uses needs it), which costs start-up time for every command. A
+    ``None`` entry in ``sys.modules`` makes that import fail fast; it is removed at once,
+    so a command that needs scipy later imports it as usual.
+    """
+    if "scipy" in sys.modules or "pint" in sys.modules:
+        import pint
+        return pint
+    sys.modules["scipy"] = None
+    try:
+        import pint
+    finally:
+        del sys.modules["scipy"]
+    return pint
+
+
+pint = _import_pint_without_scipy()
 
 DEFINITIONS_FILE = Path(__file__).with_name("units.txt")
 

@@ -78,10 +78,10 @@ def _moved(values, name, factor):
     return moved
 
 
-@given(st.data(), scenarios, st.floats(1.0, 3.0))
-def test_rounds_monotone_in_every_parameter(data, scenario, factor):
-    values = data.draw(phys.scenario_values(scenario))
-    name = data.draw(st.sampled_from(sorted(scenario.parameters)))
+TWO_PART = build_scenario(CATALOG, "20ft", "152mm-shell", "complete", 2000)
+
+
+def _assert_moves_with_effect(scenario, values, name, factor):
     effect = scenario.parameters[name].effect
     before = int(evaluate(values, scenario).rounds)
     after = int(evaluate(_moved(values, name, factor), scenario).rounds)
@@ -91,6 +91,20 @@ def test_rounds_monotone_in_every_parameter(data, scenario, factor):
         assert after <= before
     else:
         assert after == before
+
+
+@pytest.mark.parametrize("name", sorted(TWO_PART.parameters))
+@given(data=st.data(), factor=st.floats(1.0, 3.0))
+def test_rounds_monotone_in_each_parameter(name, data, factor):
+    values = data.draw(phys.scenario_values(TWO_PART))
+    _assert_moves_with_effect(TWO_PART, values, name, factor)
+
+
+@given(st.data(), scenarios, st.floats(1.0, 3.0))
+def test_rounds_monotone_in_every_scenario(data, scenario, factor):
+    values = data.draw(phys.scenario_values(scenario))
+    name = data.draw(st.sampled_from(sorted(scenario.parameters)))
+    _assert_moves_with_effect(scenario, values, name, factor)
 
 
 def _with_ranges(scenario, ranges):
