@@ -16,14 +16,23 @@ munitions.toml  : munitions, their packages and their round definitions (kits).
 loading.toml    : how a container is loaded (``load.fraction``, ``load.clearance``) and
                   shared (``fleet.share``).
 claims.toml     : the public claims the model is checked against.
+
+User files (``--assumptions PATH``, ``--claims PATH``; a file or a folder of ``*.toml``)
+are validated by the same code. An assumptions file says what each entry is by its
+top-level table: ``[container.ID]``, ``[munition.ID]`` (same fields as the built-in
+files), ``[load]`` and ``[fleet]`` (any of their numbers). An entry replaces the built-in
+entry of the same id whole, or adds a new one; the same id twice in user files is an
+error. A claims file has the layout of ``claims.toml``; its claims replace the built-in
+ones. Every file read is recorded with its SHA-256, so an output can name its inputs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from estimator.errors import DataError
@@ -57,6 +66,20 @@ LOADING_FIELDS = {
 }
 NUMBER_KEYS = {"value", "unit", "source", "derived", "unverified", "note"}
 MUNITION_SELECT_ANY = "any"
+# The top-level tables of a user assumptions file, and what each holds.
+USER_SECTIONS = {"container": "container types", "munition": "munitions", **{g: "loading" for g in LOADING_FIELDS}}
+# Whole numbers in claims stay well inside the float64 range the model counts in exactly.
+MAX_CONTAINERS = 10**12
+MAX_ROUNDS = 10**15
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A data file that was read: its role (builtin, assumptions, claims), name and digest."""
+
+    role: str
+    name: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -159,6 +182,17 @@ class Catalog:
     munitions: dict[str, Munition]
     loading: dict[str, Number]
     claims: dict[str, Claim] = field(default_factory=dict)
+    files: tuple[SourceFile, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        """One digest of every file read, in order: SHA-256 of lines ``role sha256``.
+
+        Names are left out, so the digest depends only on what the files say and the role
+        each played, not on where they were stored.
+        """
+        lines = "".join(f"{f.role} {f.sha256}\n" for f in self.files)
+        return hashlib.sha256(lines.encode("ascii")).hexdigest()
 
     def select_munitions(self, selectors: tuple[str, ...] | list[str]) -> list[Munition]:
         """Munitions named by id (``152mm-shell``), calibre (``122mm``) or ``any``.
@@ -203,29 +237,167 @@ def builtin_dir() -> Path:
     raise DataError(f"built-in assumptions not found in {' or '.join(map(str, BUILTIN_DIRS))}")
 
 
-def load_catalog(folder: Path | None = None) -> Catalog:
-    """Load and validate every assumption file in ``folder`` (the built-in ones by default)."""
+def load_catalog(folder: Path | None = None, assumptions=(), claims=()) -> Catalog:
+    """Load and validate the built-in assumption files, then the user's.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        Folder of the base files (containers, munitions, loading, claims); the built-in
+        one by default.
+    assumptions : sequence of str or Path
+        User assumption files or folders of them (``--assumptions``), applied in order.
+    claims : sequence of str or Path
+        User claims files or folders (``--claims``); when given, they replace the base
+        claims.
+
+    Raises
+    ------
+    DataError
+        A file is missing, unreadable or fails validation; one line naming file, key and
+        problem.
+    """
+    reader = _Reader()
     folder = folder or builtin_dir()
-    containers = _load_containers(folder / "containers.toml")
-    munitions = _load_munitions(folder / "munitions.toml")
-    loading = _load_loading(folder / "loading.toml")
-    claims = _load_claims(folder / "claims.toml", containers, munitions)
-    return Catalog(containers, munitions, loading, claims)
+    containers = _load_containers(*reader.read(folder / "containers.toml", "builtin"))
+    munitions = _load_munitions(*reader.read(folder / "munitions.toml", "builtin"))
+    loading = _load_loading(*reader.read(folder / "loading.toml", "builtin"))
+    _apply_user_assumptions(reader, assumptions, containers, munitions, loading)
+    claim_files = [reader.read(p, "claims") for p in _user_files(claims, "--claims")]
+    if not claim_files and (folder / "claims.toml").exists():
+        claim_files = [reader.read(folder / "claims.toml", "builtin")]
+    claim_entries = _merge([_load_claims(data, path, containers, munitions) for data, path in claim_files], "claim")
+    claims_found = {claim_id: entry.value for claim_id, entry in claim_entries.items()}
+    return Catalog(containers, munitions, loading, claims_found, tuple(reader.files))
+
+
+def _user_files(paths, option: str) -> list[Path]:
+    """Expand each user path into TOML files: the file itself, or a folder's ``*.toml``."""
+    files = []
+    for text in paths:
+        if not str(text).strip():
+            raise DataError(f"{option} {str(text)!r}: expected a TOML file or a folder of them")
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.toml") if p.is_file())
+            if not found:
+                raise DataError(f"{path}: no .toml file in this folder ({option} expects TOML files)")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def _apply_user_assumptions(reader, paths, containers: dict, munitions: dict, loading: dict) -> None:
+    """Add or replace entries from the user's assumption files, in place."""
+    parsed = [_load_user_file(*reader.read(p, "assumptions")) for p in _user_files(paths, "--assumptions")]
+    for kind, target in (("container", containers), ("munition", munitions), ("loading", loading)):
+        entries = _merge([entries[kind] for entries in parsed], kind)
+        for entry_id in entries:
+            _check_case(entry_id, target, entries[entry_id].where, kind)
+        target.update((entry_id, entry.value) for entry_id, entry in entries.items())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A validated entry and where it was defined (for duplicate-id messages)."""
+
+    value: object
+    where: _Where
+
+
+def _merge(groups: list[dict], kind: str) -> dict:
+    """Join entries from several files; the same id in two files is an error."""
+    merged: dict = {}
+    for group in groups:
+        for entry_id, entry in group.items():
+            if entry_id in merged:
+                first = merged[entry_id]
+                raise entry.where.fail(
+                    f"duplicate {kind} id {entry_id!r}, already defined in {first.where.path}"
+                )
+            merged[entry_id] = entry
+    return merged
+
+
+def _check_case(entry_id: str, builtin: dict, where: _Where, kind: str) -> None:
+    """Refuse an id that differs from a built-in one only in case: replace or add, not both."""
+    for known in builtin:
+        if known != entry_id and known.lower() == entry_id.lower():
+            raise where.fail(f"{kind} id {entry_id!r} differs from the built-in {known!r} only in case; "
+                             f"write {known!r} to replace it")
+
+
+def _load_user_file(data: dict, path: Path) -> dict[str, dict[str, _Entry]]:
+    """Validate one user assumptions file: its container, munition, load and fleet tables."""
+    file_where = _Where(path, "(file)")
+    if not data:
+        raise file_where.fail(f"defines nothing; expected tables {_section_list()}")
+    unknown = sorted(set(data) - set(USER_SECTIONS))
+    if unknown:
+        raise _Where(path, unknown[0]).fail(
+            f"unknown table; expected {_section_list()} (claims go in --claims)"
+        )
+    entries: dict[str, dict[str, _Entry]] = {"container": {}, "munition": {}, "loading": {}}
+    for container_id, raw in _table(data.get("container", {}), _Where(path, "container")).items():
+        where = _Where(path, f"container.{container_id}")
+        entries["container"][container_id] = _Entry(_container(container_id, raw, where), where)
+    for munition_id, raw in _table(data.get("munition", {}), _Where(path, "munition")).items():
+        where = _Where(path, f"munition.{munition_id}")
+        entries["munition"][munition_id] = _Entry(_munition(munition_id, raw, where), where)
+    for group, fields in LOADING_FIELDS.items():
+        where = _Where(path, group)
+        table = _table(data.get(group, {}), where)
+        _check_keys(table, set(fields), where)
+        for name, raw in table.items():
+            entries["loading"][f"{group}.{name}"] = _Entry(
+                _number(raw, fields[name][0], where.child(name)), where.child(name)
+            )
+    return entries
+
+
+def _section_list() -> str:
+    return "[container.ID], [munition.ID], " + ", ".join(f"[{g}]" for g in LOADING_FIELDS)
 
 
 # --- reading files -----------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict:
+class _Reader:
+    """Reads TOML files and records each one's role, name and SHA-256."""
+
+    def __init__(self) -> None:
+        self.files: list[SourceFile] = []
+
+    def read(self, path: Path, role: str) -> tuple[dict, Path]:
+        """Return the parsed file and its path (for messages); record its digest."""
+        raw = _read_bytes(path)
+        name = path.name if role == "builtin" else str(path)
+        self.files.append(SourceFile(role, name, hashlib.sha256(raw).hexdigest()))
+        return _parse_toml(raw, path), path
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _parse_toml(raw: bytes, path: Path) -> dict:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DataError(f"{path}: not valid TOML ({error})") from None
+        problem = str(error)
+        if "twice" in problem or "overwrite" in problem.lower() or "Duplicate" in problem:
+            raise DataError(f"{path}: duplicate key or table ({problem})") from None
+        raise DataError(f"{path}: not valid TOML ({problem})") from None
 
 
 class _Where:
@@ -326,18 +498,17 @@ def _numbers(table: dict, fields: dict[str, tuple[str, int]], where: _Where) -> 
     return {name: _number(table[name], dim, where.child(name)) for name, (dim, _) in fields.items()}
 
 
-def _load_containers(path: Path) -> dict[str, Container]:
-    data = _read_toml(path)
+def _load_containers(data: dict, path: Path) -> dict[str, Container]:
     if not data:
         raise _Where(path, "(file)").fail("defines no container")
-    containers = {}
-    for container_id, raw in data.items():
-        where = _Where(path, container_id)
-        table = _table(raw, where)
-        _check_keys(table, {"name", *CONTAINER_FIELDS}, where)
-        numbers = _numbers(table, CONTAINER_FIELDS, where)
-        containers[container_id] = Container(container_id, _text(table, "name", where), numbers)
-    return containers
+    return {cid: _container(cid, raw, _Where(path, cid)) for cid, raw in data.items()}
+
+
+def _container(container_id: str, raw: object, where: _Where) -> Container:
+    table = _table(raw, where)
+    _check_keys(table, {"name", *CONTAINER_FIELDS}, where)
+    numbers = _numbers(table, CONTAINER_FIELDS, where)
+    return Container(container_id, _text(table, "name", where), numbers)
 
 
 def _load_package(package_id: str, raw: object, where: _Where) -> Package:
@@ -376,40 +547,40 @@ def _load_round(name: str, raw: object, packages: dict[str, Package], where: _Wh
     return RoundDefinition(name, tuple(kit), _text(table, "note", where, required=False))
 
 
-def _load_munitions(path: Path) -> dict[str, Munition]:
-    data = _read_toml(path)
+def _load_munitions(data: dict, path: Path) -> dict[str, Munition]:
     if not data:
         raise _Where(path, "(file)").fail("defines no munition")
-    munitions = {}
-    for munition_id, raw in data.items():
-        where = _Where(path, munition_id)
-        table = _table(raw, where)
-        _check_keys(table, {"name", "calibre", "family", "packages", "rounds"}, where)
-        packages_raw = _table(table.get("packages"), where.child("packages"))
-        packages = {
-            pid: _load_package(pid, praw, where.child(f"packages.{pid}"))
-            for pid, praw in packages_raw.items()
-        }
-        rounds_raw = _table(table.get("rounds"), where.child("rounds"))
-        rounds = {
-            name: _load_round(name, rraw, packages, where.child(f"rounds.{name}"))
-            for name, rraw in rounds_raw.items()
-        }
-        if not rounds:
-            raise where.child("rounds").fail("defines no round definition")
-        munitions[munition_id] = Munition(
-            munition_id,
-            _text(table, "name", where),
-            _text(table, "calibre", where).lower().replace(" ", ""),
-            _text(table, "family", where),
-            packages,
-            rounds,
-        )
-    return munitions
+    return {mid: _munition(mid, raw, _Where(path, mid)) for mid, raw in data.items()}
 
 
-def _load_loading(path: Path) -> dict[str, Number]:
-    data = _read_toml(path)
+def _munition(munition_id: str, raw: object, where: _Where) -> Munition:
+    table = _table(raw, where)
+    _check_keys(table, {"name", "calibre", "family", "packages", "rounds"}, where)
+    packages_raw = _table(table.get("packages"), where.child("packages"))
+    if not packages_raw:
+        raise where.child("packages").fail("defines no package")
+    packages = {
+        pid: _load_package(pid, praw, where.child(f"packages.{pid}"))
+        for pid, praw in packages_raw.items()
+    }
+    rounds_raw = _table(table.get("rounds"), where.child("rounds"))
+    rounds = {
+        name: _load_round(name, rraw, packages, where.child(f"rounds.{name}"))
+        for name, rraw in rounds_raw.items()
+    }
+    if not rounds:
+        raise where.child("rounds").fail("defines no round definition")
+    return Munition(
+        munition_id,
+        _text(table, "name", where),
+        _text(table, "calibre", where).lower().replace(" ", ""),
+        _text(table, "family", where),
+        packages,
+        rounds,
+    )
+
+
+def _load_loading(data: dict, path: Path) -> dict[str, Number]:
     _check_keys(data, set(LOADING_FIELDS), _Where(path, "(file)"))
     numbers = {}
     for group, fields in LOADING_FIELDS.items():
@@ -429,40 +600,44 @@ CLAIM_KEYS = {
 QUALIFIERS = {"about", "over", "more than", "exactly", "up to"}
 
 
-def _load_claims(path: Path, containers: dict, munitions: dict) -> dict[str, Claim]:
-    if not path.exists():
-        return {}
+def _load_claims(data: dict, path: Path, containers: dict, munitions: dict) -> dict[str, _Entry]:
+    if not data:
+        raise _Where(path, "(file)").fail("defines no claim")
     claims = {}
-    for claim_id, raw in _read_toml(path).items():
+    for claim_id, raw in data.items():
         where = _Where(path, claim_id)
-        table = _table(raw, where)
-        _check_keys(table, CLAIM_KEYS, where)
-        when = table.get("date")
-        if not isinstance(when, date):
-            raise where.child("date").fail(f"expected a TOML date such as 2023-11-02, got {when!r}")
-        container = _text(table, "container", where)
-        if container not in containers:
-            raise where.child("container").fail(
-                f"unknown container {container!r} (defined: {', '.join(containers)})"
-            )
-        claims[claim_id] = Claim(
-            claim_id,
-            _text(table, "who", where),
-            when,
-            _text(table, "source", where),
-            _positive_int(table.get("containers"), where.child("containers")),
-            _qualifier(table.get("containers_qualifier"), where.child("containers_qualifier")),
-            container,
-            _text(table, "container_source", where),
-            _alternatives(table.get("alternatives", []), munitions, where),
-            _text(table, "note", where, required=False),
-        )
+        claims[claim_id] = _Entry(_claim(claim_id, raw, where, containers, munitions), where)
     return claims
 
 
-def _positive_int(value: object, where: _Where) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise where.fail(f"expected a whole number above 0, got {value!r}")
+def _claim(claim_id: str, raw: object, where: _Where, containers: dict, munitions: dict) -> Claim:
+    table = _table(raw, where)
+    _check_keys(table, CLAIM_KEYS, where)
+    when = table.get("date")
+    if not isinstance(when, date) or isinstance(when, datetime):
+        raise where.child("date").fail(f"expected a TOML date such as 2023-11-02, got {when!r}")
+    container = _text(table, "container", where)
+    if container not in containers:
+        raise where.child("container").fail(
+            f"unknown container {container!r} (defined: {', '.join(containers)})"
+        )
+    return Claim(
+        claim_id,
+        _text(table, "who", where),
+        when,
+        _text(table, "source", where),
+        _positive_int(table.get("containers"), where.child("containers"), MAX_CONTAINERS),
+        _qualifier(table.get("containers_qualifier"), where.child("containers_qualifier")),
+        container,
+        _text(table, "container_source", where),
+        _alternatives(table.get("alternatives", []), munitions, where),
+        _text(table, "note", where, required=False),
+    )
+
+
+def _positive_int(value: object, where: _Where, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+        raise where.fail(f"expected a whole number above 0 and up to {maximum:,}, got {value!r}")
     return value
 
 
@@ -489,7 +664,7 @@ def _alternatives(raw: object, munitions: dict, where: _Where) -> tuple[Alternat
         alternatives.append(
             Alternative(
                 munition,
-                _positive_int(table.get("rounds"), item_where.child("rounds")),
+                _positive_int(table.get("rounds"), item_where.child("rounds"), MAX_ROUNDS),
                 _qualifier(table.get("qualifier"), item_where.child("qualifier")),
                 _text(table, "note", item_where, required=False),
             )
