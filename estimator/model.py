@@ -32,6 +32,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from estimator.counts import whole_counts
 from estimator.packing import crates_by_space
 from estimator.parameters import Scenario
 
@@ -95,11 +96,11 @@ def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[Pack
     capacity = np.asarray(capacity, dtype=float)
     per_round = sum(c * p.items_per_round / np.asarray(p.items, dtype=float) for c, p in zip(costs, parts))
     one_each = sum(costs)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         high = np.floor(capacity / per_round)
         low = np.floor((capacity - one_each) / per_round)
-    high = np.nan_to_num(high, nan=0.0, posinf=0.0).clip(min=0).astype(np.int64)
-    low = np.nan_to_num(low, nan=0.0, posinf=0.0).clip(min=0).astype(np.int64)
+    high = whole_counts(np.nan_to_num(high, nan=0.0, posinf=np.inf).clip(min=0), "rounds per container")
+    low = np.minimum(np.nan_to_num(low, nan=0.0).clip(min=0), high).astype(np.int64)
     low, high = np.broadcast_arrays(np.minimum(low, high), high)
     low, high = low.copy(), high.copy()
 
@@ -149,7 +150,7 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
 def fleet_total(containers, share, per_container) -> np.ndarray:
     """Rounds in ``containers`` boxes of which ``share`` hold the munition, floored."""
     exact = np.asarray(containers, dtype=float) * np.asarray(share, dtype=float) * per_container
-    return np.floor(exact * (1 + 1e-12)).astype(np.int64)
+    return whole_counts(exact * (1 + 1e-12), "rounds in total")
 
 
 # --- named parameters to arrays -----------------------------------------------------
@@ -163,7 +164,7 @@ def kit_arrays(values: Mapping[str, np.ndarray], scenario: Scenario) -> list[Pac
             values[f"{part.package}.width"],
             values[f"{part.package}.height"],
             values[f"{part.package}.gross_mass"],
-            np.rint(values[f"{part.package}.items"]).astype(np.int64),
+            whole_counts(np.rint(values[f"{part.package}.items"]), "items per package"),
             part.items_per_round,
             scenario.upright[part.package],
         )

@@ -22,6 +22,8 @@ from itertools import permutations
 
 import numpy as np
 
+from estimator.counts import whole_counts
+
 # Box axes (length, width, height) mapped onto container axes (length, width, height).
 ALL_ORIENTATIONS = tuple(permutations(range(3)))
 UPRIGHT_ORIENTATIONS = ((0, 1, 2), (1, 0, 2))
@@ -61,11 +63,20 @@ def grid_count(interior_m, box_m, upright: bool) -> np.ndarray:
     """
     interior = [np.asarray(side, dtype=float) for side in interior_m]
     box = [np.asarray(side, dtype=float) for side in box_m]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # refused below
+        best = _best_grid(interior, box, upright)
+    return whole_counts(best, "crates by space per container")
+
+
+def _best_grid(interior, box, upright: bool) -> np.ndarray:
     best = None
     for order in orientations(upright):
-        count = np.ones(np.broadcast_shapes(*(a.shape for a in interior + box)), dtype=np.int64)
+        # Counted in floats (exact below 2**53) and checked once, so huge counts are
+        # refused instead of wrapping round in int64.
+        count = np.ones(np.broadcast_shapes(*(a.shape for a in interior + box)))
         for axis in range(3):
-            count = count * np.floor(interior[axis] / box[order[axis]] * (1 + _FIT_TOLERANCE)).astype(np.int64)
+            count = count * np.floor(interior[axis] / box[order[axis]] * (1 + _FIT_TOLERANCE))
+        count = np.where(np.isnan(count), 0.0, count)  # 0 along one axis times inf along another
         best = count if best is None else np.maximum(best, count)
     return best
 
