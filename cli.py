@@ -15,6 +15,9 @@ from estimator import __version__
 from estimator.errors import EstimatorError
 
 ROUND_CHOICES = ("projectile", "complete", "all")
+# Kept in step with estimator.catalog.MAX_CONTAINERS (tested); not imported from there,
+# because the catalog module is not needed for --help.
+MAX_CONTAINERS = 10**12
 FORMAT_CHOICES = ("table", "json", "csv")
 
 
@@ -55,6 +58,57 @@ def format_option(function):
     )(function)
 
 
+def data_options(function):
+    """``--assumptions PATH`` and ``--claims PATH``: the user's data files.
+
+    For every command that reads data; pass both to ``load_catalog(assumptions=...,
+    claims=...)``.
+    """
+    function = click.option(
+        "--claims", "claim_paths", multiple=True, metavar="PATH",
+        help="Your own claims: a TOML file or a folder of them, laid out like "
+        "assumptions/claims.toml; they replace the built-in claims. Repeatable.",
+    )(function)
+    return click.option(
+        "--assumptions", "assumption_paths", multiple=True, metavar="PATH",
+        help="Your own assumptions: a TOML file or a folder of them with tables "
+        "[container.ID], [munition.ID], [load], [fleet]; an entry adds to or replaces the "
+        "built-in one of the same id. Repeatable. Format: README.md.",
+    )(function)
+
+
+def _check_output(ctx, param, value):
+    """Refuse an unusable --output before any work is done."""
+    from estimator.output import STDOUT, check_target
+
+    if value is None or value == STDOUT:
+        return value
+    try:
+        check_target(value)
+    except EstimatorError as error:
+        raise OneLineError(str(error)) from None
+    return value
+
+
+def output_option(function):
+    """``--output FILE``: write the result whole or not at all; use with :func:`emit`."""
+    return click.option(
+        "--output", "-o", "output", metavar="FILE", callback=_check_output,
+        help="Write to FILE instead of standard output: through a temporary file in the "
+        "same folder and a rename, so FILE is complete or untouched.",
+    )(function)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print ``text``, or write it atomically to ``output`` (see estimator/output.py)."""
+    from estimator.output import STDOUT, write_atomic
+
+    if output is None or output == STDOUT:
+        click.echo(text)
+    else:
+        write_atomic(output, text + "\n")
+
+
 def set_option(function):
     return click.option(
         "--set", "settings", multiple=True, metavar="NAME=VALUE|NAME=LOW..HIGH",
@@ -84,7 +138,8 @@ def cli():
 
 
 @cli.command()
-@click.option("--containers", type=click.IntRange(min=1), required=True, help="Number of containers.")
+@click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), required=True,
+              help="Number of containers.")
 @click.option("--container", "container_id", default="20ft", show_default=True,
               help="Container type: 20ft, 40ft or 40ft-hc.")
 @click.option("--munition", "munitions", multiple=True, metavar="ID|CALIBRE",
@@ -92,8 +147,11 @@ def cli():
               "repeat for several. Default: all.")
 @round_option
 @set_option
+@data_options
 @format_option
-def estimate(containers, container_id, munitions, round_filter, settings, fmt):
+@output_option
+def estimate(containers, container_id, munitions, round_filter, settings, assumption_paths, claim_paths,
+             fmt, output):
     """Rounds that a number of containers can carry, as a range.
 
     Example:
@@ -104,9 +162,9 @@ def estimate(containers, container_id, munitions, round_filter, settings, fmt):
     from estimator.claims import scenarios_for
     from estimator.model import interval
     from estimator.parameters import parse_overrides
-    from estimator.render import render_estimate
+    from estimator.render import provenance_of, render_estimate
 
-    catalog = load_catalog()
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     catalog.container(container_id)
     overrides = parse_overrides(settings, catalog)
     intervals = [
@@ -119,14 +177,16 @@ def estimate(containers, container_id, munitions, round_filter, settings, fmt):
             f"--round {round_filter}: none of the selected munitions defines that round; "
             "try --round all"
         )
-    click.echo(render_estimate(intervals, fmt))
+    emit(render_estimate(intervals, fmt, provenance_of(catalog)), output)
 
 
 @cli.command()
 @round_option
 @set_option
+@data_options
 @format_option
-def check(round_filter, settings, fmt):
+@output_option
+def check(round_filter, settings, assumption_paths, claim_paths, fmt, output):
     """Check every public claim in assumptions/claims.toml against the model.
 
     For each claim: the rounds per container it implies, the model's range for each
@@ -138,26 +198,29 @@ def check(round_filter, settings, fmt):
     from estimator.catalog import load_catalog
     from estimator.claims import check_claims
     from estimator.parameters import parse_overrides
-    from estimator.render import render_check
+    from estimator.render import provenance_of, render_check
 
-    catalog = load_catalog()
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
-    click.echo(render_check(check_claims(catalog, overrides, round_filter), fmt))
+    emit(render_check(check_claims(catalog, overrides, round_filter), fmt, provenance_of(catalog)), output)
 
 
 @cli.command()
+@data_options
 @format_option
-def assumptions(fmt):
+@output_option
+def assumptions(assumption_paths, claim_paths, fmt, output):
     """Every assumption: its parameter name, value or range, unit and source.
 
     Example:
 
-        estimator assumptions --format csv > assumptions.csv
+        estimator assumptions --assumptions my-crates.toml --format csv --output assumptions.csv
     """
     from estimator.catalog import load_catalog
-    from estimator.render import render_assumptions
+    from estimator.render import provenance_of, render_assumptions
 
-    click.echo(render_assumptions(load_catalog(), fmt))
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+    emit(render_assumptions(catalog, fmt, provenance_of(catalog)), output)
 
 
 def main():

@@ -55,8 +55,20 @@ def _csv(records: list[dict]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def _json(payload: dict) -> str:
-    return json.dumps({"version": __version__, **payload}, indent=2, ensure_ascii=False)
+def _json(payload: dict, provenance: dict | None = None) -> str:
+    return json.dumps({"version": __version__, **(provenance or {}), **payload}, indent=2, ensure_ascii=False)
+
+
+def provenance_of(catalog, seed: int | None = None) -> dict:
+    """What a JSON output was computed from: the seed and the data files with digests.
+
+    ``seed`` stays None for answers that draw no random numbers.
+    """
+    return {
+        "seed": seed,
+        "assumptions_sha256": catalog.sha256,
+        "assumption_files": [{"role": f.role, "file": f.name, "sha256": f.sha256} for f in catalog.files],
+    }
 
 
 def _flatten(record: dict, prefix: str = "") -> dict:
@@ -90,10 +102,10 @@ def estimate_records(intervals) -> list[dict]:
     ]
 
 
-def render_estimate(intervals, fmt: str) -> str:
+def render_estimate(intervals, fmt: str, provenance: dict | None = None) -> str:
     records = estimate_records(intervals)
     if fmt == "json":
-        return _json({"results": records})
+        return _json({"results": records}, provenance)
     if fmt == "csv":
         return _csv([_flatten(r) for r in records])
     header = ["munition", "round", "container", "containers", "per container", "total",
@@ -154,10 +166,10 @@ def check_records(reports) -> tuple[list[dict], list[dict]]:
     return claims, context
 
 
-def render_check(reports, fmt: str) -> str:
+def render_check(reports, fmt: str, provenance: dict | None = None) -> str:
     claims, context = check_records(reports)
     if fmt == "json":
-        return _json({"claims": claims, "context": context})
+        return _json({"claims": claims, "context": context}, provenance)
     if fmt == "csv":
         return _csv([_flatten(r) for r in claims])
     return "\n\n".join(_claim_block(report) for report in reports)
@@ -233,10 +245,10 @@ def assumption_records(catalog) -> list[dict]:
     return records
 
 
-def render_assumptions(catalog, fmt: str) -> str:
+def render_assumptions(catalog, fmt: str, provenance: dict | None = None) -> str:
     records = assumption_records(catalog)
     if fmt == "json":
-        return _json({"parameters": records})
+        return _json({"parameters": records}, provenance)
     if fmt == "csv":
         return _csv(records)
     rows = [[r["scope"], r["name"], _span(r["low"], r["high"], "{:g}"), r["unit"],
