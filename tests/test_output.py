@@ -1,0 +1,216 @@
+"""Outputs: --output writes whole or not at all (errors and interrupts included), a closed
+pipe ends quietly, and the same inputs give the same bytes."""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import estimator.output
+import estimator.render
+from cli import cli
+from estimator.errors import InputError
+from estimator.output import write_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+OLD = "old content, must survive\n"
+DATA_COMMANDS = [
+    ["estimate", "--containers", "2000"],
+    ["check"],
+    ["assumptions"],
+]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def target(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text(OLD, encoding="utf-8")
+    return path
+
+
+def assert_untouched(target):
+    assert target.read_text(encoding="utf-8") == OLD
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name], "a temporary file was left"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
+def test_output_file_holds_exactly_what_stdout_shows(tmp_path, command, fmt):
+    shown = run(*command, "--format", fmt)
+    assert shown.exit_code == 0
+    path = tmp_path / f"out.{fmt}"
+    written = run(*command, "--format", fmt, "--output", str(path))
+    assert written.exit_code == 0 and written.stdout == ""
+    assert path.read_text(encoding="utf-8") == shown.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_bad_input_leaves_the_target_untouched(target):
+    result = run("estimate", "--containers", "5", "--set", "container.payload=lots", "--output", str(target))
+    assert result.exit_code == 2 and "lots" in result.stderr
+    assert_untouched(target)
+
+
+def test_interrupt_while_computing_leaves_the_target_untouched(target, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(estimator.render, "render_check", interrupted)
+    result = run("check", "--output", str(target))
+    assert result.exit_code == 130
+    assert_untouched(target)
+
+
+def test_interrupt_while_writing_leaves_the_target_untouched(target, monkeypatch):
+    def interrupted(fd):
+        raise KeyboardInterrupt  # after the text went into the temporary file
+
+    monkeypatch.setattr(estimator.output.os, "fsync", interrupted)
+    result = run("check", "--format", "json", "--output", str(target))
+    assert result.exit_code == 130
+    assert_untouched(target)
+
+
+def test_failed_rename_is_one_line_and_leaves_no_temporary(target, monkeypatch):
+    def refused(source, destination):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(estimator.output.os, "replace", refused)
+    result = run("assumptions", "--output", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: --output {target}: cannot write (Permission denied)"
+    assert_untouched(target)
+
+
+@pytest.mark.parametrize("bad, problem", [("missing-folder/out.txt", "does not exist"), (".", "is a folder"),
+                                          ("", "expected a file name")])
+def test_unusable_output_path_is_refused_before_any_work(tmp_path, monkeypatch, bad, problem):
+    def never(*args, **kwargs):
+        raise AssertionError("the model ran although --output was unusable")
+
+    monkeypatch.setattr(estimator.render, "render_estimate", never)
+    path = str(tmp_path / bad) if bad else bad
+    result = run("estimate", "--containers", "5", "--output", path)
+    assert result.exit_code == 2 and problem in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_dash_means_standard_output():
+    assert run("assumptions", "--output", "-").stdout == run("assumptions").stdout
+
+
+def test_replacing_a_file_keeps_its_permissions(target):
+    target.chmod(0o640)
+    write_atomic(target, "new\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == "new\n"
+
+
+def test_new_file_gets_the_permissions_the_umask_gives(tmp_path):
+    umask = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.txt", "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+
+
+def test_write_into_a_missing_folder_raises_input_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        write_atomic(tmp_path / "nope" / "out.txt", "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- real processes ------------------------------------------------------------------
+
+SLOW_WRITE = """
+import sys, time
+import estimator.output as output
+real_fsync = output.os.fsync
+def slow_fsync(fd):
+    print("writing", flush=True)  # the temporary file exists and holds the text
+    time.sleep(60)
+output.os.fsync = slow_fsync
+sys.argv = ["estimator", *sys.argv[1:]]
+import cli
+cli.main()
+"""
+
+
+def test_sigint_mid_write_leaves_the_target_untouched_and_no_temporary(target):
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, "check", "--format", "json", "--output", str(target)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "writing"
+        temporaries = [p for p in target.parent.iterdir() if p != target]
+        assert len(temporaries) == 1 and temporaries[0].stat().st_size > 0
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert_untouched(target)
+
+
+def test_closed_pipe_ends_quietly():
+    process = subprocess.Popen([sys.executable, "cli.py", "check"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the first write
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    assert stderr == b""
+    assert process.returncode == 1
+
+
+def test_pipe_into_head_prints_the_first_line_and_nothing_else():
+    shell = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} cli.py assumptions --format json | head -1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert shell.stdout == "{\n"
+    assert shell.stderr == ""
+
+
+def fresh_process_output(args, hash_seed):
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True,
+                          check=True, timeout=120).stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("command", [["estimate", "--containers", "2000", "--set", "load.fraction=0.9..1"], ["check"]],
+                         ids=lambda c: c[0])
+def test_same_inputs_give_byte_identical_output_in_fresh_processes(command, fmt):
+    # Different hash seeds change the order of any set or dict built from strings.
+    first, second = (fresh_process_output([*command, "--format", fmt], seed) for seed in (1, 2))
+    assert first == second and len(first) > 100
+
+
+def test_json_names_version_seed_and_the_digest_of_every_file_used():
+    import hashlib
+
+    from estimator import __version__
+    from estimator.catalog import builtin_dir
+
+    data = json.loads(run("check", "--format", "json").stdout)
+    assert data["version"] == __version__
+    assert data["seed"] is None  # no random draws yet
+    files = {f["file"]: f["sha256"] for f in data["assumption_files"]}
+    assert set(files) == {"containers.toml", "munitions.toml", "loading.toml", "claims.toml"}
+    for name, digest in files.items():
+        assert hashlib.sha256((builtin_dir() / name).read_bytes()).hexdigest() == digest
+    lines = "".join(f"{f['role']} {f['sha256']}\n" for f in data["assumption_files"])
+    assert data["assumptions_sha256"] == hashlib.sha256(lines.encode()).hexdigest()
