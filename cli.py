@@ -43,12 +43,18 @@ class EstimatorGroup(click.Group):
             result = super().main(*args, standalone_mode=False, **kwargs)
         except click.ClickException as error:
             # click's UsageError would print a usage block first; one line is enough.
-            click.echo(f"Error: {error.format_message()}", err=True)
+            click.echo(f"Error: {_one_line(error.format_message())}", err=True)
             sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(130)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    """Escape line breaks and other control characters a user typed, so an error stays
+    one line on any terminal: ``a\nb`` is shown as ``a\\nb``."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message)
 
 
 def format_option(function):

@@ -384,6 +384,8 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(f"{path}: file not found") from None
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror})") from None
+    except ValueError as error:  # a NUL character in the path
+        raise DataError(f"{str(path)!r}: cannot read ({error})") from None
 
 
 def _parse_toml(raw: bytes, path: Path) -> dict:

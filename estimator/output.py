@@ -35,7 +35,7 @@ def check_target(path: str | os.PathLike, what: str = "--output") -> Path:
     InputError
         The path is empty, names a folder, or its folder does not exist.
     """
-    if not str(path).strip():
+    if not str(path).strip() or "\x00" in str(path):
         raise InputError(f"{what} {str(path)!r}: expected a file name")
     target = Path(path)
     if target.is_dir():
