@@ -7,6 +7,7 @@ runs, so ``estimator --help`` stays fast. In the wheel this file is installed as
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -48,7 +49,23 @@ class EstimatorGroup(click.Group):
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(130)
+        except OSError as error:  # standard output refused the result (disk full); click handles EPIPE
+            _discard_unwritten_output()
+            click.echo(f"Error: cannot write the output ({error.strerror or error})", err=True)
+            sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _discard_unwritten_output() -> None:
+    """Point standard output at the null device, so that Python's flush at exit does not
+    fail a second time and print a traceback."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file, such as CliRunner's
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def _one_line(message: str) -> str:

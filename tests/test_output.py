@@ -175,6 +175,15 @@ def test_closed_pipe_ends_quietly():
     assert process.returncode == 1
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_disk_on_standard_output_is_one_line_exit_2():
+    with open("/dev/full", "w") as full:
+        process = subprocess.run([sys.executable, "cli.py", "check"], cwd=ROOT, stdout=full,
+                                 stderr=subprocess.PIPE, text=True, timeout=60)
+    assert process.returncode == 2
+    assert process.stderr == "Error: cannot write the output (No space left on device)\n"
+
+
 def test_pipe_into_head_prints_the_first_line_and_nothing_else():
     shell = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {sys.executable} cli.py assumptions --format json | head -1"],
