@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,7 +68,11 @@ LOADING_FIELDS = {
 NUMBER_KEYS = {"value", "unit", "source", "derived", "unverified", "note"}
 MUNITION_SELECT_ANY = "any"
 # The top-level tables of a user assumptions file, and what each holds.
-USER_SECTIONS = {"container": "container types", "munition": "munitions", **{g: "loading" for g in LOADING_FIELDS}}
+USER_SECTIONS = ("container", "munition", *LOADING_FIELDS)
+# A package id becomes the first half of its parameter names (crate.gross_mass), so it
+# must be a name --set can type and must not shadow the other groups.
+PACKAGE_ID = re.compile(r"[A-Za-z_]\w*", re.ASCII)
+RESERVED_PACKAGE_IDS = ("container", *LOADING_FIELDS)
 # Whole numbers in claims stay well inside the float64 range the model counts in exactly.
 MAX_CONTAINERS = 10**12
 MAX_ROUNDS = 10**15
@@ -311,6 +316,8 @@ def _merge(groups: list[dict], kind: str) -> dict:
     merged: dict = {}
     for group in groups:
         for entry_id, entry in group.items():
+            if not entry_id.strip() or not entry_id.isprintable():
+                raise entry.where.fail(f"{kind} id {entry_id!r} must be printable text, not blank")
             if entry_id in merged:
                 first = merged[entry_id]
                 raise entry.where.fail(
@@ -514,6 +521,11 @@ def _container(container_id: str, raw: object, where: _Where) -> Container:
 
 
 def _load_package(package_id: str, raw: object, where: _Where) -> Package:
+    if not PACKAGE_ID.fullmatch(package_id) or package_id in RESERVED_PACKAGE_IDS:
+        raise where.fail(
+            f"package id {package_id!r} must be letters, digits and _ (it names parameters such as "
+            f"{package_id}.gross_mass) and not one of {', '.join(RESERVED_PACKAGE_IDS)}"
+        )
     table = _table(raw, where)
     _check_keys(table, {"description", "upright", "upright_source", *PACKAGE_FIELDS}, where)
     upright = table.get("upright")

@@ -18,6 +18,9 @@ HEAVY_BOX = GOOD / "heavy-box.toml"
 # File (or folder) -> (key named in the message, problem named in the message).
 BAD_ASSUMPTIONS = {
     "assumptions/bad-toml.toml": ("line 1", "not valid TOML"),
+    "assumptions/blank-id.toml": ("container.  ", "must be printable text, not blank"),
+    "assumptions/package-id-with-dot.toml": ("munition.test-shell.packages.crate.big", "letters, digits and _"),
+    "assumptions/reserved-package-id.toml": ("munition.test-shell.packages.container", "not one of container"),
     "assumptions/bool-value.toml": ("container.20ft-heavy.payload.value", "expected a number"),
     "assumptions/case-clash.toml": ("container.20FT", "only in case"),
     "assumptions/claims-as-assumptions.toml": ("some-claim", "unknown table"),
