@@ -69,8 +69,8 @@ def _discard_unwritten_output() -> None:
 
 
 def _one_line(message: str) -> str:
-    """Escape line breaks and other control characters a user typed, so an error stays
-    one line on any terminal: ``a\nb`` is shown as ``a\\nb``."""
+    r"""Escape line breaks and other control characters a user typed, so an error stays
+    one line on any terminal: a typed line break is shown as ``\n``."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message)
 
 

@@ -28,7 +28,8 @@ STDOUT = "-"
 
 
 def check_target(path: str | os.PathLike, what: str = "--output") -> Path:
-    """Check that ``path`` can be a file to write, before any work is done.
+    """Check that ``path`` can be a file to write, before any work is done; return the
+    file to write (a symbolic link's target).
 
     Raises
     ------
@@ -38,6 +39,8 @@ def check_target(path: str | os.PathLike, what: str = "--output") -> Path:
     if not str(path).strip() or "\x00" in str(path):
         raise InputError(f"{what} {str(path)!r}: expected a file name")
     target = Path(path)
+    if target.is_symlink():  # replace the file the link points to, not the link
+        target = target.resolve()
     if target.is_dir():
         raise InputError(f"{what} {target}: is a folder; expected a file name")
     folder = target.parent

@@ -125,6 +125,13 @@ def test_new_file_gets_the_permissions_the_umask_gives(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
 
 
+def test_a_symbolic_link_keeps_pointing_at_the_new_content(target):
+    link = target.parent / "link.txt"
+    link.symlink_to(target)
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+
 def test_write_into_a_missing_folder_raises_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.txt", "x")
