@@ -97,10 +97,12 @@ def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[Pack
     per_round = sum(c * p.items_per_round / np.asarray(p.items, dtype=float) for c, p in zip(costs, parts))
     one_each = sum(costs)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        high = np.floor(capacity / per_round)
+        # The same tolerance as fits() below, or a capacity a hair under a whole package
+        # would cap the search one round short of what fits() accepts.
+        high = np.floor(capacity * (1 + _SHARE_TOLERANCE) / per_round)
         low = np.floor((capacity - one_each) / per_round)
     high = whole_counts(np.nan_to_num(high, nan=0.0, posinf=np.inf).clip(min=0), "rounds per container")
-    low = np.minimum(np.nan_to_num(low, nan=0.0).clip(min=0), high).astype(np.int64)
+    low = np.nan_to_num(low, nan=0.0).clip(min=0).astype(np.int64)
     low, high = np.broadcast_arrays(np.minimum(low, high), high)
     low, high = low.copy(), high.copy()
 

@@ -7,12 +7,12 @@ more mass or space than the container has.
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
 import strategies as phys
 from estimator.catalog import load_catalog
 from estimator.model import (
-    evaluate, fleet_total, interval, max_whole_rounds, packages_needed, rounds_per_container,
+    PackageArrays, evaluate, fleet_total, interval, max_whole_rounds, packages_needed, rounds_per_container,
     usable_interior,
 )
 from estimator.parameters import build_scenario
@@ -37,6 +37,8 @@ def oracle_max_rounds(capacity, costs, parts):
 
 
 @given(st.floats(1.0, 2_000.0), phys.kits)
+@example(1.9999999999997726, [PackageArrays(np.float64(1.0), np.float64(1.0), np.float64(1.0), np.float64(2.0),
+                                            np.int64(1), 1, False)])
 def test_max_whole_rounds_matches_oracle(capacity, kit):
     costs = [float(p.gross_mass_kg) for p in kit]
     assert int(max_whole_rounds(capacity, costs, kit)) == oracle_max_rounds(capacity, costs, kit)
