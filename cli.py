@@ -19,6 +19,8 @@ ROUND_CHOICES = ("projectile", "complete", "all")
 # Kept in step with estimator.catalog.MAX_CONTAINERS (tested); not imported from there,
 # because the catalog module is not needed for --help.
 MAX_CONTAINERS = 10**12
+# Likewise kept in step with estimator.catalog.MAX_ROUNDS (tested): the most rounds `need` takes.
+MAX_ROUNDS = 10**15
 FORMAT_CHOICES = ("table", "json", "csv")
 
 
@@ -148,6 +150,60 @@ def round_option(function):
     )(function)
 
 
+def monte_carlo_options(function):
+    """``--draws`` and ``--seed``: the defaults live in estimator/uncertainty.py (kept in sync by a test)."""
+    function = click.option(
+        "--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
+        help="Seed of the random generator: the same seed gives the same output, byte for byte.",
+    )(function)
+    return click.option(
+        "--draws", type=click.IntRange(min=1), default=100_000, show_default=True,
+        help="Monte Carlo draws per munition and round definition (percentiles, binding share).",
+    )(function)
+
+
+def container_and_munition_options(function):
+    function = click.option(
+        "--munition", "munitions", multiple=True, metavar="ID|CALIBRE",
+        help="Munition id (152mm-shell, 122mm-shell, 122mm-rocket) or calibre (122mm); "
+        "repeat for several. Default: all.",
+    )(function)
+    return click.option(
+        "--container", "container_id", default="20ft", show_default=True,
+        help="Container type: 20ft, 40ft or 40ft-hc.",
+    )(function)
+
+
+def per_container_option(function):
+    return click.option(
+        "--per-container", "per_container", multiple=True, metavar="NAME",
+        help="Let a parameter differ from container to container instead of being shared by "
+        "the whole shipment (narrows the total's percentiles; see NOTES.md). Repeatable.",
+    )(function)
+
+
+def selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers, per_container=()):
+    """The scenarios of ``--container``, ``--munition``, ``--round`` and ``--set``, checked."""
+    from estimator.claims import scenarios_for
+    from estimator.parameters import parse_overrides
+
+    catalog.container(container_id)
+    overrides = parse_overrides(settings, catalog)
+    scenarios = [
+        scenario
+        for munition in catalog.select_munitions(munitions)
+        for scenario in scenarios_for(
+            catalog, munition.id, container_id, containers, overrides, round_filter, per_container
+        )
+    ]
+    if not scenarios:
+        raise OneLineError(
+            f"--round {round_filter}: none of the selected munitions defines that round; "
+            "try --round all"
+        )
+    return scenarios
+
+
 @click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="estimator")
 def cli():
@@ -163,61 +219,61 @@ def cli():
 @cli.command()
 @click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), required=True,
               help="Number of containers.")
-@click.option("--container", "container_id", default="20ft", show_default=True,
-              help="Container type: 20ft, 40ft or 40ft-hc.")
-@click.option("--munition", "munitions", multiple=True, metavar="ID|CALIBRE",
-              help="Munition id (152mm-shell, 122mm-shell, 122mm-rocket) or calibre (122mm); "
-              "repeat for several. Default: all.")
+@container_and_munition_options
 @round_option
 @set_option
+@monte_carlo_options
+@per_container_option
 @data_options
 @format_option
 @output_option
-def estimate(containers, container_id, munitions, round_filter, settings, assumption_paths, claim_paths,
-             fmt, output):
-    """Rounds that a number of containers can carry, as a range.
+def estimate(containers, container_id, munitions, round_filter, settings, draws, seed, per_container,
+             assumption_paths, claim_paths, fmt, output):
+    """Rounds that a number of containers can carry, as a range and percentiles.
 
-    Example:
+    The range runs between the corners of every sourced assumption; p5, p50 and p95 come
+    from seeded Monte Carlo draws over the same ranges. Example:
 
         estimator estimate --containers 2000 --munition 122mm --set load.fraction=0.9..1
     """
+    import numpy as np
+
     from estimator.catalog import load_catalog
-    from estimator.claims import scenarios_for
-    from estimator.model import interval
-    from estimator.parameters import parse_overrides
     from estimator.render import provenance_of, render_estimate
+    from estimator.uncertainty import estimate as estimate_scenario
 
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
-    catalog.container(container_id)
-    overrides = parse_overrides(settings, catalog)
-    intervals = [
-        interval(scenario)
-        for munition in catalog.select_munitions(munitions)
-        for scenario in scenarios_for(catalog, munition.id, container_id, containers, overrides, round_filter)
-    ]
-    if not intervals:
-        raise OneLineError(
-            f"--round {round_filter}: none of the selected munitions defines that round; "
-            "try --round all"
-        )
-    emit(render_estimate(intervals, fmt, provenance_of(catalog)), output)
+    scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers,
+                                   per_container)
+    rng = np.random.default_rng(seed)
+    estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
+    emit(render_estimate(estimates, fmt, provenance_of(catalog, seed), draws, seed), output)
 
 
 @cli.command()
 @round_option
 @set_option
+@monte_carlo_options
+@per_container_option
+@click.option("--explain", is_flag=True,
+              help="For each claim outside the model's 5-95 % band: the value each parameter alone "
+              "would need for the model to give the claim, and whether it is within its sourced range.")
 @data_options
 @format_option
 @output_option
-def check(round_filter, settings, assumption_paths, claim_paths, fmt, output):
+def check(round_filter, settings, draws, seed, per_container, explain, assumption_paths, claim_paths, fmt,
+          output):
     """Check every public claim in assumptions/claims.toml against the model.
 
-    For each claim: the rounds per container it implies, the model's range for each
-    matching munition and round definition, the binding limit and a verdict (below,
-    within, above). Example:
+    For each claim: the rounds per container it implies, the model's range and
+    percentiles for each matching munition and round definition, the binding limit, the
+    claim's percentile and a verdict (below, within or above the model's 5-95 % band, or
+    beyond every combination of the sourced values). Example:
 
-        estimator check --set container.payload=21.7t
+        estimator check --explain --set container.payload=21.7t
     """
+    import numpy as np
+
     from estimator.catalog import load_catalog
     from estimator.claims import check_claims
     from estimator.parameters import parse_overrides
@@ -225,7 +281,45 @@ def check(round_filter, settings, assumption_paths, claim_paths, fmt, output):
 
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
-    emit(render_check(check_claims(catalog, overrides, round_filter), fmt, provenance_of(catalog)), output)
+    reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
+    explanations = None
+    if explain:
+        from estimator.explain import explain_reports
+
+        explanations = explain_reports(reports)
+    emit(render_check(reports, fmt, provenance_of(catalog, seed), draws, explanations), output)
+
+
+@cli.command()
+@click.option("--rounds", type=click.IntRange(min=1, max=MAX_ROUNDS), required=True,
+              help="Number of rounds to ship.")
+@container_and_munition_options
+@round_option
+@set_option
+@monte_carlo_options
+@data_options
+@format_option
+@output_option
+def need(rounds, container_id, munitions, round_filter, settings, draws, seed, assumption_paths, claim_paths,
+         fmt, output):
+    """How many containers a number of rounds needs, as a range and percentiles.
+
+    The inverse of estimate: the fewest containers whose total reaches the rounds, at the
+    optimistic and pessimistic corners and over seeded draws. Example:
+
+        estimator need --rounds 1000000 --munition 152mm --round projectile
+    """
+    import numpy as np
+
+    from estimator.catalog import load_catalog
+    from estimator.need import need as need_scenario
+    from estimator.render import provenance_of, render_need
+
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+    scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
+    rng = np.random.default_rng(seed)
+    needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
+    emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
 
 
 @cli.command()

@@ -65,7 +65,13 @@ LOADING_FIELDS = {
     "load": {"fraction": ("fraction", +1), "clearance": ("length", -1)},
     "fleet": {"share": ("fraction", +1)},
 }
-NUMBER_KEYS = {"value", "unit", "source", "derived", "unverified", "note"}
+NUMBER_KEYS = {
+    "value", "unit", "source", "derived", "unverified", "note", "dist", "mode", "mode_source", "per_container",
+}
+# How a range is sampled (estimator/uncertainty.py). Uniform unless the data says otherwise;
+# triangular and PERT need a sourced ``mode``; lognormal90 reads [low, high] as a 90 % interval.
+DISTRIBUTIONS = ("uniform", "triangular", "pert", "lognormal90")
+NEEDS_MODE = ("triangular", "pert")
 MUNITION_SELECT_ANY = "any"
 # The top-level tables of a user assumptions file, and what each holds.
 USER_SECTIONS = ("container", "munition", *LOADING_FIELDS)
@@ -99,6 +105,10 @@ class Number:
     derived: str | None = None
     unverified: bool = False
     note: str | None = None
+    dist: str = "uniform"
+    mode: float | None = None  # SI, for triangular and PERT
+    mode_source: str | None = None
+    per_container: bool = False  # drawn for each container, not once per shipment
 
     @property
     def is_range(self) -> bool:
@@ -468,7 +478,41 @@ def _number(raw: object, dimension: str, where: _Where) -> Number:
     except InputError as error:
         raise where.fail(str(error).split(": ", 1)[1]) from None
     _check_range(low_si, high_si, dimension, where)
-    return Number(low_si, high_si, unit or "1", si_dimension, source, derived, unverified, table.get("note"))
+    dist, mode_si, mode_source = _distribution(table, low_si, high_si, unit_text, si_dimension, where)
+    per_container = table.get("per_container", False)
+    if not isinstance(per_container, bool):
+        raise where.child("per_container").fail(f"expected true or false, got {per_container!r}")
+    return Number(
+        low_si, high_si, unit or "1", si_dimension, source, derived, unverified, table.get("note"),
+        dist, mode_si, mode_source, per_container,
+    )
+
+
+def _distribution(table: dict, low: float, high: float, unit_text: str, dimension: str, where: _Where):
+    """Validate ``dist``, ``mode`` and ``mode_source``; return them with the mode in SI units."""
+    from estimator.units import parse_si
+
+    dist = table.get("dist", "uniform")
+    if dist not in DISTRIBUTIONS:
+        raise where.child("dist").fail(f"expected one of {', '.join(DISTRIBUTIONS)}, got {dist!r}")
+    if dist != "uniform" and low == high:
+        raise where.child("dist").fail(f"{dist!r} needs a range [low, high], got a single value")
+    if dist not in NEEDS_MODE:
+        if "mode" in table or "mode_source" in table:
+            raise where.child("mode").fail(f"only {' and '.join(NEEDS_MODE)} take a mode, not {dist!r}")
+        return dist, None, None
+    if "mode" not in table:
+        raise where.child("mode").fail(f"{dist!r} needs a 'mode' inside the range")
+    mode = table["mode"]
+    if isinstance(mode, bool) or not isinstance(mode, (int, float)) or not math.isfinite(mode):
+        raise where.child("mode").fail(f"expected a finite number, got {mode!r}")
+    mode_source = table.get("mode_source")
+    if not isinstance(mode_source, str) or not mode_source.strip():
+        raise where.child("mode_source").fail("a mode needs its own source (title, address or derivation)")
+    mode_si = parse_si(f"{mode!r} {unit_text}", dimension, where.key)
+    if not low <= mode_si <= high:
+        raise where.child("mode").fail(f"{mode!r} lies outside value {table['value']!r}")
+    return dist, mode_si, mode_source.strip()
 
 
 def _low_high(value: object, where: _Where) -> tuple[float, float]:

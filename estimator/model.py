@@ -141,7 +141,7 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     alone = tuple(
         crates_by_space(interior_m, (p.length_m, p.width_m, p.height_m), p.upright) for p in parts
     )
-    blocked = np.logical_or.reduce([count == 0 for count in alone])
+    blocked = np.logical_or.reduce(np.broadcast_arrays(*[count == 0 for count in alone]))
     with np.errstate(divide="ignore"):
         shares = [1.0 / np.where(count == 0, 1, count) for count in alone]
     by_space = np.where(blocked, 0, max_whole_rounds(1.0, shares, parts))

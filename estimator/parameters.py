@@ -34,6 +34,9 @@ class Parameter:
     integer: bool
     citation: str
     unverified: bool
+    dist: str = "uniform"  # how the range is sampled, see estimator/uncertainty.py
+    mode: float | None = None  # SI, for triangular and PERT
+    per_container: bool = False  # drawn for each container of a shipment, not once for all
 
     def corner(self, optimistic: bool) -> float:
         """The value at the corner that gives the fewest (or, if optimistic, most) rounds."""
@@ -57,7 +60,7 @@ class Scenario:
 def _from_number(name: str, number: Number, effect: int, integer: bool = False) -> Parameter:
     return Parameter(
         name, number.low, number.high, number.dimension, number.unit, effect, integer,
-        number.citation, number.unverified,
+        number.citation, number.unverified, number.dist, number.mode, number.per_container,
     )
 
 
@@ -180,6 +183,18 @@ def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
         if override.name in params:
             params[override.name] = replace(
                 params[override.name], low=override.low, high=override.high,
-                citation=USER_SOURCE, unverified=False,
+                citation=USER_SOURCE, unverified=False, dist="uniform", mode=None,
             )
+    return replace(scenario, parameters=params)
+
+
+def vary_per_container(scenario: Scenario, names, catalog: Catalog) -> Scenario:
+    """Make the named parameters vary from container to container (``--per-container``)."""
+    kinds = parameter_kinds(catalog)
+    for name in names:
+        if name not in kinds:
+            raise InputError(f"--per-container {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
+    params = {
+        name: replace(p, per_container=True) if name in names else p for name, p in scenario.parameters.items()
+    }
     return replace(scenario, parameters=params)

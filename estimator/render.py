@@ -21,6 +21,40 @@ def _low_high(pair) -> dict:
     return {"low": pair[0], "high": pair[1]}
 
 
+def _distribution(pair, tally) -> dict:
+    """Interval corners (``low``, ``high``) beside the Monte Carlo ``p5``, ``p50``, ``p95``, ``mean``."""
+    from estimator.uncertainty import summary
+
+    return {**_low_high(pair), **summary(tally)}
+
+
+def _binding(binding, simulation) -> dict:
+    """The binding limit at each corner, and the share of draws bound by each limit."""
+    share = {limit: round(value, 4) for limit, value in simulation.binding_share.items()}
+    return {**_low_high(binding), "share": share}
+
+
+def _histogram(result) -> dict:
+    """Draws of rounds per container in whole-number bins from the low to the high corner."""
+    edges, counts = result.simulation.per_container.histogram(*result.interval.per_container)
+    return {"of": "per_container", "edges": edges, "counts": counts}
+
+
+SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts) -> str:
+    """One character per bin, its height the bin's share of the tallest bin (blank: none)."""
+    tallest = max(counts) or 1
+    return "".join(SPARK[0 if c == 0 else 1 + (c * (len(SPARK) - 2)) // tallest] for c in counts)
+
+
+def _likely(record) -> str:
+    """The table's Monte Carlo column: p5..p95, the median, and the shape."""
+    per = record["per_container"]
+    return f"{per['p5']:,}..{per['p95']:,} (p50 {per['p50']:,}) {sparkline(record['histogram']['counts'])}"
+
+
 def _span(low, high, fmt="{:,}") -> str:
     return fmt.format(low) if low == high else f"{fmt.format(low)}..{fmt.format(high)}"
 
@@ -36,9 +70,7 @@ def _binding_sentence(binding) -> str:
 
 
 def _verdict_text(check) -> str:
-    if check.verdict != "within":
-        return check.verdict
-    return f"within, {check.position:.0%} up the range"
+    return f"{check.verdict}, percentile {check.percentile:.1f}"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -76,6 +108,8 @@ def _flatten(record: dict, prefix: str = "") -> dict:
     for key, value in record.items():
         if isinstance(value, dict):
             flat.update(_flatten(value, f"{prefix}{key}_"))
+        elif isinstance(value, list):
+            flat[f"{prefix}{key}"] = " ".join(str(item) for item in value)
         else:
             flat[f"{prefix}{key}"] = value
     return flat
@@ -84,56 +118,78 @@ def _flatten(record: dict, prefix: str = "") -> dict:
 # --- estimate ------------------------------------------------------------------------
 
 
-def estimate_records(intervals) -> list[dict]:
+def estimate_records(estimates) -> list[dict]:
     """One record per scenario: the JSON ``results`` list."""
     return [
         {
-            "munition": iv.scenario.munition,
-            "round": iv.scenario.round,
-            "container": iv.scenario.container,
-            "containers": int(iv.scenario.parameters["fleet.containers"].low),
-            "per_container": _low_high(iv.per_container),
-            "total": _low_high(iv.total),
-            "binding": _low_high(iv.binding),
-            "by_mass": _low_high(iv.rounds_by_mass),
-            "by_space": _low_high(iv.rounds_by_space),
+            "munition": e.scenario.munition,
+            "round": e.scenario.round,
+            "container": e.scenario.container,
+            "containers": int(e.scenario.parameters["fleet.containers"].low),
+            "per_container": _distribution(e.interval.per_container, e.simulation.per_container),
+            "total": _distribution(e.interval.total, e.simulation.total),
+            "binding": _binding(e.interval.binding, e.simulation),
+            "by_mass": _low_high(e.interval.rounds_by_mass),
+            "by_space": _low_high(e.interval.rounds_by_space),
+            "histogram": _histogram(e),
         }
-        for iv in intervals
+        for e in estimates
     ]
 
 
-def render_estimate(intervals, fmt: str, provenance: dict | None = None) -> str:
-    records = estimate_records(intervals)
+def _corners(record: dict) -> str:
+    return _span(record["low"], record["high"])
+
+
+def _binding_with_share(binding: dict) -> str:
+    """``space..mass (mass 41%)``: the limit at each corner and the share of draws bound by mass."""
+    return f"{_binding_text([binding['low'], binding['high']])} (mass {binding['share']['mass']:.0%})"
+
+
+def _results_json_or_csv(records: list[dict], fmt: str, provenance: dict | None, draws: int) -> str | None:
+    """The ``results`` records as JSON (with provenance and draws) or CSV; None for the table."""
     if fmt == "json":
-        return _json({"results": records}, provenance)
+        return _json({"draws": draws, "results": records}, provenance)
     if fmt == "csv":
         return _csv([_flatten(r) for r in records])
-    header = ["munition", "round", "container", "containers", "per container", "total",
-              "binding", "by mass", "by space"]
+    return None
+
+
+def render_estimate(estimates, fmt: str, provenance: dict | None, draws: int, seed: int) -> str:
+    records = estimate_records(estimates)
+    if fmt != "table":
+        return _results_json_or_csv(records, fmt, provenance, draws)
+    header = ["munition", "round", "container", "containers", "per container", "likely (p5..p95, p50, shape)",
+              "total", "total p5..p95", "binding", "by mass", "by space"]
     rows = [
         [r["munition"], r["round"], r["container"], f"{r['containers']:,}",
-         _span(*r["per_container"].values()), _span(*r["total"].values()),
-         _binding_text(list(r["binding"].values())), _span(*r["by_mass"].values()),
-         _span(*r["by_space"].values())]
+         _corners(r["per_container"]), _likely(r), _corners(r["total"]),
+         f"{r['total']['p5']:,}..{r['total']['p95']:,}",
+         _binding_with_share(r["binding"]),
+         _corners(r["by_mass"]), _corners(r["by_space"])]
         for r in records
     ]
     note = ("Ranges run from the pessimistic to the optimistic corner of every assumption; "
-            "binding is the limit at each corner. Sources: estimator assumptions.")
+            "binding is the limit at each corner, with the share of draws bound by mass. "
+            f"Likely: {draws:,} draws (seed {seed}); the shape is a histogram over the range. "
+            "Sources: estimator assumptions.")
     return _table(header, rows) + "\n\n" + note
 
 
 # --- check ---------------------------------------------------------------------------
 
 
-def check_records(reports) -> tuple[list[dict], list[dict]]:
+def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
     """The JSON ``claims`` list (one record per alternative, munition and round) and the
-    ``context`` list (capacity of claims that state containers only)."""
+    ``context`` list (capacity of claims that state containers only).
+
+    With ``explanations`` (``check --explain``), records of claims outside the central
+    band gain ``what_would_it_take``."""
     claims, context = [], []
     for report in reports:
         claim = report.claim
         for check in report.checks:
-            low, high = check.model_per_container
-            claims.append({
+            record = {
                 "id": claim.id,
                 "alternative": check.index,
                 "claimed_munition": check.alternative.munition,
@@ -145,44 +201,84 @@ def check_records(reports) -> tuple[list[dict], list[dict]]:
                 "rounds": check.alternative.rounds,
                 "rounds_qualifier": check.alternative.qualifier,
                 "implied_per_container": round(check.implied_per_container, 3),
-                "model": {"low": round(low, 3), "high": round(high, 3)},
-                "total": _low_high(check.interval.total),
-                "binding": _low_high(check.interval.binding),
+                "model": _per_container_shipped(check, claim.containers),
+                "total": _distribution(check.interval.total, check.simulation.total),
+                "binding": _binding(check.interval.binding, check.simulation),
                 "verdict": check.verdict,
                 "position": round(check.position, 4),
-            })
-        for iv in report.capacity:
+                "percentile": round(check.percentile, 2),
+                "corner_verdict": check.corner_verdict,
+                "plausible": check.verdict == "within",
+                "histogram": _histogram(check),
+            }
+            if explanations and check.key in explanations:
+                record["what_would_it_take"] = explanation_record(explanations[check.key])
+            claims.append(record)
+        for result in report.capacity:
             context.append({
                 "id": claim.id,
-                "munition": iv.scenario.munition,
-                "round": iv.scenario.round,
+                "munition": result.scenario.munition,
+                "round": result.scenario.round,
                 "container": claim.container,
                 "containers": claim.containers,
                 "containers_qualifier": claim.containers_qualifier,
-                "per_container": _low_high(iv.per_container),
-                "total": _low_high(iv.total),
-                "binding": _low_high(iv.binding),
+                "per_container": _distribution(result.interval.per_container, result.simulation.per_container),
+                "total": _distribution(result.interval.total, result.simulation.total),
+                "binding": _binding(result.interval.binding, result.simulation),
             })
     return claims, context
 
 
-def render_check(reports, fmt: str, provenance: dict | None = None) -> str:
-    claims, context = check_records(reports)
+def _per_container_shipped(check, containers: int) -> dict:
+    """The model's total divided by the claimed containers: corners and Monte Carlo summary."""
+    total = _distribution(check.interval.total, check.simulation.total)
+    return {key: round(value / containers, 3) for key, value in total.items()}
+
+
+def explanation_record(explanation) -> dict:
+    """What it would take, in the units of the data files (JSON ``what_would_it_take``)."""
+    from estimator.units import from_si
+
+    def shown(value, parameter):
+        return None if value is None else float(f"{from_si(value, parameter.unit, parameter.dimension):.6g}")
+
+    return {
+        "claimed_total": explanation.claimed_total,
+        "median_total": explanation.median_total,
+        "parameters": [
+            {
+                "name": r.parameter.name,
+                "unit": r.parameter.unit,
+                "median": shown(r.median, r.parameter),
+                "value": shown(r.value, r.parameter),
+                "low": shown(r.parameter.low, r.parameter),
+                "high": shown(r.parameter.high, r.parameter),
+                "within_range": r.within_range,
+            }
+            for r in explanation.requirements
+        ],
+    }
+
+
+def render_check(reports, fmt: str, provenance: dict | None, draws: int, explanations=None) -> str:
+    claims, context = check_records(reports, explanations)
     if fmt == "json":
-        return _json({"claims": claims, "context": context}, provenance)
+        return _json({"draws": draws, "claims": claims, "context": context}, provenance)
     if fmt == "csv":
-        return _csv([_flatten(r) for r in claims])
-    return "\n\n".join(_claim_block(report) for report in reports)
+        return _csv([_flatten({k: v for k, v in r.items() if k != "what_would_it_take"}) for r in claims])
+    return "\n\n".join(_claim_block(report, explanations or {}) for report in reports)
 
 
-def _claim_block(report) -> str:
+def _claim_block(report, explanations: dict) -> str:
     claim = report.claim
     head = (f"{claim.id}: {claim.who}, {claim.date:%d %b %Y}\n"
             f"  {claim.containers_qualifier} {claim.containers:,} containers ({claim.container})")
     if not claim.alternatives:
-        rows = [[iv.scenario.munition, iv.scenario.round, _span(*iv.per_container),
-                 _span(*iv.total), _binding_text(iv.binding)] for iv in report.capacity]
-        table = _table(["munition", "round", "per container", "could carry in total", "binding"], rows)
+        rows = [[r.scenario.munition, r.scenario.round, _span(*r.interval.per_container),
+                 _span(*r.interval.total), _p5_p95(r.simulation.total), _binding_text(r.interval.binding)]
+                for r in report.capacity]
+        table = _table(["munition", "round", "per container", "could carry in total", "likely (p5..p95)",
+                        "binding"], rows)
         return f"{head}; no round count stated. {claim.note}\n" + _indent(table)
     parts = [head + "; " + " OR ".join(
         f"{a.qualifier} {a.rounds:,} x {a.munition}" for a in claim.alternatives)]
@@ -190,15 +286,58 @@ def _claim_block(report) -> str:
         checks = [c for c in report.checks if c.index == index]
         implied = alternative.rounds / claim.containers
         rows = [[c.interval.scenario.munition, c.interval.scenario.round,
-                 _span(*c.interval.per_container), _binding_text(c.interval.binding), _verdict_text(c)]
+                 _span(*c.interval.per_container), _likely_shipped(c, claim.containers),
+                 _binding_text(c.interval.binding), _verdict_text(c)]
                 for c in checks]
-        table = _table(["munition", "round", "model per container", "binding", "verdict"], rows)
+        table = _table(["munition", "round", "model per container", "likely (p5..p95, p50, shape)",
+                        "binding", "verdict"], rows)
         parts.append(f"  {alternative.qualifier} {alternative.rounds:,} x {alternative.munition}"
                      f" -> {implied:,.1f} rounds per container"
                      + (f"  ({alternative.note})" if alternative.note else ""))
         parts.append(_indent(table, 4))
         parts.append("    " + _fits_sentence(report.fits(index), checks))
+        possible = report.possible(index)
+        if possible:
+            parts.append("    possible only near the optimistic corner of the assumptions: " + ", ".join(
+                f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in possible))
+        parts += [_explanation_block(c, explanations[c.key]) for c in checks if c.key in explanations]
     return "\n".join(parts)
+
+
+def _explanation_block(check, explanation) -> str:
+    """The table of ``check --explain``: each parameter's value that would meet the claim."""
+    record = explanation_record(explanation)
+    rows = [
+        [p["name"], _with_unit(p["median"], p["unit"]),
+         "no value alone" if p["value"] is None else _with_unit(p["value"], p["unit"]),
+         _with_unit(p["low"], p["unit"]) if p["low"] == p["high"]
+         else f"{_number(p['low'])}..{_with_unit(p['high'], p['unit'])}",
+         "yes" if p["within_range"] else "no"]
+        for p in record["parameters"]
+    ]
+    head = (f"    what would it take for {check.interval.scenario.munition} {check.interval.scenario.round}: "
+            f"with every parameter at its median the model gives {explanation.median_total:,}, "
+            f"the claim {explanation.claimed_total:,}; one parameter at a time:")
+    return head + "\n" + _indent(_table(["parameter", "median", "would need", "sourced range", "in range"], rows), 6)
+
+
+def _number(value: float) -> str:
+    """Four significant digits, with thousands separators rather than an exponent."""
+    return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:.4g}"
+
+
+def _with_unit(value: float, unit: str) -> str:
+    return _number(value) if unit == "1" else f"{_number(value)} {unit}"
+
+
+def _p5_p95(tally) -> str:
+    return f"{tally.quantile(0.05):,}..{tally.quantile(0.95):,}"
+
+
+def _likely_shipped(check, containers: int) -> str:
+    model = _per_container_shipped(check, containers)
+    shape = sparkline(_histogram(check)["counts"])
+    return f"{model['p5']:,g}..{model['p95']:,g} (p50 {model['p50']:,g}) {shape}"
 
 
 def _fits_sentence(fits, checks) -> str:
@@ -214,6 +353,65 @@ def _fits_sentence(fits, checks) -> str:
 
 def _indent(text: str, spaces: int = 2) -> str:
     return "\n".join(" " * spaces + line for line in text.splitlines())
+
+
+# --- need ------------------------------------------------------------------------------
+
+
+def _needed(n) -> dict:
+    """Containers needed: corners and summary, null where no number of containers suffices."""
+    from estimator.need import NEVER
+    from estimator.uncertainty import summary
+
+    stats = {"low": n.containers[0], "high": n.containers[1], **summary(n.draws)}
+    if n.draws.values[-1] == NEVER:
+        stats["mean"] = None
+    return {key: None if value == NEVER else value for key, value in stats.items()}
+
+
+def need_records(needs) -> list[dict]:
+    """One record per scenario: the JSON ``results`` list of ``need``."""
+    records = []
+    for n in needs:
+        containers = _needed(n)
+        bounded = containers["high"] is not None
+        edges, counts = n.draws.histogram(*n.containers) if bounded else ([], [])
+        records.append({
+            "munition": n.scenario.munition,
+            "round": n.scenario.round,
+            "container": n.scenario.container,
+            "rounds": n.rounds,
+            "containers": containers,
+            "per_container": _distribution(n.interval.per_container, n.simulation.per_container),
+            "binding": _binding(n.interval.binding, n.simulation),
+            "histogram": {"of": "containers", "edges": edges, "counts": counts},
+        })
+    return records
+
+
+def _count_text(value) -> str:
+    return "never" if value is None else f"{value:,}"
+
+
+def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int) -> str:
+    records = need_records(needs)
+    if fmt != "table":
+        return _results_json_or_csv(records, fmt, provenance, draws)
+    header = ["munition", "round", "container", "rounds", "containers needed", "likely (p5..p95, p50, shape)",
+              "per container", "binding"]
+    rows = []
+    for r in records:
+        c = r["containers"]
+        likely = (f"{_count_text(c['p5'])}..{_count_text(c['p95'])} (p50 {_count_text(c['p50'])}) "
+                  f"{sparkline(r['histogram']['counts']) if r['histogram']['counts'] else ''}").rstrip()
+        rows.append([r["munition"], r["round"], r["container"], f"{r['rounds']:,}",
+                     f"{_count_text(c['low'])}..{_count_text(c['high'])}", likely,
+                     _corners(r["per_container"]),
+                     _binding_with_share(r["binding"])])
+    note = ("Containers needed run from the optimistic to the pessimistic corner of every assumption; "
+            f"likely: {draws:,} draws (seed {seed}), p95 = 95 % of draws need at most that many. "
+            "Sources: estimator assumptions.")
+    return _table(header, rows) + "\n\n" + note
 
 
 # --- assumptions -----------------------------------------------------------------------

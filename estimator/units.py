@@ -146,6 +146,13 @@ def parse_si(text: str | float | int, dimension: str, what: str) -> float:
     return to_si(parse_quantity(text, dimension, what), dimension)
 
 
+def from_si(value: float, unit: str, dimension: str) -> float:
+    """Convert an SI magnitude (m, kg, 1) to ``unit``; counts and ratios stay as they are."""
+    if dimension == "dimensionless":
+        return float(value)
+    return float(registry().Quantity(value, SI_UNITS[dimension]).to(unit).magnitude)
+
+
 def format_si(value: float, unit: str, dimension: str) -> str:
     """Format an SI magnitude in ``unit`` for display, with up to 4 significant digits."""
     if dimension == "dimensionless" and unit in ("", "dimensionless"):

@@ -2,17 +2,31 @@
 
 from dataclasses import replace
 
-import pytest
+import numpy as np
 from hypothesis import given, strategies as st
 
 from estimator.catalog import Alternative, load_catalog
-from estimator.claims import ABOVE, BELOW, WITHIN, check_claim, check_claims
+from estimator.claims import ABOVE, BAND, BELOW, BEYOND, WITHIN, check_claim, check_claims
 
 CATALOG = load_catalog()
+DRAWS = 5_000
+
+
+def check(claim_id, draws=DRAWS, seed=1):
+    return check_claim(CATALOG, CATALOG.claims[claim_id], [], draws, np.random.default_rng(seed))
+
+
+def any_munition_checks():
+    """Every munition and round checked against one 'any' alternative of the Yonhap claim."""
+    claim = replace(CATALOG.claims["yonhap-2023-11-02"], alternatives=(Alternative("any", 1, "about", ""),))
+    return check_claim(CATALOG, claim, [], DRAWS, np.random.default_rng(2)).checks
+
+
+ANY_CHECKS = any_munition_checks()
 
 
 def test_yonhap_122mm_is_checked_against_rockets_and_howitzer_rounds():
-    report = check_claim(CATALOG, CATALOG.claims["yonhap-2023-11-02"], [])
+    report = check("yonhap-2023-11-02")
     checked = {(c.index, c.interval.scenario.munition, c.interval.scenario.round) for c in report.checks}
     assert {(0, "122mm-shell", "projectile"), (0, "122mm-shell", "complete"),
             (0, "122mm-rocket", "complete")} <= checked
@@ -21,31 +35,69 @@ def test_yonhap_122mm_is_checked_against_rockets_and_howitzer_rounds():
 
 
 def test_implied_rounds_per_container_is_rounds_over_containers():
-    report = check_claim(CATALOG, CATALOG.claims["yonhap-2023-11-02"], [])
+    report = check("yonhap-2023-11-02")
     implied = {c.index: c.implied_per_container for c in report.checks}
     assert implied == {0: 200_000 / 2_000, 1: 1_000_000 / 2_000}
 
 
+def with_rounds(check, rounds):
+    return replace(check, alternative=replace(check.alternative, rounds=rounds))
+
+
 @given(st.integers(1, 10_000_000))
-def test_verdict_agrees_with_the_model_totals(rounds):
-    claim = CATALOG.claims["yonhap-2023-11-02"]
-    claim = replace(claim, alternatives=(Alternative("any", rounds, "about", ""),))
-    for check in check_claim(CATALOG, claim, []).checks:
+def test_corner_verdict_agrees_with_the_model_corners(rounds):
+    for check in (with_rounds(c, rounds) for c in ANY_CHECKS):
         low, high = check.interval.total
         expected = BELOW if rounds < low else ABOVE if rounds > high else WITHIN
-        assert check.verdict == expected
-        assert (check.verdict == WITHIN) == (0 <= check.position <= 1)
+        assert check.corner_verdict == expected
+        assert (check.corner_verdict == WITHIN) == (0 <= check.position <= 1)
+
+
+@given(st.integers(1, 10_000_000))
+def test_verdict_agrees_with_the_percentile_and_beyond_with_the_high_corner(rounds):
+    for check in (with_rounds(c, rounds) for c in ANY_CHECKS):
+        if rounds > check.interval.total[1]:
+            assert check.verdict == BEYOND and check.percentile == 100
+        elif check.percentile < BAND[0]:
+            assert check.verdict == BELOW
+        elif check.percentile > BAND[1]:
+            assert check.verdict == ABOVE
+        else:
+            assert check.verdict == WITHIN
+        if rounds < check.interval.total[0]:
+            assert check.verdict == BELOW and check.percentile == 0
+
+
+@given(st.integers(1, 10_000_000), st.integers(1, 10_000_000))
+def test_percentile_never_falls_as_the_claim_grows(a, b):
+    for check in ANY_CHECKS:
+        assert with_rounds(check, min(a, b)).percentile <= with_rounds(check, max(a, b)).percentile
+
+
+def test_verdicts_on_the_built_in_claims_do_not_depend_on_the_seed():
+    def verdicts(seed):
+        return [(c.claim.id, c.interval.scenario.munition, c.interval.scenario.round, c.verdict)
+                for report in check_claims(CATALOG, [], 20_000, np.random.default_rng(seed))
+                for c in report.checks]
+
+    assert verdicts(1) == verdicts(2) == verdicts(3)
+
+
+def test_ambiguous_122mm_claim_is_plausible_only_for_the_grad_rocket():
+    report = check("yonhap-2023-11-02")
+    assert [(c.interval.scenario.munition, c.interval.scenario.round) for c in report.fits(0)] == [
+        ("122mm-rocket", "complete")]
 
 
 def test_claims_without_rounds_report_capacity():
-    report = check_claim(CATALOG, CATALOG.claims["shin-2024-03"], [])
+    report = check("shin-2024-03")
     assert not report.checks
-    munitions = {iv.scenario.munition for iv in report.capacity}
+    munitions = {result.scenario.munition for result in report.capacity}
     assert munitions == set(CATALOG.munitions)
-    for iv in report.capacity:
-        assert iv.total[0] <= iv.total[1]
+    for result in report.capacity:
+        assert result.interval.total[0] <= result.simulation.total.quantile(0.5) <= result.interval.total[1]
 
 
 def test_every_claim_in_the_file_is_checked():
-    reports = check_claims(CATALOG, [])
+    reports = check_claims(CATALOG, [], 100, np.random.default_rng(0))
     assert [r.claim.id for r in reports] == list(CATALOG.claims)

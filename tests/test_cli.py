@@ -30,7 +30,45 @@ def test_estimate_json_contract():
         assert record["containers"] == 2000 and record["container"] == "20ft"
         assert record["per_container"]["low"] <= record["per_container"]["high"]
         assert record["total"]["low"] == 2000 * record["per_container"]["low"]
-        assert set(record["binding"].values()) <= {"mass", "space"}
+        assert {record["binding"]["low"], record["binding"]["high"]} <= {"mass", "space"}
+        for key in ("per_container", "total"):
+            stats = record[key]
+            assert stats["low"] <= stats["p5"] <= stats["p50"] <= stats["p95"] <= stats["high"]
+            assert stats["low"] <= stats["mean"] <= stats["high"]
+        share = record["binding"]["share"]
+        assert set(share) == {"mass", "space"} and abs(share["mass"] + share["space"] - 1) < 1e-9
+        histogram = record["histogram"]
+        assert len(histogram["edges"]) == len(histogram["counts"]) + 1
+        assert sum(histogram["counts"]) == data["draws"]
+    assert data["seed"] == 20231102
+
+
+def test_same_seed_same_output_byte_for_byte_and_another_seed_differs():
+    def out(command, seed):
+        args = ["--containers", "2000"] if command == "estimate" else []
+        result = run(command, *args, "--draws", "3000", "--seed", str(seed), "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    for command in ("estimate", "check"):
+        assert out(command, 7) == out(command, 7)
+        assert out(command, 7) != out(command, 8)
+
+
+def test_need_json_gives_containers_as_corners_and_ordered_percentiles():
+    result = run("need", "--rounds", "1000000", "--munition", "152mm", "--draws", "2000", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for record in json.loads(result.stdout)["results"]:
+        c = record["containers"]
+        assert c["low"] <= c["p5"] <= c["p50"] <= c["p95"] <= c["high"]
+        assert record["rounds"] == 1_000_000 and sum(record["histogram"]["counts"]) == 2000
+
+
+def test_monte_carlo_option_defaults_match_the_library():
+    from estimator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+
+    params = {p.name: p.default for p in cli.commands["estimate"].params}
+    assert (params["draws"], params["seed"]) == (DEFAULT_DRAWS, DEFAULT_SEED)
 
 
 def test_set_changes_the_answer_in_the_stated_direction():
@@ -67,7 +105,7 @@ def test_check_json_contract_and_yonhap_families():
     claims = json.loads(result.stdout)["claims"]
     for record in claims:
         assert {"id", "munition", "round", "containers", "rounds", "implied_per_container", "model", "verdict"} <= set(record)
-        assert record["verdict"] in {"below", "within", "above"}
+        assert record["verdict"] in {"below", "within", "above", "beyond"}
     yonhap = {(r["munition"], r["round"]) for r in claims if r["id"] == "yonhap-2023-11-02"}
     assert {("122mm-shell", "complete"), ("122mm-rocket", "complete"), ("152mm-shell", "projectile")} <= yonhap
 
@@ -104,6 +142,11 @@ BAD_INPUTS = [
     (["estimate", "--containers", "5", "--set", "payload"], "payload"),
     (["estimate", "--containers", "5", "--format", "xml"], "xml"),
     (["check", "--set", "container.payload=0t"], "0t"),
+    (["estimate", "--containers", "5", "--draws", "0"], "'--draws'"),
+    (["check", "--seed", "-1"], "-1"),
+    (["need", "--rounds", "0"], "'--rounds'"),
+    (["need", "--rounds", "1000", "--munition", "999mm"], "999mm"),
+    (["need", "--rounds", "1000", "--set", "crate.gross_mass=5 m"], "5 m"),
 ]
 
 
@@ -149,4 +192,10 @@ def test_help_imports_neither_numpy_nor_pint_nor_scipy():
 
 
 def test_estimate_does_not_import_scipy():
-    assert heavy_modules_after("estimate", "--containers", "5") == "['numpy', 'pint']"
+    assert heavy_modules_after("estimate", "--containers", "5", "--draws", "100") == "['numpy', 'pint']"
+
+
+def test_check_and_need_import_scipy_only_to_explain():
+    assert heavy_modules_after("check", "--draws", "100") == "['numpy', 'pint']"
+    assert heavy_modules_after("need", "--rounds", "1000", "--draws", "100") == "['numpy', 'pint']"
+    assert heavy_modules_after("check", "--draws", "100", "--explain") == "['numpy', 'pint', 'scipy']"
