@@ -199,3 +199,11 @@ def test_check_and_need_import_scipy_only_to_explain():
     assert heavy_modules_after("check", "--draws", "100") == "['numpy', 'pint']"
     assert heavy_modules_after("need", "--rounds", "1000", "--draws", "100") == "['numpy', 'pint']"
     assert heavy_modules_after("check", "--draws", "100", "--explain") == "['numpy', 'pint', 'scipy']"
+
+
+def test_need_rounds_limit_is_the_catalogs():
+    from cli import MAX_ROUNDS
+    from estimator import catalog
+
+    assert MAX_ROUNDS == catalog.MAX_ROUNDS
+    assert run("need", "--rounds", str(MAX_ROUNDS + 1)).exit_code == 2

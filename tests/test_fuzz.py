@@ -21,6 +21,9 @@ from strategies import ODD_TEXT, assumption_file, command_line, set_text, well_f
 
 DATA = Path(__file__).parent / "data"
 COMMAND_LINES = 300
+# Monte Carlo draws for the fuzzed commands: the draws are not what is fuzzed here, and
+# 100,000 per scenario (the default) would make the fuzzing ten times slower.
+FUZZ_DRAWS = ["--draws", "200"]
 WELL_FORMED_LINES = 150
 ASSUMPTION_FILES = 200
 CATALOG = load_catalog()
@@ -46,6 +49,8 @@ def option_values(option):
         "claim_paths": DATA_PATHS,
         # Never a writable file: writing is tested in test_output.py.
         "output": st.sampled_from(["-", "", ".", "no/such/folder/out.txt"]),
+        "draws": st.one_of(st.integers(-2, 300).map(str), ODD_TEXT),
+        "per_container": st.one_of(st.sampled_from(sorted(parameter_kinds(CATALOG))), ODD_TEXT),
     }.get(option.name)
 
 
@@ -70,6 +75,9 @@ def assert_clean_exit(result):
 @example(["assumptions", "--claims", "\x00"])
 @example(["check", "--output", "a\x00b"])
 def test_generated_command_line_exits_0_or_2_never_a_traceback(args):
+    if args and args[0] in cli.commands and "--draws" not in args:
+        if any(p.name == "draws" for p in cli.commands[args[0]].params):
+            args = args + FUZZ_DRAWS
     assert_clean_exit(CliRunner().invoke(cli, args, catch_exceptions=False))
 
 
@@ -79,7 +87,7 @@ def test_generated_command_line_exits_0_or_2_never_a_traceback(args):
 @example(containers=10**12, settings_=["crate.length=1e-30m", "crate.width=1e-30m"])
 @example(containers=1, settings_=["container.payload=1e30t", "container.interior_length=1e30m"])
 def test_well_formed_extreme_values_give_ordered_ranges_or_one_line(containers, settings_):
-    args = ["estimate", "--containers", str(containers), "--format", "json"]
+    args = ["estimate", "--containers", str(containers), "--format", "json", *FUZZ_DRAWS]
     result = CliRunner().invoke(cli, args + [a for s in settings_ for a in ("--set", s)], catch_exceptions=False)
     assert_clean_exit(result)
     for record in json.loads(result.stdout)["results"] if result.exit_code == 0 else []:
@@ -119,7 +127,7 @@ def test_generated_assumption_file_is_loaded_within_invariants_or_refused_in_one
         path.write_bytes(content)
         result = CliRunner().invoke(
             cli, ["estimate", "--containers", "3", "--container", "fuzz-box", "--munition", "fuzz-shell",
-                  "--assumptions", str(path), "--format", "json"], catch_exceptions=False)
+                  "--assumptions", str(path), "--format", "json", *FUZZ_DRAWS], catch_exceptions=False)
     assert_clean_exit(result)
     if expected == "valid":
         assert result.exit_code == 0, result.stderr

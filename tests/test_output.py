@@ -221,9 +221,10 @@ def test_json_names_version_seed_and_the_digest_of_every_file_used():
     from estimator import __version__
     from estimator.catalog import builtin_dir
 
-    data = json.loads(run("check", "--format", "json").stdout)
+    data = json.loads(run("check", "--format", "json", "--draws", "500", "--seed", "7").stdout)
     assert data["version"] == __version__
-    assert data["seed"] is None  # no random draws yet
+    assert data["seed"] == 7 and data["draws"] == 500
+    assert json.loads(run("assumptions", "--format", "json").stdout)["seed"] is None  # draws nothing
     files = {f["file"]: f["sha256"] for f in data["assumption_files"]}
     assert set(files) == {"containers.toml", "munitions.toml", "loading.toml", "claims.toml"}
     for name, digest in files.items():
