@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -204,6 +205,36 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
     return scenarios
 
 
+def plot_option(function):
+    return click.option(
+        "--plot", "plot_path", type=click.Path(dir_okay=False), metavar="FILE",
+        help="Also draw a figure to FILE, PNG or SVG by its extension "
+        "(needs matplotlib: pip install 'estimator[plot]').",
+    )(function)
+
+
+def quiet_option(function):
+    return click.option("--quiet", is_flag=True, help="No progress bar.")(function)
+
+
+def save_plot(figure_function, records, plot_path, *args) -> None:
+    """Draw ``figure_function(records, *args)`` and write it whole to ``plot_path``."""
+    from estimator.figures import check_plot_path, figure_bytes
+    from estimator.output import write_atomic
+
+    write_atomic(plot_path, figure_bytes(figure_function(records, *args), check_plot_path(plot_path)), "--plot")
+
+
+@contextmanager
+def progress(length: int, quiet: bool, label: str):
+    """A progress bar on stderr, only on a terminal and unless --quiet; yields its update."""
+    if quiet or length < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
 @click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="estimator")
 def cli():
@@ -261,8 +292,9 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
 @data_options
 @format_option
 @output_option
+@plot_option
 def check(round_filter, settings, draws, seed, per_container, explain, assumption_paths, claim_paths, fmt,
-          output):
+          output, plot_path):
     """Check every public claim in assumptions/claims.toml against the model.
 
     For each claim: the rounds per container it implies, the model's range and
@@ -277,8 +309,12 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     from estimator.catalog import load_catalog
     from estimator.claims import check_claims
     from estimator.parameters import parse_overrides
-    from estimator.render import provenance_of, render_check
+    from estimator.render import check_records, provenance_of, render_check
 
+    if plot_path:
+        from estimator.figures import check_figure, check_plot_path
+
+        check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
     reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
@@ -287,7 +323,10 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
         from estimator.explain import explain_reports
 
         explanations = explain_reports(reports)
-    emit(render_check(reports, fmt, provenance_of(catalog, seed), draws, explanations), output)
+    text = render_check(reports, fmt, provenance_of(catalog, seed), draws, explanations)
+    if plot_path:
+        save_plot(check_figure, check_records(reports)[0], plot_path)
+    emit(text, output)
 
 
 @cli.command()
@@ -320,6 +359,108 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
     rng = np.random.default_rng(seed)
     needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
     emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
+
+
+@cli.command()
+@click.option("--vary", "varies", multiple=True, required=True, metavar="NAME=LOW..HIGH[:STEPS]|NAME=A,B",
+              help="A parameter to sweep, in any unit: container.payload=18t..30t:25 (default 11 "
+              "steps), crate.items=1,2, or the container type: container=20ft,40ft. Once or twice.")
+@click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), default=1, show_default=True,
+              help="Number of containers.")
+@container_and_munition_options
+@round_option
+@set_option
+@click.option("--draws", type=click.IntRange(min=1), default=None,
+              help="Also Monte Carlo draws at every point (p5, p50, p95); the same draws at every "
+              "point of a munition and round. Default: corners only.")
+@click.option("--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
+              help="Seed of the random generator, with --draws.")
+@data_options
+@format_option
+@output_option
+@plot_option
+@quiet_option
+def sweep(varies, containers, container_id, munitions, round_filter, settings, draws, seed, assumption_paths,
+          claim_paths, fmt, output, plot_path, quiet):
+    """The estimate over a grid of one or two parameters, one row per point.
+
+    Each point fixes the swept parameters and runs every other assumption from its
+    pessimistic to its optimistic corner, like estimate; with --draws, also percentiles
+    of seeded draws. Example:
+
+        estimator sweep --vary container.payload=18t..30t:13 --munition 152mm --format csv
+    """
+    import numpy as np
+
+    from estimator.catalog import load_catalog
+    from estimator.parameters import parse_overrides
+    from estimator.render import axis_records, provenance_of, render_sweep, sweep_records
+    from estimator.sweep import keep_swept, parse_axes, progress_steps, run_sweep, swept_containers
+    from estimator.uncertainty import sample_values
+
+    if plot_path:
+        from estimator.figures import check_plot_path, sweep_figure
+
+        check_plot_path(plot_path)
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+    axes = parse_axes(varies, catalog, parse_overrides(settings, catalog))
+    scenarios = keep_swept(axes, [
+        scenario
+        for container in swept_containers(axes, container_id)
+        for scenario in selected_scenarios(catalog, container, munitions, round_filter, settings, containers)
+    ])
+    sampler, rng = (sample_values, np.random.default_rng(seed)) if draws else (None, None)
+    with progress(progress_steps(scenarios, axes, draws or 0), quiet, "sweep") as update:
+        points = run_sweep(scenarios, axes, update, sampler, draws or 0, rng)
+    text = render_sweep(points, axes, fmt, provenance_of(catalog, seed if draws else None), draws or 0)
+    if plot_path:
+        save_plot(sweep_figure, sweep_records(points), plot_path, axis_records(axes))
+    emit(text, output)
+
+
+@cli.command()
+@container_and_munition_options
+@round_option
+@set_option
+@click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
+              help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
+@click.option("--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
+              help="Seed of the random generator: the same seed gives the same output.")
+@data_options
+@format_option
+@output_option
+@plot_option
+@quiet_option
+def sensitivity(container_id, munitions, round_filter, settings, draws, seed, assumption_paths, claim_paths, fmt,
+                output, plot_path, quiet):
+    """Which assumptions drive the answer: Sobol indices and a tornado table.
+
+    For each munition and round definition: first-order and total Sobol indices of the
+    rounds per container (every uncertain assumption uniform over its range), with a
+    bootstrap interval, and the swing when one assumption alone goes from its low to its
+    high end. Example:
+
+        estimator sensitivity --munition 152mm --round projectile --draws 2048 --seed 1
+    """
+    import numpy as np
+
+    from estimator.catalog import load_catalog
+    from estimator.render import provenance_of, render_sensitivity, sensitivity_records
+    from estimator.sensitivity import CONFIDENCE_LEVEL, analyse_all, check_draws
+
+    check_draws(draws)
+    if plot_path:
+        from estimator.figures import check_plot_path, tornado_figure
+
+        check_plot_path(plot_path)
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+    scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
+    with progress(len(scenarios), quiet, "sensitivity") as update:
+        analyses = analyse_all(scenarios, draws, np.random.default_rng(seed), update)
+    text = render_sensitivity(analyses, fmt, provenance_of(catalog, seed), draws, CONFIDENCE_LEVEL)
+    if plot_path:
+        save_plot(tornado_figure, sensitivity_records(analyses), plot_path)
+    emit(text, output)
 
 
 @cli.command()

@@ -221,13 +221,14 @@ def interval(scenario: Scenario) -> Interval:
     binding = tuple(MASS if b else SPACE for b in capacity.mass_binds)
     return Interval(
         scenario,
-        _pair(capacity.rounds),
-        _pair(totals),
+        corner_pair(capacity.rounds),
+        corner_pair(totals),
         binding,
-        _pair(capacity.rounds_by_mass),
-        _pair(capacity.rounds_by_space),
+        corner_pair(capacity.rounds_by_mass),
+        corner_pair(capacity.rounds_by_space),
     )
 
 
-def _pair(array: np.ndarray) -> tuple[int, int]:
+def corner_pair(array: np.ndarray) -> tuple[int, int]:
+    """The pessimistic and optimistic corners (first axis) of an array as Python ints."""
     return int(array[0]), int(array[1])

@@ -49,15 +49,15 @@ def check_target(path: str | os.PathLike, what: str = "--output") -> Path:
     return target
 
 
-def write_atomic(path: str | os.PathLike, text: str, what: str = "--output") -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
+def write_atomic(path: str | os.PathLike, text: str | bytes, what: str = "--output") -> None:
+    """Write ``text`` (UTF-8, or bytes as given) to ``path`` through a temporary file and a rename.
 
     Parameters
     ----------
     path : str or PathLike
         The file to write; its folder must exist.
-    text : str
-        The whole content.
+    text : str or bytes
+        The whole content: text, or the bytes of an image (``--plot``).
     what : str
         The option the path came from, for error messages.
 
@@ -84,8 +84,8 @@ def write_atomic(path: str | os.PathLike, text: str, what: str = "--output") -> 
     except OSError as error:
         raise InputError(f"{what} {target}: cannot write ({error.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)

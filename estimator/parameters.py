@@ -112,10 +112,11 @@ class Override:
     high: float
 
 
-def split_override(text: str) -> tuple[str, str, str]:
+def split_override(text: str, option: str = "--set") -> tuple[str, str, str]:
     """Split ``NAME=VALUE`` or ``NAME=LOW..HIGH`` into name, low and high text.
 
-    A unit written on HIGH alone applies to LOW too.
+    A unit written on HIGH alone applies to LOW too. ``option`` names the command-line
+    option in error messages.
 
     Examples
     --------
@@ -125,14 +126,14 @@ def split_override(text: str) -> tuple[str, str, str]:
     match = _OVERRIDE.match(text)
     if not match:
         raise InputError(
-            f"--set {text!r}: expected NAME=VALUE or NAME=LOW..HIGH, such as container.payload=26t"
+            f"{option} {text!r}: expected NAME=VALUE or NAME=LOW..HIGH, such as container.payload=26t"
         )
     value = match["value"]
     if ".." not in value:
         return match["name"], value, value
     low, _, high = (part.strip() for part in value.partition(".."))
     if not low or not high:
-        raise InputError(f"--set {text!r}: a range needs both ends, such as 20t..26t")
+        raise InputError(f"{option} {text!r}: a range needs both ends, such as 20t..26t")
     bare = _BARE_NUMBER.match(high)
     if _BARE_NUMBER.fullmatch(low) and bare and bare.end() < len(high):
         low = f"{low} {high[bare.end():].strip()}"
@@ -150,14 +151,14 @@ def parameter_kinds(catalog: Catalog) -> dict[str, str]:
     return kinds
 
 
-def parse_override(text: str, kinds: dict[str, str]) -> Override:
-    """Parse and check one ``--set`` against the kind of the parameter it names."""
+def parse_override(text: str, kinds: dict[str, str], option: str = "--set") -> Override:
+    """Parse and check one ``--set`` (or ``option``) against the kind of the parameter it names."""
     from estimator.units import parse_si
 
-    name, low_text, high_text = split_override(text)
+    name, low_text, high_text = split_override(text, option)
     if name not in kinds:
-        raise InputError(f"--set {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
-    kind, what = kinds[name], f"--set {name}"
+        raise InputError(f"{option} {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
+    kind, what = kinds[name], f"{option} {name}"
     low, high = (parse_si(t, _DIMENSIONS[kind], what) for t in (low_text, high_text))
     if low > high:
         raise InputError(f"{what}: low {low_text!r} is above high {high_text!r}")

@@ -458,3 +458,142 @@ def render_assumptions(catalog, fmt: str, provenance: dict | None = None) -> str
 
 def _shorten(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# --- sweep -----------------------------------------------------------------------------
+
+
+def sweep_records(points) -> list[dict]:
+    """One record per grid point and scenario, the JSON ``results`` list: the fields of an
+    estimate's corners, with ``point`` (the swept values, SI units) after ``containers``,
+    and ``p5``, ``p50``, ``p95`` beside ``low`` and ``high`` in ``per_container`` and
+    ``total`` when drawing."""
+    records = []
+    for point in points:
+        iv = point.interval
+        record = {
+            "munition": iv.scenario.munition,
+            "round": iv.scenario.round,
+            "container": iv.scenario.container,
+            "containers": int(iv.scenario.parameters["fleet.containers"].low),
+            "point": dict(point.point),
+            "per_container": _low_high(iv.per_container),
+            "total": _low_high(iv.total),
+            "binding": _low_high(iv.binding),
+            "by_mass": _low_high(iv.rounds_by_mass),
+            "by_space": _low_high(iv.rounds_by_space),
+        }
+        for key, found in (point.percentiles or {}).items():
+            record[key].update(zip(("p5", "p50", "p95"), found))
+        records.append(record)
+    return records
+
+
+def axis_records(axes) -> list[dict]:
+    """The JSON ``vary`` list: each swept parameter, its SI unit, its values, and whether
+    it is categorical (the container type, whose values are ids)."""
+    return [{"name": axis.name, "unit": axis.unit, "values": list(axis.values), "categorical": axis.categorical}
+            for axis in axes]
+
+
+def render_sweep(points, axes, fmt: str, provenance: dict | None = None, draws: int = 0) -> str:
+    records = sweep_records(points)
+    seed = (provenance or {}).get("seed")
+    if fmt == "json":
+        return _json({"draws": draws, "vary": axis_records(axes), "results": records}, provenance)
+    if fmt == "csv":
+        return _csv([_flatten(r) for r in records])
+    numeric = [axis for axis in axes if not axis.categorical]
+    likely = ["likely p5..p95 (p50)"] if draws else []
+    header = ["munition", "round", "container", *(f"{a.name} [{a.unit}]" for a in numeric),
+              "per container", *likely, "total", "binding", "by mass", "by space"]
+    rows = [
+        [r["munition"], r["round"], r["container"], *(f"{r['point'][a.name]:.6g}" for a in numeric),
+         _span(r["per_container"]["low"], r["per_container"]["high"]),
+         *([f"{r['per_container']['p5']:,}..{r['per_container']['p95']:,} ({r['per_container']['p50']:,})"]
+           if draws else []),
+         _span(r["total"]["low"], r["total"]["high"]),
+         _binding_text(list(r["binding"].values())), _span(*r["by_mass"].values()),
+         _span(*r["by_space"].values())]
+        for r in records
+    ]
+    note = ("Each row fixes the swept parameters and runs every other assumption from its "
+            "pessimistic to its optimistic corner.")
+    if draws:
+        note += f" Likely: {draws:,} draws a point (seed {seed}), the same draws at every point."
+    return _table(header, rows) + "\n\n" + note
+
+
+# --- sensitivity ---------------------------------------------------------------------------
+
+_SI_UNIT = {"length": "m", "mass": "kg", "dimensionless": "1"}
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no NaN: an index that cannot be computed is null."""
+    return None if value != value else round(float(value), 6)
+
+
+def _index(index) -> dict:
+    return {"index": _finite(index.value), "low": _finite(index.low), "high": _finite(index.high)}
+
+
+def sensitivity_records(analyses) -> list[dict]:
+    """One record per scenario and uncertain parameter, largest tornado swing first: the
+    JSON ``results`` list."""
+    return [
+        {
+            "munition": analysis.scenario.munition,
+            "round": analysis.scenario.round,
+            "container": analysis.scenario.container,
+            "parameter": p.name,
+            "unit": _SI_UNIT[p.dimension],
+            "low": p.low,
+            "high": p.high,
+            "first_order": _index(p.first_order),
+            "total_order": _index(p.total_order),
+            "tornado": {
+                "central": float(p.tornado.central),
+                "at_low": float(p.tornado.at_low),
+                "at_high": float(p.tornado.at_high),
+                "swing": float(p.tornado.swing),
+            },
+        }
+        for analysis in analyses
+        for p in analysis.parameters
+    ]
+
+
+def render_sensitivity(analyses, fmt: str, provenance: dict | None, draws: int, confidence_level: float) -> str:
+    records = sensitivity_records(analyses)
+    seed = (provenance or {}).get("seed")
+    if fmt == "json":
+        return _json({"draws": draws, "confidence_level": confidence_level, "results": records}, provenance)
+    if fmt == "csv":
+        return _csv([_flatten(r) for r in records])
+    blocks = []
+    for analysis in analyses:
+        rows = [r for r in records if (r["munition"], r["round"], r["container"]) == (
+            analysis.scenario.munition, analysis.scenario.round, analysis.scenario.container)]
+        head = (f"{analysis.scenario.munition} {analysis.scenario.round} ({analysis.scenario.container}): "
+                f"rounds per container shipped, every assumption at its centre: "
+                f"{rows[0]['tornado']['central']:g}" if rows else
+                f"{analysis.scenario.munition} {analysis.scenario.round}: no uncertain assumption")
+        table = _table(
+            ["parameter", "range", "at low", "at high", "swing", "first-order", "total"],
+            [[r["parameter"], f"{r['low']:,.6g}..{r['high']:,.6g}" + ("" if r["unit"] == "1" else f" {r['unit']}"), f"{r['tornado']['at_low']:g}",
+              f"{r['tornado']['at_high']:g}", f"{r['tornado']['swing']:g}", _index_text(r["first_order"]),
+              _index_text(r["total_order"])] for r in rows],
+        ) if rows else ""
+        blocks.append(head + ("\n" + _indent(table) if table else ""))
+    note = (f"Tornado: one assumption at its low and high end, the others at their centres. Sobol "
+            f"indices: {draws} draws a matrix, seed {seed}, {confidence_level:.0%} bootstrap interval in "
+            f"brackets; every assumption uniform over its range.")
+    return "\n\n".join(blocks) + "\n\n" + note
+
+
+def _index_text(index: dict) -> str:
+    if index["index"] is None:
+        return "n/a"
+    interval = "" if index["low"] is None else f" [{index['low']:.2f}, {index['high']:.2f}]"
+    return f"{index['index']:.2f}{interval}"

@@ -10,7 +10,28 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from estimator.catalog import load_catalog
 from estimator.model import PackageArrays
+from estimator.parameters import build_scenario
+
+# Every built-in scenario: each container type, munition and round definition, 2,000 boxes.
+CATALOG = load_catalog()
+SCENARIOS = [
+    build_scenario(CATALOG, container, munition.id, round_name, 2000)
+    for container in CATALOG.containers
+    for munition in CATALOG.munitions.values()
+    for round_name in munition.rounds
+]
+
+
+def swept_scenarios(axes, munition, containers=1, round_filter="all"):
+    """The scenarios ``estimator sweep`` covers for these axes, built as the command does."""
+    from estimator.claims import scenarios_for
+    from estimator.sweep import keep_swept, swept_containers
+
+    return keep_swept(axes, [s for container in swept_containers(axes, "20ft")
+                             for s in scenarios_for(CATALOG, munition, container, containers, [], round_filter)])
+
 
 interior_length = st.floats(1.0, 14.0)
 interior_side = st.floats(1.0, 3.0)
