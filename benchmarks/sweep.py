@@ -2,9 +2,9 @@
 
 Not a test (timings on a shared machine are noisy): prints the median wall-clock and CPU
 time of ``--repeat`` runs.
-The drawn sweep samples every uncertain parameter uniformly over its range with a
-seeded numpy Generator and evaluates the model vectorised, 10^4 x 2,500 model answers,
-through estimator.sweep.grid_percentiles.
+The drawn sweep samples every parameter with the Monte Carlo's own sampler
+(estimator.uncertainty.sample_values, a seeded numpy Generator) and evaluates the model
+vectorised, 10^4 x 2,500 model answers, through estimator.sweep.grid_percentiles.
 
     python benchmarks/sweep.py --repeat 3
 """
@@ -20,6 +20,7 @@ import numpy as np
 from estimator.catalog import load_catalog
 from estimator.parameters import build_scenario
 from estimator.sweep import Axis, grid_percentiles, grid_points
+from estimator.uncertainty import sample_values
 
 GRID = 50
 DRAWS = 10**4
@@ -35,11 +36,6 @@ GRIDS = {
 
 def axes(kind: str) -> list[Axis]:
     return [Axis(name, tuple(np.linspace(low, high, GRID)), unit) for name, low, high, unit in GRIDS[kind]]
-
-
-def uniform_draws(scenario, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Every parameter uniform over its range (a point where low == high)."""
-    return {name: rng.uniform(p.low, p.high, draws) for name, p in scenario.parameters.items()}
 
 
 def timed(function) -> tuple[float, float]:
@@ -60,7 +56,7 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=DRAWS)
     args = parser.parse_args()
     scenario = build_scenario(load_catalog(), "20ft", "152mm-shell", "complete", 1)
-    drawn = uniform_draws(scenario, args.draws, np.random.default_rng(0))
+    drawn = sample_values(scenario, args.draws, np.random.default_rng(20231102))
     print(f"scenario 152mm-shell complete, 20ft; {GRID} x {GRID} grids; median of {args.repeat}")
     for kind in GRIDS:
         grid = axes(kind)
