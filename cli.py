@@ -213,6 +213,14 @@ def plot_option(function):
     )(function)
 
 
+def seed_option(function):
+    """``--seed`` alone, with the Monte Carlo's default (estimator.uncertainty.DEFAULT_SEED, tested)."""
+    return click.option(
+        "--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
+        help="Seed of the random generator: the same seed gives the same output.",
+    )(function)
+
+
 def quiet_option(function):
     return click.option("--quiet", is_flag=True, help="No progress bar.")(function)
 
@@ -325,7 +333,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
         explanations = explain_reports(reports)
     text = render_check(reports, fmt, provenance_of(catalog, seed), draws, explanations)
     if plot_path:
-        save_plot(check_figure, check_records(reports)[0], plot_path)
+        save_plot(check_figure, check_records(reports, explanations)[0], plot_path)
     emit(text, output)
 
 
@@ -373,8 +381,7 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
 @click.option("--draws", type=click.IntRange(min=1), default=None,
               help="Also Monte Carlo draws at every point (p5, p50, p95); the same draws at every "
               "point of a munition and round. Default: corners only.")
-@click.option("--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
-              help="Seed of the random generator, with --draws.")
+@seed_option
 @data_options
 @format_option
 @output_option
@@ -424,8 +431,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 @set_option
 @click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
               help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
-@click.option("--seed", type=click.IntRange(min=0), default=20231102, show_default=True,
-              help="Seed of the random generator: the same seed gives the same output.")
+@seed_option
 @data_options
 @format_option
 @output_option

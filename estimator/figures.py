@@ -83,16 +83,16 @@ def check_figure(claims: list[dict]):
     -------
     matplotlib.figure.Figure
         One bar per record from ``model.low`` to ``model.high`` (rounds per container),
-        grey level by verdict, a narrow dark bar from ``model.p5`` to ``model.p95`` where
+        grey level and hatching by verdict (below, within, above, beyond), a narrow dark bar from ``model.p5`` to ``model.p95`` where
         the records carry percentiles, and the claim's implied rounds per container marked
         by a black diamond.
     """
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(9, 0.45 * len(claims) + 1.6))
-    shades = {"within": ("0.55", ""), "below": ("0.85", "//"), "above": ("0.85", "\\\\")}
+    shades = {"within": ("0.55", ""), "below": ("0.85", "//"), "above": ("0.85", "\\\\"), "beyond": ("0.95", "xx")}
     positions = list(range(len(claims)))[::-1]
     for y, record in zip(positions, claims):
-        colour, hatch = shades.get(record["verdict"], ("0.85", "xx"))
+        colour, hatch = shades[record["verdict"]]
         model = record["model"]
         axes.barh(y, model["high"] - model["low"], left=model["low"], height=0.6, color=colour, hatch=hatch,
                   edgecolor="black", label=record["verdict"])
@@ -104,16 +104,17 @@ def check_figure(claims: list[dict]):
     axes.set_yticks(positions, [f"{r['id']} #{r['alternative']}: {r['munition']} {r['round']}" for r in claims])
     axes.set_xscale("log")
     axes.set_xlabel("rounds per container shipped [1] (log scale)")
-    axes.set_title("Public claims against the model's range")
-    _legend_once(axes)
+    axes.set_title("Public claims against the model's range (bar) and 5-95 % band (dark)")
+    _legend_once(axes, outside=True)
     return figure
 
 
-def _legend_once(axes) -> None:
-    """A legend with one entry per distinct label."""
+def _legend_once(axes, outside: bool = False) -> None:
+    """A legend with one entry per distinct label, beside the plot if ``outside``."""
     handles, labels = axes.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    axes.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+    where = {"loc": "upper left", "bbox_to_anchor": (1.01, 1)} if outside else {"loc": "best"}
+    axes.legend(unique.values(), unique.keys(), fontsize="small", **where)
 
 
 # --- sweep ------------------------------------------------------------------------------

@@ -308,3 +308,10 @@ def test_drawn_percentiles_lie_between_the_corners(varies, monkeypatch):
             assert r["low"] <= r["p5"] <= r["p50"] <= r["p95"] <= r["high"]
     monkeypatch.setattr(estimator.sweep, "LONG_SWEEP", 0)  # every sweep long: the bar's length is exact
     assert progress_steps(scenarios, axes, 200) == len(steps)
+
+
+def test_seed_defaults_match_the_monte_carlo():
+    from estimator.uncertainty import DEFAULT_SEED
+
+    for command in ("sweep", "sensitivity"):
+        assert {p.name: p.default for p in cli.commands[command].params}["seed"] == DEFAULT_SEED
