@@ -166,7 +166,7 @@ def _line_sweep(records: list[dict], axis: dict):
     axes.set_ylabel(_rounds_label(records))
     drawn = "; dark band p5..p95 of the draws, thick line p50" if "p50" in records[0]["total"] else ""
     axes.set_title(f"Rounds as {axis['name']} varies\n(band: pessimistic to optimistic corner{drawn})")
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     return figure
 
 
