@@ -487,6 +487,59 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
     emit(render_assumptions(catalog, fmt, provenance_of(catalog)), output)
 
 
+
+@cli.command()
+@click.option("--container", "container_id", help="Container type (20ft, 40ft, 40ft-hc): its "
+              "smallest interior and door from the assumptions, less the smallest load.clearance.")
+@click.option("--interior", metavar="LxWxH", help="Interior instead of --container, in any "
+              "length unit: 5.9x2.35x2.39m, 590x235x239cm.")
+@click.option("--package", "package", metavar="LxWxH", required=True,
+              help="Package sides, the third one vertical with --upright: 0.75x0.40x0.35m.")
+@click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
+@click.option("--max-layers", type=click.IntRange(min=1), default=None, help="Most layers in a stack.")
+@plot_option
+@data_options
+@format_option
+@output_option
+def pack(container_id, interior, package, upright, max_layers, plot_path, assumption_paths, claim_paths,
+         fmt, output):
+    """How many identical packages fit in a container, how, and how close to the bound.
+
+    Lengths are rounded to whole millimetres (interior down, package up). Example:
+
+        estimator pack --container 20ft --package 0.75x0.40x0.35m --upright
+    """
+    from estimator.packing import pack as pack_layout, parse_dimensions
+    from estimator.render import render_pack
+
+    if plot_path:
+        from estimator.figures import check_plot_path
+
+        check_plot_path(plot_path)
+
+    if (container_id is None) == (interior is None):
+        raise OneLineError("give exactly one of --container or --interior")
+    box = parse_dimensions(package, "--package")
+    door = None
+    if container_id is not None:
+        from estimator.catalog import load_catalog
+
+        catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+        numbers = catalog.container(container_id).numbers
+        clearance = catalog.loading["load.clearance"].low
+        interior_m = tuple(numbers[f"interior_{side}"].low - clearance for side in ("length", "width", "height"))
+        door = (numbers["door_width"].low, numbers["door_height"].low)
+    else:
+        interior_m = parse_dimensions(interior, "--interior")
+    layout = pack_layout(interior_m, box, upright, max_layers or 0, door)
+    text = render_pack(layout, fmt)
+    if plot_path:
+        from estimator.figures import layout_figure
+
+        save_plot(layout_figure, layout, plot_path)
+    emit(text, output)
+
+
 def main():
     """Console-script entry point."""
     cli()

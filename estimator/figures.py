@@ -1,4 +1,4 @@
-"""Figures for ``check``, ``sweep`` and ``sensitivity``, drawn with matplotlib.
+"""Figures for ``check``, ``sweep``, ``sensitivity`` and ``pack``, drawn with matplotlib.
 
 Each figure function takes the same records the command prints as JSON (see README.md),
 so a figure shows exactly the numbers of the JSON output, and returns a matplotlib
@@ -260,3 +260,30 @@ def tornado_figure(records: list[dict]):
 def _range_text(record: dict) -> str:
     unit = "" if record["unit"] == "1" else f" {record['unit']}"
     return f"{record['low']:,.6g}..{record['high']:,.6g}{unit}"
+
+
+def layout_figure(layout):
+    """Top and side views of a packing layout (``estimator pack --plot``).
+
+    Parameters
+    ----------
+    layout : estimator.packing.Layout
+        The layout; its placements are drawn, in millimetres.
+    """
+    from matplotlib.patches import Rectangle
+
+    length, width, height = layout.interior
+    figure, (top, side) = _pyplot().subplots(2, 1, figsize=(10, 6), sharex=True)
+    boxes = layout.placements()
+    for axes, axis, extent, title in ((top, 1, width, "top view"), (side, 2, height, "side view")):
+        axes.add_patch(Rectangle((0, 0), length, extent, fill=False, linewidth=1.5))
+        for placed in boxes:
+            axes.add_patch(Rectangle((placed[0], placed[axis]), placed[3], placed[3 + axis],
+                                     facecolor="0.85", edgecolor="0.2", linewidth=0.4))
+        axes.set_xlim(0, length)
+        axes.set_ylim(0, extent)
+        axes.set_aspect("equal")
+        axes.set_title(title)
+        axes.set_ylabel("mm")
+    side.set_xlabel(f"length (mm): {layout.count:,} packages, gap to bound {layout.gap:.1%}")
+    return figure

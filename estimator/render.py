@@ -597,3 +597,45 @@ def _index_text(index: dict) -> str:
         return "n/a"
     interval = "" if index["low"] is None else f" [{index['low']:.2f}, {index['high']:.2f}]"
     return f"{index['index']:.2f}{interval}"
+# --- pack ---------------------------------------------------------------------------
+
+
+def pack_record(layout) -> dict:
+    """The pack command's JSON record: count, bounds, gap, utilisation and sections."""
+    return {
+        "count": layout.count,
+        "bound": layout.bound,
+        "volume_bound": layout.volume_bound,
+        "gap": round(layout.gap, 4),
+        "utilisation": round(layout.utilisation, 4),
+        "interior_mm": list(layout.interior),
+        "package_mm": list(layout.box),
+        "upright": layout.upright,
+        "max_layers": layout.max_layers or None,
+        "blocks": [
+            {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
+             "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count}
+            for s in layout.sections
+        ],
+    }
+
+
+def render_pack(layout, fmt: str) -> str:
+    """The pack result as a table, JSON or CSV (one row per block)."""
+    record = pack_record(layout)
+    if fmt == "json":
+        return _json(record)
+    if fmt == "csv":
+        return _csv([{**block, "count_total": record["count"]} for block in record["blocks"]])
+    header = ["block", "from (mm)", "length (mm)", "footprint (mm)", "vertical (mm)", "base (mm)", "layers",
+              "per layer", "boxes"]
+    rows = [
+        [str(n + 1), f"{b['start_mm']:,}", f"{b['length_mm']:,}", "x".join(map(str, b["footprint_mm"])),
+         str(b["vertical_mm"]), f"{b['base_mm']:,}", str(b["layers"]), str(b["per_layer"]), f"{b['count']:,}"]
+        for n, b in enumerate(record["blocks"])
+    ]
+    summary = (
+        f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
+        f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."
+    )
+    return _table(header, rows) + "\n\n" + summary

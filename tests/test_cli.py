@@ -147,6 +147,11 @@ BAD_INPUTS = [
     (["need", "--rounds", "0"], "'--rounds'"),
     (["need", "--rounds", "1000", "--munition", "999mm"], "999mm"),
     (["need", "--rounds", "1000", "--set", "crate.gross_mass=5 m"], "5 m"),
+    (["pack", "--container", "20ft", "--package", "2.5x2.5x2.5m"], "2.5 x 2.5 x 2.5 m"),
+    (["pack", "--container", "20ft", "--package", "1x1x2.3m", "--upright"], "upright"),
+    (["pack", "--interior", "5x2x2m", "--package", "0.7x0.4"], "0.7x0.4"),
+    (["pack", "--interior", "5x2x2kg", "--package", "0.7x0.4x0.3m"], "5x2x2kg"),
+    (["pack", "--interior", "5x2x2m", "--container", "20ft", "--package", "0.7x0.4x0.3m"], "--interior"),
 ]
 
 
@@ -207,3 +212,46 @@ def test_need_rounds_limit_is_the_catalogs():
 
     assert MAX_ROUNDS == catalog.MAX_ROUNDS
     assert run("need", "--rounds", str(MAX_ROUNDS + 1)).exit_code == 2
+
+
+def test_pack_json_contract_and_units():
+    metres = json.loads(run("pack", "--interior", "4.9x2.8x1m", "--package", "0.75x0.40x0.35m",
+                            "--format", "json").stdout)
+    centimetres = json.loads(run("pack", "--interior", "490x280x100cm", "--package", "75x40x35cm",
+                                 "--format", "json").stdout)
+    assert metres == centimetres
+    assert {"count", "bound", "volume_bound", "gap", "utilisation", "blocks"} <= set(metres)
+    assert metres["count"] == sum(block["count"] for block in metres["blocks"])
+    assert metres["count"] <= metres["bound"] <= metres["volume_bound"]
+
+
+def test_pack_upright_and_layer_cap_never_fit_more():
+    def count(*extra):
+        out = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m", "--format", "json", *extra)
+        return json.loads(out.stdout)["count"]
+
+    free = count()
+    assert count("--upright") <= free
+    assert count("--upright", "--max-layers", "2") <= count("--upright")
+    assert all(block["layers"] <= 2 for block in json.loads(run(
+        "pack", "--container", "20ft", "--package", "0.75x0.40x0.35m", "--max-layers", "2",
+        "--format", "json").stdout)["blocks"])
+
+
+def test_pack_plot_writes_an_image(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "layout.png"
+    result = run("pack", "--interior", "5.9x2.35x2.39m", "--package", "0.75x0.40x0.35m", "--plot", str(target))
+    assert result.exit_code == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pack_without_plot_imports_no_matplotlib_nor_scipy():
+    code = (
+        "import sys; sys.argv = ['estimator', 'pack', '--interior', '3x2x2m', '--package', '1x1x1m']\n"
+        "import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('matplotlib', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
