@@ -539,7 +539,7 @@ def crates_by_layout(interior_m, box_m, upright: bool, max_layers: int = NO_LAYE
     Examples
     --------
     >>> int(crates_by_layout((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
-    180
+    202
     """
     grid = grid_count(interior_m, box_m, upright)
     laid_out = np.broadcast_to(layout_applies(interior_m, [box_m]), grid.shape)
