@@ -94,6 +94,8 @@ def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[Pack
     and ``floor(capacity / s)``; a vectorised bisection finds it exactly.
     """
     capacity = np.asarray(capacity, dtype=float)
+    if len(parts) == 1:
+        return _max_whole_rounds_one_part(capacity, np.asarray(costs[0], dtype=float), parts[0])
     per_round = sum(c * p.items_per_round / np.asarray(p.items, dtype=float) for c, p in zip(costs, parts))
     one_each = sum(costs)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -116,6 +118,23 @@ def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[Pack
         low = np.where(ok, middle, low)
         high = np.where(ok, high, middle - 1)
     return low
+
+
+def _max_whole_rounds_one_part(capacity, cost, part: PackageArrays) -> np.ndarray:
+    """:func:`max_whole_rounds` for a kit of one package type, in closed form.
+
+    ``ceil(R q / k) * cost <= capacity`` holds exactly when ``R <= n k / q`` with
+    ``n = floor(capacity / cost)`` whole packages; one correction step on ``n`` keeps the
+    same floating-point test as the general search, so both agree to the round.
+    """
+    limit = capacity * (1 + _SHARE_TOLERANCE)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        packages = np.floor(limit / cost)
+    packages = whole_counts(np.nan_to_num(packages, nan=0.0, posinf=np.inf).clip(min=0), "packages per container")
+    packages = np.where(packages * cost > limit, packages - 1, packages)
+    packages = np.where((packages + 1) * cost <= limit, packages + 1, packages)
+    items_shipped = whole_counts(packages * np.asarray(part.items, dtype=float), "items per container")
+    return items_shipped // part.items_per_round
 
 
 def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays]) -> Capacity:
