@@ -103,6 +103,10 @@ def check_figure(claims: list[dict]):
                   label="claim")
     axes.set_yticks(positions, [f"{r['id']} #{r['alternative']}: {r['munition']} {r['round']}" for r in claims])
     axes.set_xscale("log")
+    if claims:  # room either side, so a bar starting at the smallest value shows its edge
+        values = [v for r in claims for v in (r["model"]["low"], r["model"]["high"], r["implied_per_container"])]
+        positive = [v for v in values if v > 0] or [1.0]
+        axes.set_xlim(min(positive) / 1.25, max(positive) * 1.25)
     axes.set_xlabel("rounds per container shipped [1] (log scale)")
     axes.set_title("Public claims against the model's range (bar) and 5-95 % band (dark)")
     _legend_once(axes, outside=True)
