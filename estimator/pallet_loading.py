@@ -88,7 +88,7 @@ class FloorTable:
     box: tuple[int, int]
     count: np.ndarray
     decision: np.ndarray
-    argument: np.ndarray  # (n, n, 4) ints: cut index, or x1, x2, y1, y2 indices
+    argument: np.ndarray  # (n, m, 4) ints: cut index, or pinwheel corners x1, x2, y1, y2
 
 
 def homogeneous(x, y, box: tuple[int, int]):
@@ -128,17 +128,15 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     argument = np.zeros(count.shape + (4,), dtype=np.int64)
     x_rest = [largest_at_most(xs, xs[i] - xs[1 : _half(xs, i)]) for i in range(len(xs))]
     y_rest = [largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]) for j in range(len(ys))]
-    for i in range(1, len(xs)):
-        _best_length_cuts(count, decision, argument, i, x_rest[i])
-        _best_width_cuts(count, decision, argument, i, y_rest, bound[i])
-    # Pinwheels only across the full width, their blocks the optima of smaller cells:
-    # one search per length keeps the cost down.
     pinwheel_length = length if pinwheel_length is None else pinwheel_length
-    j = len(ys) - 1
     for i in range(1, len(xs)):
-        if xs[i] <= pinwheel_length and count[i, j] < bound[i, j]:
-            _best_five_block(count, decision, argument, xs, ys, i, j)
         _best_length_cuts(count, decision, argument, i, x_rest[i])
+        # A pinwheel's blocks are all shorter than the cell, so the columns before i
+        # (already optimal in both classes) are all it needs; cells at their bound stop.
+        if xs[i] <= pinwheel_length:
+            for j in np.flatnonzero(count[i] < bound[i]).tolist():
+                _best_five_block(count, decision, argument, xs, ys, i, j)
+        _best_width_cuts(count, decision, argument, i, y_rest, bound[i])
     return FloorTable(xs, ys, tuple(box), count, decision, argument)
 
 
@@ -177,11 +175,17 @@ def _best_width_cuts(count, decision, argument, i, y_rest, bound) -> None:
             decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
 
 
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs 0 < a < b < n: the inner corners of a pinwheel along one side."""
-    a, b = np.triu_indices(n, k=1)
-    keep = a > 0
-    return a[keep], b[keep]
+def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inner corners ``c1 < c2`` of a pinwheel along a side of length ``points[n]``.
+
+    ``c1`` is a raster point and ``c2`` a side minus a raster point: pushing ``c1``
+    down to a raster point, or ``c2`` up until ``side - c2`` is one, only widens the
+    blocks whose count can change, so these pairs lose nothing.
+    """
+    near = points[1:n]
+    far = points[n] - near[::-1]
+    first, second = np.nonzero(near[:, None] < far[None, :])
+    return near[first], far[second]
 
 
 def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
@@ -189,31 +193,39 @@ def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
 
     With inner corners ``x1 < x2`` and ``y1 < y2`` the blocks are ``x1 x y2`` at the
     origin, ``(L - x1) x y1`` beside it, ``(L - x2) x (W - y1)`` opposite, ``x2 x (W - y2)``
-    above, and ``(x2 - x1) x (y2 - y1)`` in the middle. The mirror pinwheel is the same
-    set of block sizes, so one handedness is enough.
+    above, and ``(x2 - x1) x (y2 - y1)`` in the middle; each holds the best pattern of
+    its raster-reduced size (count[] of smaller cells, themselves guillotine or
+    pinwheel: the recursive five-block algorithm [2]_). The mirror pinwheel is the
+    same set of block sizes, so one handedness is enough.
     """
-    a, b = _pairs(i)
-    c, d = _pairs(j)
-    if not len(a) or not len(c) or len(a) * len(c) > FIVE_BLOCK_BUDGET:
+    x1, x2 = _corners(xs, i)
+    y1, y2 = _corners(ys, j)
+    if not len(x1) or not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
         return
-    length, width = xs[i], ys[j]
-    rest_a = largest_at_most(xs, length - xs[a])
-    rest_b = largest_at_most(xs, length - xs[b])
-    rest_c = largest_at_most(ys, width - ys[c])
-    rest_d = largest_at_most(ys, width - ys[d])
-    middle_x = largest_at_most(xs, xs[b] - xs[a])
-    middle_y = largest_at_most(ys, ys[d] - ys[c])
-    total = (
-        count[np.ix_(a, d)]
-        + count[np.ix_(rest_a, c)]
-        + count[np.ix_(rest_b, rest_c)]
-        + count[np.ix_(b, rest_d)]
-        + count[np.ix_(middle_x, middle_y)]
+    total = sum(
+        count[np.ix_(largest_at_most(xs, dx), largest_at_most(ys, dy))]
+        for dx, dy in _block_sizes(xs[i], ys[j], x1, x2, y1, y2)
     )
     p, q = np.unravel_index(int(np.argmax(total)), total.shape)
     if total[p, q] > count[i, j]:
         count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
-        argument[i, j] = (a[p], b[p], c[q], d[q])
+        argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+
+
+def _block_sizes(length, width, x1, x2, y1, y2):
+    """Sides of the five blocks of a pinwheel, in the order of :func:`_block_origins`."""
+    return (
+        (x1, y2),
+        (length - x1, y1),
+        (length - x2, width - y1),
+        (x2, width - y2),
+        (x2 - x1, y2 - y1),
+    )
+
+
+def _block_origins(x1, x2, y1, y2):
+    """Lower-left corners of the five blocks of a pinwheel."""
+    return ((0, 0), (x1, 0), (x2, y1), (0, y2), (x1, y1))
 
 
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
@@ -270,13 +282,10 @@ def _place(table: FloorTable, i, j, x0, y0, placed) -> None:
         _place(table, i, k, x0, y0, placed)
         _place(table, i, largest_at_most(ys, ys[j] - ys[k]), x0, y0 + ys[k], placed)
     else:
-        a, b, c, d = arg
-        length, width = xs[i], ys[j]
-        _place(table, a, d, x0, y0, placed)
-        _place(table, largest_at_most(xs, length - xs[a]), c, x0 + xs[a], y0, placed)
-        _place(table, largest_at_most(xs, length - xs[b]), largest_at_most(ys, width - ys[c]), x0 + xs[b], y0 + ys[c], placed)
-        _place(table, b, largest_at_most(ys, width - ys[d]), x0, y0 + ys[d], placed)
-        _place(table, largest_at_most(xs, xs[b] - xs[a]), largest_at_most(ys, ys[d] - ys[c]), x0 + xs[a], y0 + ys[c], placed)
+        x1, x2, y1, y2 = (int(v) for v in arg)
+        sizes = _block_sizes(int(xs[i]), int(ys[j]), x1, x2, y1, y2)
+        for (dx, dy), (ox, oy) in zip(sizes, _block_origins(x1, x2, y1, y2)):
+            _place(table, largest_at_most(xs, dx), largest_at_most(ys, dy), x0 + ox, y0 + oy, placed)
 
 
 def _block(length, width, box, x0, y0):
