@@ -7,15 +7,18 @@ programming over the raster points (the sums ``a l + b w`` that fit) [4]_, so it
 exact within the classes:
 
 * guillotine patterns: homogeneous blocks joined by edge-to-edge cuts [1]_;
-* pinwheels across the full width: five blocks round a centre, each block the best
-  pattern of a smaller rectangle (the five-block step of Morabito and Morales [2]_),
-  joined to the rest by further cuts along the length.
+* recursive pinwheels: five blocks round a centre, each block the best pattern of a
+  smaller rectangle, itself guillotine or pinwheel (the recursive five-block algorithm
+  of Morabito and Morales [2]_, as used by Birgin, Lobato and Morabito [3]_), tried at
+  every raster sub-rectangle still below its area bound.
 
-What is not done: the pinwheels are first-order at the full width only (the recursive
-five-block algorithm nests them at every sub-rectangle), and the L-approach of Birgin,
-Lobato and Morabito [3]_ is not implemented. So ``(49, 28, 8, 3)`` gets the guillotine
-56, not the optimal 57. Where a pinwheel search would exceed ``FIVE_BLOCK_BUDGET``
-(boxes under about a tenth of the floor width) only guillotine patterns are tried.
+The table is the memo over raster sizes, so the recursion is exact within its class:
+on small floors it equals a slow search over every integer size and corner (tested).
+What is not done: the L-approach of Birgin, Lobato and Morabito [3]_. ``(49, 28, 8, 3)``
+gets 56, not the optimal 57: no recursive five-block pattern holds 57 (the integer
+search also stops at 56). Where a pinwheel search would exceed ``FIVE_BLOCK_BUDGET``
+corner pairs in one cell (boxes under about a tenth of the floor width) that cell keeps
+its guillotine and smaller-pinwheel answer.
 
 Every pattern class is closed under growing the rectangle and shrinking the box, so the
 count is monotone in both: a larger floor never holds fewer, a larger box never more
@@ -113,7 +116,7 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     box : tuple of two ints
         Box sides, in either order. [mm]
     pinwheel_length : int, optional
-        Longest sub-rectangle (across the full width) that tries five-block patterns;
+        Longest sub-rectangle that tries five-block patterns (at every width);
         default the whole length, 0 for the guillotine optimum alone. [mm]
 
     Returns
@@ -199,6 +202,9 @@ def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
     same set of block sizes, so one handedness is enough.
     """
     x1, x2 = _corners(xs, i)
+    # Turning a pinwheel half round maps (x1, x2) to (L - x2, L - x1) with the same blocks.
+    half = x1 + x2 <= xs[i]
+    x1, x2 = x1[half], x2[half]
     y1, y2 = _corners(ys, j)
     if not len(x1) or not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
         return
