@@ -205,6 +205,21 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
     return scenarios
 
 
+def _compose(*decorators):
+    """One decorator applying ``decorators`` in order, for option groups used together."""
+    def apply(function):
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+    return apply
+
+
+# --container, --munition, --round and --set: what every scenario command selects.
+scenario_options = _compose(container_and_munition_options, round_option, set_option)
+# --assumptions, --claims, --format and --output: every command that prints data.
+data_output_options = _compose(data_options, format_option, output_option)
+
+
 def plot_option(function):
     return click.option(
         "--plot", "plot_path", type=click.Path(dir_okay=False), metavar="FILE",
@@ -258,14 +273,10 @@ def cli():
 @cli.command()
 @click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), required=True,
               help="Number of containers.")
-@container_and_munition_options
-@round_option
-@set_option
+@scenario_options
 @monte_carlo_options
 @per_container_option
-@data_options
-@format_option
-@output_option
+@data_output_options
 def estimate(containers, container_id, munitions, round_filter, settings, draws, seed, per_container,
              assumption_paths, claim_paths, fmt, output):
     """Rounds that a number of containers can carry, as a range and percentiles.
@@ -297,9 +308,7 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
 @click.option("--explain", is_flag=True,
               help="For each claim outside the model's 5-95 % band: the value each parameter alone "
               "would need for the model to give the claim, and whether it is within its sourced range.")
-@data_options
-@format_option
-@output_option
+@data_output_options
 @plot_option
 def check(round_filter, settings, draws, seed, per_container, explain, assumption_paths, claim_paths, fmt,
           output, plot_path):
@@ -340,13 +349,9 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
 @cli.command()
 @click.option("--rounds", type=click.IntRange(min=1, max=MAX_ROUNDS), required=True,
               help="Number of rounds to ship.")
-@container_and_munition_options
-@round_option
-@set_option
+@scenario_options
 @monte_carlo_options
-@data_options
-@format_option
-@output_option
+@data_output_options
 def need(rounds, container_id, munitions, round_filter, settings, draws, seed, assumption_paths, claim_paths,
          fmt, output):
     """How many containers a number of rounds needs, as a range and percentiles.
@@ -375,16 +380,12 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
               "steps), crate.items=1,2, or the container type: container=20ft,40ft. Once or twice.")
 @click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), default=1, show_default=True,
               help="Number of containers.")
-@container_and_munition_options
-@round_option
-@set_option
+@scenario_options
 @click.option("--draws", type=click.IntRange(min=1), default=None,
               help="Also Monte Carlo draws at every point (p5, p50, p95); the same draws at every "
               "point of a munition and round. Default: corners only.")
 @seed_option
-@data_options
-@format_option
-@output_option
+@data_output_options
 @plot_option
 @quiet_option
 def sweep(varies, containers, container_id, munitions, round_filter, settings, draws, seed, assumption_paths,
@@ -426,15 +427,11 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 
 
 @cli.command()
-@container_and_munition_options
-@round_option
-@set_option
+@scenario_options
 @click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
               help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
 @seed_option
-@data_options
-@format_option
-@output_option
+@data_output_options
 @plot_option
 @quiet_option
 def sensitivity(container_id, munitions, round_filter, settings, draws, seed, assumption_paths, claim_paths, fmt,
@@ -470,9 +467,7 @@ def sensitivity(container_id, munitions, round_filter, settings, draws, seed, as
 
 
 @cli.command()
-@data_options
-@format_option
-@output_option
+@data_output_options
 def assumptions(assumption_paths, claim_paths, fmt, output):
     """Every assumption: its parameter name, value or range, unit and source.
 
@@ -498,9 +493,7 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 @click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
 @click.option("--max-layers", type=click.IntRange(min=1), default=None, help="Most layers in a stack.")
 @plot_option
-@data_options
-@format_option
-@output_option
+@data_output_options
 def pack(container_id, interior, package, upright, max_layers, plot_path, assumption_paths, claim_paths,
          fmt, output):
     """How many identical packages fit in a container, how, and how close to the bound.

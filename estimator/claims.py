@@ -55,12 +55,6 @@ class AlternativeCheck:
         return self.alternative.rounds / self.claim.containers
 
     @property
-    def model_per_container(self) -> tuple[float, float]:
-        """The model's rounds per container shipped (per container x fleet.share)."""
-        low, high = self.interval.total
-        return low / self.claim.containers, high / self.claim.containers
-
-    @property
     def position(self) -> float:
         """Where the claim falls from the model's low (0) to its high (1); outside is <0 or >1."""
         low, high = self.interval.total

@@ -153,14 +153,6 @@ def from_si(value: float, unit: str, dimension: str) -> float:
     return float(registry().Quantity(value, SI_UNITS[dimension]).to(unit).magnitude)
 
 
-def format_si(value: float, unit: str, dimension: str) -> str:
-    """Format an SI magnitude in ``unit`` for display, with up to 4 significant digits."""
-    if dimension == "dimensionless" and unit in ("", "dimensionless"):
-        return f"{value:.4g}"
-    converted = registry().Quantity(value, SI_UNITS[dimension]).to(unit).magnitude
-    return f"{converted:.4g} {unit}"
-
-
 _EXAMPLES = {
     "length": "'1.2 m', '120 cm' or '4 ft'",
     "mass": "'26 t', '26000 kg' or '57320 lb'",
