@@ -49,8 +49,10 @@ CONTAINER_FIELDS = {
     "interior_length": ("length", +1),
     "interior_width": ("length", +1),
     "interior_height": ("length", +1),
-    "door_width": ("length", 0),
-    "door_height": ("length", 0),
+    # A package that cannot pass the door is not loaded (model.door_blocks), so a
+    # larger door never gives fewer rounds.
+    "door_width": ("length", +1),
+    "door_height": ("length", +1),
     "tare": ("mass", 0),
     "payload": ("mass", +1),
 }
@@ -61,8 +63,12 @@ PACKAGE_FIELDS = {
     "gross_mass": ("mass", -1),
     "items": ("count", +1),
 }
+# Optional package fields: absent means no limit.
+OPTIONAL_PACKAGE_FIELDS = {
+    "max_layers": ("count", +1),  # most crates one above the other
+}
 LOADING_FIELDS = {
-    "load": {"fraction": ("fraction", +1), "clearance": ("length", -1)},
+    "load": {"fraction": ("fraction", +1), "clearance": ("length", -1), "dunnage_height": ("length", -1)},
     "fleet": {"share": ("fraction", +1)},
 }
 NUMBER_KEYS = {
@@ -72,6 +78,8 @@ NUMBER_KEYS = {
 # triangular and PERT need a sourced ``mode``; lognormal90 reads [low, high] as a 90 % interval.
 DISTRIBUTIONS = ("uniform", "triangular", "pert", "lognormal90")
 NEEDS_MODE = ("triangular", "pert")
+# Allowances that may be nothing at all: a value of 0 is accepted for these.
+MAY_BE_ZERO = ("load.dunnage_height",)
 MUNITION_SELECT_ANY = "any"
 # The top-level tables of a user assumptions file, and what each holds.
 USER_SECTIONS = ("container", "munition", *LOADING_FIELDS)
@@ -477,7 +485,7 @@ def _number(raw: object, dimension: str, where: _Where) -> Number:
         low_si, high_si = (parse_si(f"{v!r} {unit_text}", si_dimension, where.key) for v in (low, high))
     except InputError as error:
         raise where.fail(str(error).split(": ", 1)[1]) from None
-    _check_range(low_si, high_si, dimension, where)
+    _check_range(low_si, high_si, dimension, where, allow_zero=where.key in MAY_BE_ZERO)
     dist, mode_si, mode_source = _distribution(table, low_si, high_si, unit_text, si_dimension, where)
     per_container = table.get("per_container", False)
     if not isinstance(per_container, bool):
@@ -532,9 +540,9 @@ def _low_high(value: object, where: _Where) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _check_range(low: float, high: float, dimension: str, where: _Where) -> None:
-    if low <= 0:
-        raise where.child("value").fail(f"must be positive, got {low:g}")
+def _check_range(low: float, high: float, dimension: str, where: _Where, allow_zero: bool = False) -> None:
+    if low < 0 or (low == 0 and not allow_zero):
+        raise where.child("value").fail(f"must be {'zero or more' if allow_zero else 'positive'}, got {low:g}")
     if dimension == "count" and not (low.is_integer() and high.is_integer()):
         raise where.child("value").fail(f"a count must be a whole number, got {low:g}..{high:g}")
     if dimension == "fraction" and high > 1:
@@ -571,16 +579,20 @@ def _load_package(package_id: str, raw: object, where: _Where) -> Package:
             f"{package_id}.gross_mass) and not one of {', '.join(RESERVED_PACKAGE_IDS)}"
         )
     table = _table(raw, where)
-    _check_keys(table, {"description", "upright", "upright_source", *PACKAGE_FIELDS}, where)
+    _check_keys(table, {"description", "upright", "upright_source", *PACKAGE_FIELDS, *OPTIONAL_PACKAGE_FIELDS}, where)
     upright = table.get("upright")
     if not isinstance(upright, bool):
         raise where.child("upright").fail(f"expected true or false, got {upright!r}")
+    optional = {
+        name: _number(table[name], dim, where.child(name))
+        for name, (dim, _) in OPTIONAL_PACKAGE_FIELDS.items() if name in table
+    }
     return Package(
         package_id,
         _text(table, "description", where),
         upright,
         _text(table, "upright_source", where),
-        _numbers(table, PACKAGE_FIELDS, where),
+        {**_numbers(table, PACKAGE_FIELDS, where), **optional},
     )
 
 

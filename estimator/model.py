@@ -33,7 +33,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from estimator.counts import whole_counts
-from estimator.packing import crates_by_space
+from estimator.errors import InputError
+from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
 from estimator.parameters import Scenario
 
 MASS, SPACE = "mass", "space"
@@ -52,6 +53,7 @@ class PackageArrays:
     items: np.ndarray  # items per package, whole numbers
     items_per_round: int
     upright: bool
+    max_layers: np.ndarray | int = NO_LAYER_LIMIT  # most packages one above the other; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def _max_whole_rounds_one_part(capacity, cost, part: PackageArrays) -> np.ndarra
     return items_shipped // part.items_per_round
 
 
-def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays]) -> Capacity:
+def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays], door_m=None) -> Capacity:
     """Rounds of one kit that one container holds, by mass, by space and overall.
 
     Parameters
@@ -150,6 +152,9 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
         Interior length, width and height. [m]
     parts : sequence of PackageArrays
         The kit: each package type and the items of it per round.
+    door_m : pair of arrays, optional
+        Door opening width and height. [m] A package that cannot pass it in an allowed
+        orientation is not loaded (its count by space is 0).
 
     Returns
     -------
@@ -158,8 +163,10 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     usable_kg = np.asarray(payload_kg, dtype=float) * np.asarray(load_fraction, dtype=float)
     by_mass = max_whole_rounds(usable_kg, [np.asarray(p.gross_mass_kg, dtype=float) for p in parts], parts)
     alone = tuple(
-        crates_by_space(interior_m, (p.length_m, p.width_m, p.height_m), p.upright) for p in parts
+        crates_by_space(interior_m, (p.length_m, p.width_m, p.height_m), p.upright, p.max_layers) for p in parts
     )
+    if door_m is not None:
+        alone = tuple(np.where(door_blocks(door_m, p), 0, count) for p, count in zip(parts, alone))
     blocked = np.logical_or.reduce(np.broadcast_arrays(*[count == 0 for count in alone]))
     with np.errstate(divide="ignore"):
         shares = [1.0 / np.where(count == 0, 1, count) for count in alone]
@@ -188,24 +195,81 @@ def kit_arrays(values: Mapping[str, np.ndarray], scenario: Scenario) -> list[Pac
             whole_counts(np.rint(values[f"{part.package}.items"]), "items per package"),
             part.items_per_round,
             scenario.upright[part.package],
+            _max_layers(values, scenario, part.package),
         )
         for part in scenario.kit
     ]
 
 
+def _max_layers(values: Mapping[str, np.ndarray], scenario: Scenario, package: str):
+    """The layer cap of a package as whole numbers, or NO_LAYER_LIMIT when it has none."""
+    name = scenario.max_layers_name(package)
+    if name is None:
+        return NO_LAYER_LIMIT
+    return whole_counts(np.floor(np.asarray(values[name], dtype=float)), "layers per stack")
+
+
 def usable_interior(values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Interior length, width and height less the loading clearance on each. [m]"""
+    """Interior length, width and height less the loading clearance on each, and the
+    height less the floor dunnage under the bottom layer. [m]
+
+    ``load.clearance`` is the gap a loader leaves on each axis (walls, roof, door gear
+    and the bracing at one end); ``load.dunnage_height`` is the timber the bottom layer
+    stands on.
+    """
     clearance = np.asarray(values["load.clearance"], dtype=float)
+    below = {"length": 0.0, "width": 0.0, "height": np.asarray(values["load.dunnage_height"], dtype=float)}
     return tuple(
-        np.clip(values[f"container.interior_{side}"] - clearance, 0.0, None)
+        np.clip(values[f"container.interior_{side}"] - clearance - below[side], 0.0, None)
         for side in ("length", "width", "height")
     )
 
 
+def door_blocks(door_m, part: PackageArrays) -> np.ndarray:
+    """Where the package cannot pass the door opening (width, height) in any allowed orientation."""
+    return ~passes_door(door_m[0], door_m[1], (part.length_m, part.width_m, part.height_m), part.upright)
+
+
+def check_door(scenario: Scenario) -> None:
+    """Refuse a kit package that cannot pass the container's door at any value of the ranges.
+
+    A package whose smallest sizes cannot pass the largest door is an error. Where only
+    part of the ranges cannot pass (the largest package, the smallest door), the model
+    counts 0 packages there (:func:`door_blocks`), so the low answer may be 0.
+
+    Raises
+    ------
+    InputError
+        Naming the package, its sizes, the door and what was expected.
+    """
+    params = scenario.parameters
+    door = (params["container.door_width"].high, params["container.door_height"].high)
+    for part in scenario.kit:
+        sides = tuple(params[f"{part.package}.{side}"].low for side in ("length", "width", "height"))
+        upright = scenario.upright[part.package]
+        if passes_door(door[0], door[1], sides, upright):
+            continue
+        turned = "kept upright (width and height" if upright else "in any orientation (two of its sides"
+        raise InputError(
+            f"package {part.package!r} of {scenario.munition} ({' x '.join(f'{s:.3g}' for s in sides)} m at its "
+            f"smallest) cannot pass the door of {scenario.container} ({door[0]:.3g} x {door[1]:.3g} m, width x "
+            f"height, at its largest) {turned} must fit the door opening)"
+        )
+
+
 def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:
-    """Rounds per container for arrays of parameter values keyed by name (SI units)."""
+    """Rounds per container for arrays of parameter values keyed by name (SI units).
+
+    Raises
+    ------
+    InputError
+        If a package of the kit cannot pass the door at any value (:func:`check_door`).
+    """
+    check_door(scenario)
+    door = (values["container.door_width"], values["container.door_height"])
     return rounds_per_container(
-        values["container.payload"], values["load.fraction"], usable_interior(values), kit_arrays(values, scenario)
+        values["container.payload"], values["load.fraction"], usable_interior(values), kit_arrays(values, scenario),
+        door,
     )
 
 

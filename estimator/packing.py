@@ -457,29 +457,37 @@ def _case_keys(interior_m, box_m, extra=()) -> tuple[tuple[int, ...], np.ndarray
     return shape, np.stack([np.broadcast_to(c, shape).ravel() for c in columns], axis=1)
 
 
-def grid_count(interior_m, box_m, upright: bool) -> np.ndarray:
+def grid_count(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
     """Boxes in the best uniform grid over the allowed orientations (arrays in metres).
+
+    ``max_layers`` (whole numbers, :data:`NO_LAYER_LIMIT` for none; may be an array) caps
+    the boxes one above the other in each orientation's own vertical count.
 
     Examples
     --------
     >>> int(grid_count((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
     154
+    >>> int(grid_count((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False, max_layers=1))
+    77
     """
     interior = [np.asarray(side, dtype=float) for side in interior_m]
     box = [np.asarray(side, dtype=float) for side in box_m]
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # refused below
-        best = _best_grid(interior, box, upright)
+        best = _best_grid(interior, box, upright, np.asarray(max_layers, dtype=float))
     return whole_counts(best, "crates by space per container")
 
 
-def _best_grid(interior, box, upright: bool) -> np.ndarray:
+def _best_grid(interior, box, upright: bool, max_layers: np.ndarray) -> np.ndarray:
     best = None
     for order in orientations(upright):
         # Counted in floats (exact below 2**53) and checked once, so huge counts are
         # refused instead of wrapping round in int64.
         count = np.ones(np.broadcast_shapes(*(a.shape for a in interior + box)))
         for axis in range(3):
-            count = count * np.floor(interior[axis] / box[order[axis]] * (1 + _FIT_TOLERANCE))
+            along = np.floor(interior[axis] / box[order[axis]] * (1 + _FIT_TOLERANCE))
+            if axis == 2:
+                along = np.where(max_layers != NO_LAYER_LIMIT, np.minimum(along, max_layers), along)
+            count = count * along
         count = np.where(np.isnan(count), 0.0, count)  # 0 along one axis times inf along another
         best = count if best is None else np.maximum(best, count)
     return best
@@ -499,8 +507,9 @@ def layout_applies(interior_m, boxes_m) -> np.ndarray:
     return ok
 
 
-def crates_by_space(interior_m, box_m, upright: bool) -> np.ndarray:
-    """How many crates fit in the interior: the count the model uses (the uniform grid).
+def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
+    """How many crates fit in the interior: the count the model uses (the uniform grid,
+    at most ``max_layers`` one above the other).
 
     The model evaluates up to 10^6 Monte Carlo draws with every size uncertain; the
     layouts below take 20-150 ms per distinct case in Python, so the model keeps the
@@ -511,7 +520,7 @@ def crates_by_space(interior_m, box_m, upright: bool) -> np.ndarray:
     >>> int(crates_by_space((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
     154
     """
-    return grid_count(interior_m, box_m, upright)
+    return grid_count(interior_m, box_m, upright, max_layers)
 
 
 def crates_by_layout(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from estimator.catalog import CONTAINER_FIELDS, LOADING_FIELDS, PACKAGE_FIELDS
+from estimator.catalog import CONTAINER_FIELDS, LOADING_FIELDS, MAY_BE_ZERO, OPTIONAL_PACKAGE_FIELDS, PACKAGE_FIELDS
 from estimator.catalog import Catalog, KitPart, Number
 from estimator.errors import InputError
 
@@ -56,6 +56,11 @@ class Scenario:
     upright: dict[str, bool]
     parameters: dict[str, Parameter]
 
+    def max_layers_name(self, package: str) -> str | None:
+        """The parameter that caps the layers of ``package``, or None when nothing does."""
+        name = f"{package}.max_layers"
+        return name if name in self.parameters else None
+
 
 def _from_number(name: str, number: Number, effect: int, integer: bool = False) -> Parameter:
     return Parameter(
@@ -87,6 +92,10 @@ def build_scenario(
         for field, (dimension, effect) in PACKAGE_FIELDS.items():
             name = f"{package.id}.{field}"
             params[name] = _from_number(name, package.numbers[field], effect, dimension == "count")
+        for field, (_, effect) in OPTIONAL_PACKAGE_FIELDS.items():
+            if field in package.numbers:
+                name = f"{package.id}.{field}"
+                params[name] = _from_number(name, package.numbers[field], effect, integer=True)
     for group, fields in LOADING_FIELDS.items():
         for field, (_, effect) in fields.items():
             name = f"{group}.{field}"
@@ -148,6 +157,7 @@ def parameter_kinds(catalog: Catalog) -> dict[str, str]:
     for munition in catalog.munitions.values():
         for package in munition.packages:
             kinds.update({f"{package}.{field}": dim for field, (dim, _) in PACKAGE_FIELDS.items()})
+            kinds.update({f"{package}.{field}": dim for field, (dim, _) in OPTIONAL_PACKAGE_FIELDS.items()})
     return kinds
 
 
@@ -162,8 +172,8 @@ def parse_override(text: str, kinds: dict[str, str], option: str = "--set") -> O
     low, high = (parse_si(t, _DIMENSIONS[kind], what) for t in (low_text, high_text))
     if low > high:
         raise InputError(f"{what}: low {low_text!r} is above high {high_text!r}")
-    if low <= 0:
-        raise InputError(f"{what}: {low_text!r} must be above zero")
+    if low < 0 or (low == 0 and name not in MAY_BE_ZERO):
+        raise InputError(f"{what}: {low_text!r} must be {'zero or more' if name in MAY_BE_ZERO else 'above zero'}")
     if kind == "count" and not (low.is_integer() and high.is_integer()):
         raise InputError(f"{what}: expected a whole number, got {low_text!r}..{high_text!r}")
     if kind == "fraction" and high > 1:
@@ -181,12 +191,26 @@ def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
     """Apply the overrides whose names this scenario has; others belong to other scenarios."""
     params = dict(scenario.parameters)
     for override in overrides:
+        if override.name not in params and _is_optional_field_of(scenario, override.name):
+            params[override.name] = _optional_parameter(override.name)
         if override.name in params:
             params[override.name] = replace(
                 params[override.name], low=override.low, high=override.high,
                 citation=USER_SOURCE, unverified=False, dist="uniform", mode=None,
             )
     return replace(scenario, parameters=params)
+
+
+def _is_optional_field_of(scenario: Scenario, name: str) -> bool:
+    """Whether ``name`` is an optional field (``crate.max_layers``) of a package in the kit."""
+    package, _, field = name.partition(".")
+    return field in OPTIONAL_PACKAGE_FIELDS and package in scenario.upright
+
+
+def _optional_parameter(name: str) -> Parameter:
+    """A parameter for an optional field the catalog leaves out, before ``--set`` fills it."""
+    dimension, effect = OPTIONAL_PACKAGE_FIELDS[name.partition(".")[2]]
+    return Parameter(name, 0.0, 0.0, "dimensionless", "1", effect, dimension == "count", USER_SOURCE, False)
 
 
 def vary_per_container(scenario: Scenario, names, catalog: Catalog) -> Scenario:
