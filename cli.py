@@ -485,17 +485,26 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 
 @cli.command()
 @click.option("--container", "container_id", help="Container type (20ft, 40ft, 40ft-hc): its "
-              "smallest interior and door from the assumptions, less the smallest load.clearance.")
+              "smallest interior and door from the assumptions, less the smallest load.clearance "
+              "and load.dunnage_height.")
 @click.option("--interior", metavar="LxWxH", help="Interior instead of --container, in any "
               "length unit: 5.9x2.35x2.39m, 590x235x239cm.")
-@click.option("--package", "package", metavar="LxWxH", required=True,
+@click.option("--package", "package", metavar="LxWxH",
               help="Package sides, the third one vertical with --upright: 0.75x0.40x0.35m.")
+@click.option("--munition", "munition_id", metavar="ID", help="Take the package from the assumptions: "
+              "its largest sides and gross mass, upright and max_layers (--package, --mass, "
+              "--upright and --max-layers override).")
+@click.option("--crate", "crate_id", default="crate", show_default=True, metavar="NAME",
+              help="Which package of --munition (crate, charge_crate).")
 @click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
 @click.option("--max-layers", type=click.IntRange(min=1), default=None, help="Most layers in a stack.")
+@click.option("--pallet", "pallet_id", metavar="ID", help="Build unit loads on this pallet type (463L, "
+              "EUR) and pack those: count of pallets, packages per pallet and in all.")
+@click.option("--mass", metavar="MASS", help="Package gross mass in any unit (60kg), for --pallet.")
 @plot_option
 @data_output_options
-def pack(container_id, interior, package, upright, max_layers, plot_path, assumption_paths, claim_paths,
-         fmt, output):
+def pack(container_id, interior, package, munition_id, crate_id, upright, max_layers, pallet_id, mass, plot_path,
+         assumption_paths, claim_paths, fmt, output):
     """How many identical packages fit in a container, how, and how close to the bound.
 
     Lengths are rounded to whole millimetres (interior down, package up). Example:
@@ -512,20 +521,46 @@ def pack(container_id, interior, package, upright, max_layers, plot_path, assump
 
     if (container_id is None) == (interior is None):
         raise OneLineError("give exactly one of --container or --interior")
-    box = parse_dimensions(package, "--package")
-    door = None
-    if container_id is not None:
+    if package is None and munition_id is None:
+        raise OneLineError("give --package LxWxH or --munition ID")
+    catalog = None
+    if container_id or munition_id or pallet_id:
         from estimator.catalog import load_catalog
 
         catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
-        numbers = catalog.container(container_id).numbers
-        clearance = catalog.loading["load.clearance"].low
-        interior_m = tuple(numbers[f"interior_{side}"].low - clearance for side in ("length", "width", "height"))
-        door = (numbers["door_width"].low, numbers["door_height"].low)
+    box, box_mass, box_upright, box_layers = None, None, False, None
+    if munition_id:
+        from estimator.pack_inputs import catalog_package
+
+        box, box_mass, box_upright, box_layers = catalog_package(catalog, munition_id, crate_id)
+    box = parse_dimensions(package, "--package") if package else box
+    upright = upright or box_upright
+    max_layers = max_layers or box_layers or 0
+    if mass:
+        from estimator.units import parse_si
+
+        box_mass = parse_si(mass, "mass", "--mass")
+        if box_mass <= 0:
+            raise OneLineError(f"--mass {mass!r}: expected a mass above zero, such as 60kg")
+    door = None
+    if container_id is not None:
+        from estimator.pack_inputs import smallest_interior
+
+        interior_m, door = smallest_interior(catalog, container_id, floor_dunnage=pallet_id is None)
     else:
         interior_m = parse_dimensions(interior, "--interior")
-    layout = pack_layout(interior_m, box, upright, max_layers or 0, door)
-    text = render_pack(layout, fmt)
+    palletised = None
+    if pallet_id:
+        from estimator.pallets import pack_pallets, pallet_spec
+
+        if box_mass is None:
+            raise OneLineError("--pallet needs the package's gross mass: give --mass (such as 60kg) or --munition")
+        palletised = pack_pallets(interior_m, box, box_mass, upright, pallet_spec(catalog.pallet(pallet_id)),
+                                  max_layers, door)
+        layout = palletised.layout
+    else:
+        layout = pack_layout(interior_m, box, upright, max_layers, door)
+    text = render_pack(layout, fmt, palletised)
     if plot_path:
         from estimator.figures import layout_figure
 

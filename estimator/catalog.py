@@ -13,14 +13,15 @@ Files
 -----
 containers.toml : container types (interior, door, tare, payload), one table per id.
 munitions.toml  : munitions, their packages and their round definitions (kits).
-loading.toml    : how a container is loaded (``load.fraction``, ``load.clearance``) and
-                  shared (``fleet.share``).
+loading.toml    : how a container is loaded (``load.fraction``, ``load.clearance``,
+                  ``load.dunnage_height``) and shared (``fleet.share``).
+pallets.toml    : pallet types a unit load of crates can be built on (estimator/pallets.py).
 claims.toml     : the public claims the model is checked against.
 
 User files (``--assumptions PATH``, ``--claims PATH``; a file or a folder of ``*.toml``)
 are validated by the same code. An assumptions file says what each entry is by its
-top-level table: ``[container.ID]``, ``[munition.ID]`` (same fields as the built-in
-files), ``[load]`` and ``[fleet]`` (any of their numbers). An entry replaces the built-in
+top-level table: ``[container.ID]``, ``[munition.ID]``, ``[pallet.ID]`` (same fields as
+the built-in files), ``[load]`` and ``[fleet]`` (any of their numbers). An entry replaces the built-in
 entry of the same id whole, or adds a new one; the same id twice in user files is an
 error. A claims file has the layout of ``claims.toml``; its claims replace the built-in
 ones. Every file read is recorded with its SHA-256, so an output can name its inputs.
@@ -67,6 +68,20 @@ PACKAGE_FIELDS = {
 OPTIONAL_PACKAGE_FIELDS = {
     "max_layers": ("count", +1),  # most crates one above the other
 }
+# A pallet: its base (outer and usable deck), its own mass, and the load it may carry.
+PALLET_FIELDS = {
+    "length": "length",  # outer base, longer side
+    "width": "length",  # outer base, shorter side
+    "deck_length": "length",  # usable for the load, within the outer base
+    "deck_width": "length",
+    "base_height": "length",
+    "tare": "mass",
+    "max_load_height": "length",  # of the load above the deck
+    "max_load_mass": "mass",
+}
+# Optional: the most a loaded pallet may bear, its own load and the unit loads stacked on
+# it; absent, unit loads on this pallet are not stacked.
+OPTIONAL_PALLET_FIELDS = {"stack_load": "mass"}
 LOADING_FIELDS = {
     "load": {"fraction": ("fraction", +1), "clearance": ("length", -1), "dunnage_height": ("length", -1)},
     "fleet": {"share": ("fraction", +1)},
@@ -82,7 +97,7 @@ NEEDS_MODE = ("triangular", "pert")
 MAY_BE_ZERO = ("load.dunnage_height",)
 MUNITION_SELECT_ANY = "any"
 # The top-level tables of a user assumptions file, and what each holds.
-USER_SECTIONS = ("container", "munition", *LOADING_FIELDS)
+USER_SECTIONS = ("container", "munition", "pallet", *LOADING_FIELDS)
 # A package id becomes the first half of its parameter names (crate.gross_mass), so it
 # must be a name --set can type and must not shadow the other groups.
 PACKAGE_ID = re.compile(r"[A-Za-z_]\w*", re.ASCII)
@@ -130,6 +145,15 @@ class Number:
 
 @dataclass(frozen=True)
 class Container:
+    id: str
+    name: str
+    numbers: dict[str, Number]
+
+
+@dataclass(frozen=True)
+class Pallet:
+    """A pallet type: base sizes, tare and load limits (see PALLET_FIELDS)."""
+
     id: str
     name: str
     numbers: dict[str, Number]
@@ -206,6 +230,7 @@ class Catalog:
     loading: dict[str, Number]
     claims: dict[str, Claim] = field(default_factory=dict)
     files: tuple[SourceFile, ...] = ()
+    pallets: dict[str, Pallet] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
@@ -241,6 +266,15 @@ class Catalog:
         if key == MUNITION_SELECT_ANY:
             return list(self.munitions.values())
         return [m for m in self.munitions.values() if key in (m.id.lower(), m.calibre.lower())]
+
+    def pallet(self, pallet_id: str) -> Pallet:
+        """Return a pallet type by id, or raise InputError listing the valid ids."""
+        try:
+            return self.pallets[pallet_id]
+        except KeyError:
+            raise InputError(
+                f"unknown pallet {pallet_id!r}: expected one of {', '.join(self.pallets) or '(none defined)'}"
+            ) from None
 
     def container(self, container_id: str) -> Container:
         """Return a container type by id, or raise InputError listing the valid ids."""
@@ -285,13 +319,16 @@ def load_catalog(folder: Path | None = None, assumptions=(), claims=()) -> Catal
     containers = _load_containers(*reader.read(folder / "containers.toml", "builtin"))
     munitions = _load_munitions(*reader.read(folder / "munitions.toml", "builtin"))
     loading = _load_loading(*reader.read(folder / "loading.toml", "builtin"))
-    _apply_user_assumptions(reader, assumptions, containers, munitions, loading)
+    pallets = {}
+    if (folder / "pallets.toml").exists():
+        pallets = _load_pallets(*reader.read(folder / "pallets.toml", "builtin"))
+    _apply_user_assumptions(reader, assumptions, containers, munitions, loading, pallets)
     claim_files = [reader.read(p, "claims") for p in _user_files(claims, "--claims")]
     if not claim_files and (folder / "claims.toml").exists():
         claim_files = [reader.read(folder / "claims.toml", "builtin")]
     claim_entries = _merge([_load_claims(data, path, containers, munitions) for data, path in claim_files], "claim")
     claims_found = {claim_id: entry.value for claim_id, entry in claim_entries.items()}
-    return Catalog(containers, munitions, loading, claims_found, tuple(reader.files))
+    return Catalog(containers, munitions, loading, claims_found, tuple(reader.files), pallets)
 
 
 def _user_files(paths, option: str) -> list[Path]:
@@ -311,10 +348,11 @@ def _user_files(paths, option: str) -> list[Path]:
     return files
 
 
-def _apply_user_assumptions(reader, paths, containers: dict, munitions: dict, loading: dict) -> None:
+def _apply_user_assumptions(reader, paths, containers: dict, munitions: dict, loading: dict, pallets: dict) -> None:
     """Add or replace entries from the user's assumption files, in place."""
     parsed = [_load_user_file(*reader.read(p, "assumptions")) for p in _user_files(paths, "--assumptions")]
-    for kind, target in (("container", containers), ("munition", munitions), ("loading", loading)):
+    targets = (("container", containers), ("munition", munitions), ("pallet", pallets), ("loading", loading))
+    for kind, target in targets:
         entries = _merge([entries[kind] for entries in parsed], kind)
         for entry_id in entries:
             _check_case(entry_id, target, entries[entry_id].where, kind)
@@ -363,13 +401,16 @@ def _load_user_file(data: dict, path: Path) -> dict[str, dict[str, _Entry]]:
         raise _Where(path, unknown[0]).fail(
             f"unknown table; expected {_section_list()} (claims go in --claims)"
         )
-    entries: dict[str, dict[str, _Entry]] = {"container": {}, "munition": {}, "loading": {}}
+    entries: dict[str, dict[str, _Entry]] = {"container": {}, "munition": {}, "pallet": {}, "loading": {}}
     for container_id, raw in _table(data.get("container", {}), _Where(path, "container")).items():
         where = _Where(path, f"container.{container_id}")
         entries["container"][container_id] = _Entry(_container(container_id, raw, where), where)
     for munition_id, raw in _table(data.get("munition", {}), _Where(path, "munition")).items():
         where = _Where(path, f"munition.{munition_id}")
         entries["munition"][munition_id] = _Entry(_munition(munition_id, raw, where), where)
+    for pallet_id, raw in _table(data.get("pallet", {}), _Where(path, "pallet")).items():
+        where = _Where(path, f"pallet.{pallet_id}")
+        entries["pallet"][pallet_id] = _Entry(_pallet(pallet_id, raw, where), where)
     for group, fields in LOADING_FIELDS.items():
         where = _Where(path, group)
         table = _table(data.get(group, {}), where)
@@ -382,7 +423,7 @@ def _load_user_file(data: dict, path: Path) -> dict[str, dict[str, _Entry]]:
 
 
 def _section_list() -> str:
-    return "[container.ID], [munition.ID], " + ", ".join(f"[{g}]" for g in LOADING_FIELDS)
+    return "[container.ID], [munition.ID], [pallet.ID], " + ", ".join(f"[{g}]" for g in LOADING_FIELDS)
 
 
 # --- reading files -----------------------------------------------------------------
@@ -570,6 +611,23 @@ def _container(container_id: str, raw: object, where: _Where) -> Container:
     _check_keys(table, {"name", *CONTAINER_FIELDS}, where)
     numbers = _numbers(table, CONTAINER_FIELDS, where)
     return Container(container_id, _text(table, "name", where), numbers)
+
+
+def _load_pallets(data: dict, path: Path) -> dict[str, Pallet]:
+    return {pid: _pallet(pid, raw, _Where(path, pid)) for pid, raw in data.items()}
+
+
+def _pallet(pallet_id: str, raw: object, where: _Where) -> Pallet:
+    """Validate one pallet type: every field, and a deck that lies within the base."""
+    table = _table(raw, where)
+    _check_keys(table, {"name", *PALLET_FIELDS, *OPTIONAL_PALLET_FIELDS}, where)
+    numbers = _numbers(table, {name: (dim, 0) for name, dim in PALLET_FIELDS.items()}, where)
+    numbers.update({name: _number(table[name], dim, where.child(name))
+                    for name, dim in OPTIONAL_PALLET_FIELDS.items() if name in table})
+    for deck, outer in (("deck_length", "length"), ("deck_width", "width")):
+        if numbers[deck].high > numbers[outer].low:
+            raise where.child(deck).fail(f"the deck must lie within the base: above {outer} {numbers[outer].low:g} m")
+    return Pallet(pallet_id, _text(table, "name", where), numbers)
 
 
 def _load_package(package_id: str, raw: object, where: _Where) -> Package:

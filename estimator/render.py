@@ -620,13 +620,34 @@ def pack_record(layout) -> dict:
     }
 
 
-def render_pack(layout, fmt: str) -> str:
-    """The pack result as a table, JSON or CSV (one row per block)."""
+def pallet_record(palletised) -> dict:
+    """The keys ``pack --pallet`` adds: the unit load and the counts of pallets and crates."""
+    load = palletised.unit_load
+    return {
+        "pallet": load.pallet.id,
+        "pallets": palletised.pallets,
+        "crates_per_pallet": load.crates,
+        "crates": palletised.crates,
+        "unit_load": {
+            "length_m": round(load.outer_m[0], 4), "width_m": round(load.outer_m[1], 4),
+            "height_m": round(load.outer_m[2], 4), "gross_mass_kg": round(load.gross_mass_kg, 1),
+            "footprint_mm": list(load.footprint_mm), "vertical_mm": load.vertical_mm,
+            "per_layer": load.per_layer, "layers": load.layers, "limit": load.limit,
+        },
+    }
+
+
+def render_pack(layout, fmt: str, palletised=None) -> str:
+    """The pack result as a table, JSON or CSV (one row per block); with ``palletised``
+    (pallets.PalletPack) the blocks hold unit loads and the pallet keys are added."""
     record = pack_record(layout)
+    if palletised is not None:
+        record.update(pallet_record(palletised))
     if fmt == "json":
         return _json(record)
     if fmt == "csv":
-        return _csv([{**block, "count_total": record["count"]} for block in record["blocks"]])
+        per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
+        return _csv([{**block, "count_total": record["count"], **per_pallet} for block in record["blocks"]])
     header = ["block", "from (mm)", "length (mm)", "footprint (mm)", "vertical (mm)", "base (mm)", "layers",
               "per layer", "boxes"]
     rows = [
@@ -638,4 +659,12 @@ def render_pack(layout, fmt: str) -> str:
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
         f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."
     )
+    if palletised is not None:
+        load = record["unit_load"]
+        summary += (
+            f"\nPallets ({record['pallet']}): {record['pallets']:,} unit loads of {record['crates_per_pallet']:,} crates "
+            f"({load['per_layer']} a layer x {load['layers']}, stopped by {load['limit']}; "
+            f"{load['length_m']:.3f} x {load['width_m']:.3f} x {load['height_m']:.3f} m, {load['gross_mass_kg']:,.0f} kg) "
+            f"= {record['crates']:,} crates."
+        )
     return _table(header, rows) + "\n\n" + summary

@@ -1,0 +1,53 @@
+"""What ``estimator pack`` reads from the assumptions: a container's smallest usable
+interior and its door, and a catalog package at its pessimistic corner."""
+
+from __future__ import annotations
+
+from estimator.catalog import Catalog
+from estimator.errors import InputError
+from estimator.packing import NO_LAYER_LIMIT
+
+SIDES = ("length", "width", "height")
+
+
+def smallest_interior(catalog: Catalog, container_id: str, floor_dunnage: bool = True):
+    """The smallest interior less the smallest clearance (and floor dunnage), and the
+    smallest door.
+
+    Palletised loads stand on their pallets, which are their dunnage (US Army subcourse
+    MM0148, armymunitions.tpub.com/Mm0148a/Ammunition-Stacks-10.htm), so
+    ``floor_dunnage=False`` leaves ``load.dunnage_height`` out.
+
+    Returns
+    -------
+    interior : three floats, [m]
+    door : (width, height), [m]
+    """
+    numbers = catalog.container(container_id).numbers
+    clearance = catalog.loading["load.clearance"].low
+    dunnage = catalog.loading["load.dunnage_height"].low if floor_dunnage else 0.0
+    below = {"length": 0.0, "width": 0.0, "height": dunnage}
+    interior = tuple(numbers[f"interior_{side}"].low - clearance - below[side] for side in SIDES)
+    return interior, (numbers["door_width"].low, numbers["door_height"].low)
+
+
+def catalog_package(catalog: Catalog, munition_id: str, package_id: str):
+    """A munition's package at its pessimistic corner: largest sides and gross mass, the
+    fewest layers it allows.
+
+    Returns
+    -------
+    sides : three floats, [m]
+    gross_mass : float, [kg]
+    upright : bool
+    max_layers : int, NO_LAYER_LIMIT when the catalog gives none
+    """
+    if munition_id not in catalog.munitions:
+        raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
+    packages = catalog.munitions[munition_id].packages
+    if package_id not in packages:
+        raise InputError(f"--crate {package_id!r}: {munition_id} has packages {', '.join(packages)}")
+    package = packages[package_id]
+    numbers = package.numbers
+    layers = int(numbers["max_layers"].low) if "max_layers" in numbers else NO_LAYER_LIMIT
+    return tuple(numbers[side].high for side in SIDES), numbers["gross_mass"].high, package.upright, layers
