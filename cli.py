@@ -98,7 +98,7 @@ def data_options(function):
     return click.option(
         "--assumptions", "assumption_paths", multiple=True, metavar="PATH",
         help="Your own assumptions: a TOML file or a folder of them with tables "
-        "[container.ID], [munition.ID], [load], [fleet]; an entry adds to or replaces the "
+        "[container.ID], [munition.ID], [pallet.ID], [load], [fleet]; an entry adds to or replaces the "
         "built-in one of the same id. Repeatable. Format: README.md.",
     )(function)
 
@@ -110,7 +110,7 @@ def _check_output(ctx, param, value):
     if value is None or value == STDOUT:
         return value
     try:
-        check_target(value)
+        check_target(value, f"--{param.name.removesuffix('_path')}")
     except EstimatorError as error:
         raise OneLineError(str(error)) from None
     return value
@@ -222,7 +222,8 @@ data_output_options = _compose(data_options, format_option, output_option)
 
 def plot_option(function):
     return click.option(
-        "--plot", "plot_path", type=click.Path(dir_okay=False), metavar="FILE",
+        # Checked as --output is (a NUL or a folder is one line, not a traceback from click.Path).
+        "--plot", "plot_path", metavar="FILE", callback=_check_output,
         help="Also draw a figure to FILE, PNG or SVG by its extension "
         "(needs matplotlib: pip install 'estimator[plot]').",
     )(function)

@@ -67,6 +67,9 @@ KIND_VALUES = {
     "container.payload": payload,
     "load.fraction": load_fraction,
     "load.clearance": clearance,
+    "load.dunnage_height": st.floats(0.0, 0.2),
+    "container.door_width": interior_side,
+    "container.door_height": interior_side,
     "fleet.share": st.floats(0.01, 1.0),
     "fleet.containers": st.integers(1, 10_000).map(float),
 }
@@ -76,6 +79,7 @@ PACKAGE_VALUES = {
     "height": package_side,
     "gross_mass": package_mass,
     "items": items.map(float),
+    "max_layers": st.integers(1, 12).map(float),
 }
 
 
@@ -86,7 +90,7 @@ def value_strategy(name: str):
     field = name.split(".", 1)[1]
     if field in PACKAGE_VALUES:
         return PACKAGE_VALUES[field]
-    return st.floats(1.0, 10_000.0)  # reported-only values (door, tare)
+    return st.floats(1.0, 10_000.0)  # reported-only values (tare)
 
 
 @st.composite

@@ -174,10 +174,11 @@ def test_same_answer_whatever_units_the_inputs_come_in(data, scenario):
 
 
 @given(st.data(), scenarios)
-def test_clearance_shrinks_every_interior_side(data, scenario):
+def test_clearance_shrinks_every_interior_side_and_dunnage_the_height(data, scenario):
     values = data.draw(phys.scenario_values(scenario))
     sides = usable_interior(values)
     for side, name in zip(sides, ("length", "width", "height")):
+        below = float(values["load.dunnage_height"]) if name == "height" else 0.0
         assert float(side) == pytest.approx(
-            max(float(values[f"container.interior_{name}"] - values["load.clearance"]), 0.0)
+            max(float(values[f"container.interior_{name}"] - values["load.clearance"]) - below, 0.0)
         )

@@ -226,7 +226,7 @@ def test_json_names_version_seed_and_the_digest_of_every_file_used():
     assert data["seed"] == 7 and data["draws"] == 500
     assert json.loads(run("assumptions", "--format", "json").stdout)["seed"] is None  # draws nothing
     files = {f["file"]: f["sha256"] for f in data["assumption_files"]}
-    assert set(files) == {"containers.toml", "munitions.toml", "loading.toml", "claims.toml"}
+    assert set(files) == {"containers.toml", "munitions.toml", "loading.toml", "pallets.toml", "claims.toml"}
     for name, digest in files.items():
         assert hashlib.sha256((builtin_dir() / name).read_bytes()).hexdigest() == digest
     lines = "".join(f"{f['role']} {f['sha256']}\n" for f in data["assumption_files"])
