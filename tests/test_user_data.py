@@ -49,6 +49,12 @@ BAD_ASSUMPTIONS = {
     "assumptions/unknown-unit.toml": ("container.20ft-heavy.interior_length", "cannot read '5.9 furlongz'"),
     "assumptions/wrong-dimension.toml": ("container.20ft-heavy.interior_length", "expected length"),
     "assumptions/zero-size.toml": ("container.20ft-heavy.payload.value", "must be positive"),
+    "assumptions/max-layers-zero.toml": ("munition.test-shell.packages.crate.max_layers.value", "must be positive"),
+    "assumptions/max-layers-not-whole.toml": ("munition.test-shell.packages.crate.max_layers.value", "whole number"),
+    "assumptions/max-layers-no-source.toml": ("munition.test-shell.packages.crate.max_layers", "missing 'source'"),
+    "assumptions/dunnage-negative.toml": ("load.dunnage_height.value", "must be zero or more"),
+    "assumptions/pallet-deck-beyond-base.toml": ("pallet.test-pallet.deck_length", "within the base"),
+    "assumptions/pallet-missing-field.toml": ("pallet.test-pallet", "missing 'max_load_mass'"),
     "duplicate-across-files": ("container.20ft-heavy", "duplicate container id"),
     "folder-without-toml": ("folder-without-toml", "no .toml file"),
 }

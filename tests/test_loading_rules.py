@@ -1,0 +1,214 @@
+"""Loading rules in the model: the layer cap per package, floor dunnage, and the door."""
+
+import json
+from itertools import permutations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, strategies as st
+
+import strategies as phys
+from cli import cli
+from estimator.errors import InputError
+from estimator.model import PackageArrays, check_door, interval, rounds_per_container
+from estimator.packing import NO_LAYER_LIMIT, grid_count
+from estimator.parameters import apply_overrides, build_scenario, parse_overrides
+
+CATALOG = phys.CATALOG
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+
+
+# --- the layer cap in the uniform grid -----------------------------------------------
+
+
+def oracle_grid(interior, box, upright, max_layers):
+    """Slow, obvious: every orientation, each axis divided, the vertical count capped."""
+    orders = [(0, 1, 2), (1, 0, 2)] if upright else list(permutations(range(3)))
+    best = 0
+    for order in orders:
+        along = [int(interior[axis] // box[order[axis]]) for axis in range(3)]
+        if max_layers:
+            along[2] = min(along[2], max_layers)
+        best = max(best, along[0] * along[1] * along[2])
+    return best
+
+
+# Sides in whole centimetres, so that floor division agrees with the grid's tolerance.
+centimetres = st.integers(10, 300).map(lambda n: n / 100)
+
+
+@given(st.tuples(centimetres, centimetres, centimetres), st.tuples(centimetres, centimetres, centimetres),
+       st.booleans(), st.integers(0, 12))
+def test_grid_layer_cap_matches_the_oracle_in_every_orientation(interior, box, upright, max_layers):
+    assert int(grid_count(interior, box, upright, max_layers)) == oracle_grid(interior, box, upright, max_layers)
+
+
+@given(st.tuples(centimetres, centimetres, centimetres), st.tuples(centimetres, centimetres, centimetres),
+       st.booleans(), st.integers(1, 12))
+def test_grid_count_never_falls_when_more_layers_are_allowed(interior, box, upright, max_layers):
+    capped = int(grid_count(interior, box, upright, max_layers))
+    assert capped <= int(grid_count(interior, box, upright, max_layers + 1))
+    assert capped <= int(grid_count(interior, box, upright, NO_LAYER_LIMIT))
+
+
+def test_grid_layer_cap_picks_another_orientation_when_it_binds():
+    # 152 crates stand 2 high on their 1.0 m side; capped at one layer the best floor
+    # lays them on the 0.3 m side (77), not the 0.5 m side.
+    assert int(grid_count((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), False, 1)) == 77
+
+
+@given(phys.package(), st.integers(1, 6))
+def test_space_count_never_exceeds_layers_times_the_best_floor(part, max_layers):
+    from dataclasses import replace
+
+    capped = replace(part, max_layers=np.int64(max_layers))
+    interior = (5.9, 2.35, 2.39)
+    by_space = int(rounds_per_container(1e9, 1.0, interior, [capped]).crates_by_space[0])
+    sides = (float(part.length_m), float(part.width_m), float(part.height_m))
+    best_floor = max(int(interior[0] // sides[a]) * int(interior[1] // sides[b])
+                     for a in range(3) for b in range(3) if a != b)
+    assert by_space <= max_layers * best_floor
+
+
+# --- max_layers through the catalog and --set -----------------------------------------
+
+
+def test_set_max_layers_lowers_the_grad_space_count_and_only_it():
+    base = build_scenario(CATALOG, "20ft", "122mm-rocket", "complete", 1)
+    capped = apply_overrides(base, parse_overrides(["crate.max_layers=3"], CATALOG))
+    assert "crate.max_layers" not in base.parameters
+    assert capped.parameters["crate.max_layers"].low == 3
+    before, after = interval(base), interval(capped)
+    assert after.rounds_by_space[1] < before.rounds_by_space[1]
+    assert after.rounds_by_mass == before.rounds_by_mass
+
+
+def test_user_file_max_layers_is_read_and_used(tmp_path):
+    def by_space(extra):
+        path = tmp_path / "layers.toml"
+        path.write_text(phys_corpus_munition() + extra + ROUND_TABLE, encoding="utf-8")
+        result = run("estimate", "--containers", "1", "--munition", "test-shell", "--assumptions", str(path),
+                     "--format", "json", "--draws", "200")
+        assert result.exit_code == 0, result.stderr
+        (record,) = json.loads(result.stdout)["results"]
+        return record["by_space"]
+
+    capped = by_space('max_layers = { value = 2, unit = "1", source = "test" }\n')
+    # Two layers, each at most the floor area of the largest 20 ft interior over the
+    # smallest footprint (0.2 x 0.2 m, the crate on end).
+    assert capped["high"] <= 2 * int(5.900 * 2.352 / (0.2 * 0.2))
+    assert capped["high"] < by_space("")["high"]
+
+
+def phys_corpus_munition(sides=("[0.75, 1.0]", "[0.2, 0.3]", "[0.2, 0.3]"), upright="false"):
+    return "\n".join([
+        "[munition.test-shell]", 'name = "test shell"', 'calibre = "99mm"', 'family = "test"',
+        "[munition.test-shell.packages.crate]", 'description = "test crate"', f"upright = {upright}",
+        'upright_source = "test"', 'items = { value = 1, unit = "1", source = "test" }',
+        'gross_mass = { value = [52, 76], unit = "kg", source = "test" }',
+        *(f'{side} = {{ value = {value}, unit = "m", source = "test" }}'
+          for side, value in zip(("length", "width", "height"), sides)), "",
+    ])
+
+
+ROUND_TABLE = '[munition.test-shell.rounds.projectile]\nkit = [{ package = "crate", items_per_round = 1 }]\n'
+
+
+def test_max_layers_of_zero_or_a_fraction_is_refused_on_the_command_line():
+    assert_one_line_error(run("estimate", "--containers", "1", "--set", "crate.max_layers=0"),
+                          "crate.max_layers", "above zero")
+    assert_one_line_error(run("estimate", "--containers", "1", "--set", "crate.max_layers=2.5"),
+                          "crate.max_layers", "whole number")
+
+
+# --- dunnage --------------------------------------------------------------------------
+
+
+def test_dunnage_may_be_zero_but_not_negative():
+    assert run("estimate", "--containers", "1", "--draws", "10", "--set", "load.dunnage_height=0m").exit_code == 0
+    assert_one_line_error(run("estimate", "--containers", "1", "--set", "load.dunnage_height=-1cm"),
+                          "load.dunnage_height", "zero or more")
+
+
+def test_more_dunnage_never_gives_more_rounds():
+    base = build_scenario(CATALOG, "20ft", "122mm-rocket", "complete", 1)
+    thick = apply_overrides(base, parse_overrides(["load.dunnage_height=0.5m"], CATALOG))
+    assert interval(thick).rounds_by_space[1] < interval(base).rounds_by_space[1]
+
+
+# --- the door -------------------------------------------------------------------------
+
+
+def test_package_that_cannot_pass_the_door_is_one_line_naming_package_sizes_and_door():
+    result = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",
+                 "--set", "crate.width=2.4m", "--set", "crate.height=2.4m")
+    assert_one_line_error(result, "package 'crate' of 152mm-shell", "0.75 x 2.4 x 2.4 m", "door of 20ft",
+                          "2.35 x 2.28 m", "must fit the door")
+
+
+@pytest.mark.parametrize("command", [["check"], ["need", "--rounds", "1000", "--munition", "152mm-shell"],
+                                     ["sensitivity", "--munition", "152mm-shell", "--draws", "8"]])
+def test_door_error_reaches_every_model_command(command):
+    result = run(*command, "--set", "crate.width=2.4m", "--set", "crate.height=2.4m")
+    assert_one_line_error(result, "cannot pass the door")
+
+
+def test_part_of_a_range_that_cannot_pass_the_door_counts_zero_at_that_corner():
+    # Heights 2.0-2.4 m: the smallest crate stands through the door, the largest cannot.
+    result = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",
+                 "--set", "crate.width=2.0..2.4m", "--set", "crate.height=2.3..2.4m", "--format", "json",
+                 "--draws", "200")
+    assert result.exit_code == 0, result.stderr
+    (record,) = json.loads(result.stdout)["results"]
+    assert record["by_space"]["low"] == 0
+    assert record["by_space"]["high"] > 0
+
+
+def test_upright_package_is_refused_at_the_door_when_only_lying_down_would_pass(tmp_path):
+    path = tmp_path / "tall.toml"
+    path.write_text(phys_corpus_munition(("0.5", "0.5", "2.62"), "true") + ROUND_TABLE, encoding="utf-8")
+    result = run("estimate", "--containers", "1", "--container", "40ft-hc", "--munition", "test-shell",
+                 "--assumptions", str(path))
+    assert_one_line_error(result, "package 'crate' of test-shell", "kept upright")
+    path.write_text(phys_corpus_munition(("0.5", "0.5", "2.62"), "false") + ROUND_TABLE, encoding="utf-8")
+    result = run("estimate", "--containers", "1", "--container", "40ft-hc", "--munition", "test-shell",
+                 "--assumptions", str(path), "--draws", "10")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_check_door_passes_every_builtin_scenario():
+    for scenario in phys.SCENARIOS:
+        check_door(scenario)
+
+
+def test_check_door_raises_input_error_for_a_huge_crate():
+    base = build_scenario(CATALOG, "20ft", "122mm-rocket", "complete", 1)
+    huge = apply_overrides(base, parse_overrides(["crate.width=3m", "crate.height=3m"], CATALOG))
+    with pytest.raises(InputError, match="cannot pass the door"):
+        check_door(huge)
+
+
+@given(phys.package(), st.floats(0.5, 3.0), st.floats(0.5, 3.0))
+def test_larger_door_never_gives_fewer_crates(part, width, height):
+    interior = (12.0, 2.35, 2.7)
+    small = rounds_per_container(1e9, 1.0, interior, [part], (width, height)).crates_by_space[0]
+    large = rounds_per_container(1e9, 1.0, interior, [part], (width * 1.2, height * 1.2)).crates_by_space[0]
+    assert int(small) <= int(large)
+    assert int(small) <= int(rounds_per_container(1e9, 1.0, interior, [part]).crates_by_space[0])
+
+
+def test_package_arrays_default_to_no_layer_limit():
+    part = PackageArrays(np.float64(1), np.float64(1), np.float64(1), np.float64(1), np.int64(1), 1, False)
+    assert part.max_layers == NO_LAYER_LIMIT
