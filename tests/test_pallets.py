@@ -1,0 +1,160 @@
+"""Pallets: unit loads stay within the pallet's deck, height and load mass; palletising
+never fits more crates than loose stowage; the ``pack --pallet`` contract."""
+
+import json
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import assume, given, settings, strategies as st
+
+import strategies as phys
+from cli import cli
+from estimator.errors import InputError
+from estimator.packing import layout_for
+from estimator.pallets import PalletSpec, pack_pallets, pallet_spec, unit_load
+
+CATALOG = phys.CATALOG
+PALLETS = [pallet_spec(p, optimistic) for p in CATALOG.pallets.values() for optimistic in (False, True)]
+
+crate_sides = st.tuples(st.floats(0.15, 1.3), st.floats(0.15, 0.9), st.floats(0.1, 0.8))
+crate_mass = st.floats(5.0, 300.0)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def overlap(a, b):
+    return all(a[k] < b[k] + b[k + 3] and b[k] < a[k] + a[k + 3] for k in range(3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(PALLETS), crate_sides, crate_mass, st.booleans(), st.integers(0, 6))
+def test_crates_on_a_pallet_never_exceed_its_deck_height_or_load_mass(pallet, sides, mass, upright, max_layers):
+    try:
+        load = unit_load(pallet, sides, mass, upright, max_layers)
+    except InputError:
+        return  # not one fits: refused, never a pallet of nothing
+    boxes = load.placements()
+    assert len(boxes) == load.crates > 0
+    deck = (pallet.deck_length_m * 1000, pallet.deck_width_m * 1000)
+    for x, y, z, dx, dy, dz in boxes:
+        assert x >= 0 and y >= 0 and z >= 0
+        assert x + dx <= deck[0] + 1e-6 and y + dy <= deck[1] + 1e-6
+        assert z + dz <= pallet.max_load_height_m * 1000 + 1e-6
+    assert load.crates * mass <= pallet.max_load_mass_kg * (1 + 1e-12)
+    assert load.layers <= max_layers or not max_layers
+    assert load.outer_m[2] <= pallet.base_height_m + pallet.max_load_height_m + 1e-9
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not overlap(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(PALLETS), crate_sides, crate_mass, st.floats(1.05, 2.0))
+def test_more_load_mass_never_puts_fewer_crates_on_a_pallet(pallet, sides, mass, factor):
+    try:
+        light = unit_load(pallet, sides, mass, False).crates
+    except InputError:
+        return
+    heavier = replace(pallet, max_load_mass_kg=pallet.max_load_mass_kg * factor)
+    assert unit_load(heavier, sides, mass, False).crates >= light
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(PALLETS), crate_sides, crate_mass, st.sampled_from(sorted(CATALOG.containers)))
+def test_palletised_count_never_exceeds_the_loose_count_by_space(pallet, sides, mass, container):
+    numbers = CATALOG.containers[container].numbers
+    interior = tuple(numbers[f"interior_{side}"].low - 0.02 for side in ("length", "width", "height"))
+    assume(interior[0] * interior[1] * interior[2] / (sides[0] * sides[1] * sides[2]) <= 2000)
+    try:
+        palletised = pack_pallets(interior, sides, mass, False, pallet)
+    except InputError:
+        return
+    assert palletised.crates <= layout_for(interior, sides, False).count
+
+
+def test_unit_load_stops_whole_layers_at_the_load_mass():
+    eur = pallet_spec(CATALOG.pallet("EUR"))  # 1,000 kg at its pessimistic end
+    load = unit_load(eur, (0.4, 0.3, 0.2), 60.0, True)  # 8 a layer of 480 kg
+    assert (load.per_layer, load.layers, load.limit) == (8, 2, "mass")
+    assert load.gross_mass_kg == pytest.approx(eur.tare_kg + 16 * 60.0)
+
+
+def test_twenty_foot_box_holds_eleven_eur_pallets():
+    # Reference: 11 EUR pallets in a 20 ft box (freightutils.com, ../shared/reference/containers.md).
+    result = run("pack", "--container", "20ft", "--package", "0.4x0.3x0.3m", "--mass", "30kg", "--pallet", "EUR",
+                 "--format", "json", "--upright")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    # Floor positions: unit loads stacked two high still stand on 11 places.
+    floor = {(b["start_mm"], b["footprint_mm"][0]) for b in record["blocks"]}
+    per_level = sum(b["per_layer"] for b in record["blocks"])
+    assert per_level == 11, floor
+
+
+def test_pack_pallet_json_contract():
+    result = run("pack", "--container", "20ft", "--munition", "152mm-shell", "--pallet", "EUR", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert {"count", "bound", "blocks", "pallet", "pallets", "crates_per_pallet", "crates", "unit_load"} <= set(record)
+    assert record["pallet"] == "EUR" and record["count"] == record["pallets"]
+    assert record["crates"] == record["pallets"] * record["crates_per_pallet"]
+    load = record["unit_load"]
+    assert load["per_layer"] * load["layers"] == record["crates_per_pallet"]
+    assert (load["length_m"], load["width_m"]) == (1.2, 0.8)
+    # The catalog crate at its pessimistic corner: 76 kg, within EUR's 1,000 kg.
+    assert record["crates_per_pallet"] * 76 <= 1000
+    loose = json.loads(run("pack", "--container", "20ft", "--munition", "152mm-shell", "--format", "json").stdout)
+    assert record["crates"] <= loose["count"]
+
+
+def test_pack_pallet_csv_and_table_name_the_pallet_counts():
+    table = run("pack", "--container", "20ft", "--munition", "122mm-shell", "--pallet", "463L")
+    assert table.exit_code == 0 and "Pallets (463L):" in table.stdout
+    csv = run("pack", "--container", "20ft", "--munition", "122mm-shell", "--pallet", "463L", "--format", "csv")
+    assert csv.stdout.splitlines()[0].endswith("pallet,crates_per_pallet,crates")
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["--package", "1x0.3x0.3m", "--pallet", "EUR"], ["--pallet needs the package's gross mass"]),
+    (["--munition", "152mm-shell", "--pallet", "pallet-9"], ["unknown pallet 'pallet-9'", "463L, EUR"]),
+    (["--munition", "122mm-rocket", "--pallet", "EUR"], ["not one fits on pallet EUR", "deck 1.2 x 0.8 m"]),
+    (["--package", "1x0.3x0.3m", "--mass", "2t", "--pallet", "EUR"], ["not one fits on pallet EUR", "1000 kg"]),
+    (["--munition", "152mm-shell", "--crate", "lid"], ["--crate 'lid'", "crate, charge_crate"]),
+    (["--munition", "99mm-gun"], ["--munition '99mm-gun'"]),
+    (["--package", "1x0.3x0.3m", "--mass", "-3kg", "--pallet", "EUR"], ["--mass"]),
+    ([], ["give --package LxWxH or --munition ID"]),
+])
+def test_pack_pallet_bad_input_is_one_line(args, fragments):
+    result = run("pack", "--container", "20ft", *args)
+    assert result.exit_code == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_user_pallet_is_read_from_an_assumptions_file(tmp_path):
+    path = tmp_path / "pallet.toml"
+    path.write_text("\n".join([
+        "[pallet.half]", 'name = "half pallet"',
+        *(f'{name} = {{ value = {value}, unit = "{unit}", source = "test" }}' for name, value, unit in (
+            ("length", 800, "mm"), ("width", 600, "mm"), ("deck_length", 800, "mm"), ("deck_width", 600, "mm"),
+            ("base_height", 144, "mm"), ("tare", 10, "kg"), ("max_load_height", 1, "m"),
+            ("max_load_mass", 500, "kg"))),
+    ]), encoding="utf-8")
+    result = run("pack", "--container", "20ft", "--package", "0.4x0.3x0.25m", "--mass", "20kg", "--pallet", "half",
+                 "--assumptions", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["crates_per_pallet"] == 4 * 4  # 4 a layer, 4 layers of 0.25 m in 1 m
+    assert record["unit_load"]["limit"] == "height"
+
+
+def test_pallet_spec_takes_the_pessimistic_end_of_each_range():
+    low, high = pallet_spec(CATALOG.pallet("463L")), pallet_spec(CATALOG.pallet("463L"), optimistic=True)
+    assert low.max_load_mass_kg < high.max_load_mass_kg
+    assert low.tare_kg > high.tare_kg
+    assert isinstance(low, PalletSpec) and low.stack_load_kg is None
