@@ -269,21 +269,21 @@ class Catalog:
 
     def pallet(self, pallet_id: str) -> Pallet:
         """Return a pallet type by id, or raise InputError listing the valid ids."""
-        try:
-            return self.pallets[pallet_id]
-        except KeyError:
-            raise InputError(
-                f"unknown pallet {pallet_id!r}: expected one of {', '.join(self.pallets) or '(none defined)'}"
-            ) from None
+        return _lookup(self.pallets, pallet_id, "pallet")
 
     def container(self, container_id: str) -> Container:
         """Return a container type by id, or raise InputError listing the valid ids."""
-        try:
-            return self.containers[container_id]
-        except KeyError:
-            raise InputError(
-                f"unknown container {container_id!r}: expected one of {', '.join(self.containers)}"
-            ) from None
+        return _lookup(self.containers, container_id, "container")
+
+
+def _lookup(entries: dict, entry_id: str, kind: str):
+    """The entry of that id, or InputError naming the ids there are."""
+    try:
+        return entries[entry_id]
+    except KeyError:
+        raise InputError(
+            f"unknown {kind} {entry_id!r}: expected one of {', '.join(entries) or '(none defined)'}"
+        ) from None
 
 
 def builtin_dir() -> Path:
