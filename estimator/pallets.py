@@ -22,7 +22,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from estimator.catalog import OPTIONAL_PALLET_FIELDS, PALLET_FIELDS, Pallet
 from estimator.errors import InputError
@@ -75,7 +75,7 @@ class UnitLoad:
     vertical_mm: int  # crate side standing
     per_layer: int
     layers: int
-    limit: str  # what stopped the layers: "height", "mass" or "layer cap"
+    limit: str  # what stopped the layers: "height", "mass", "layer cap", or "stacking" (fewer, to stack)
 
     @property
     def crates(self) -> int:
@@ -145,13 +145,27 @@ def unit_load(pallet: PalletSpec, crate_m, crate_mass_kg: float, upright: bool,
     InputError
         If not one crate fits on the pallet within its limits.
     """
+    loads = tallest_unit_loads(pallet, crate_m, crate_mass_kg, upright, max_layers, height_limit_m)
+    return max(loads, key=lambda load: (load.crates, -load.load_height_m))
+
+
+def tallest_unit_loads(pallet: PalletSpec, crate_m, crate_mass_kg: float, upright: bool,
+                       max_layers: int = NO_LAYER_LIMIT, height_limit_m: float | None = None) -> list[UnitLoad]:
+    """For each way to stand the crate, the unit load with as many layers as the limits
+    allow (parameters as :func:`unit_load`); those with no crate are left out.
+
+    Raises
+    ------
+    InputError
+        If not one crate fits on the pallet within its limits.
+    """
     deck = _deck_mm(pallet)
     room = pallet.max_load_height_m
     if height_limit_m is not None:
         room = min(room, height_limit_m - pallet.base_height_m)
     room_mm = int(interior_mm(max(room, 0.0)))
     crate = tuple(int(side) for side in box_mm(crate_m))
-    best = None
+    loads = []
     for footprint, vertical in standings(crate, upright):
         per_layer = floor_count(deck[0], deck[1], footprint)
         by_height = layers_that_fit(room_mm, vertical, NO_LAYER_LIMIT)
@@ -159,16 +173,15 @@ def unit_load(pallet: PalletSpec, crate_m, crate_mass_kg: float, upright: bool,
         by_mass = int(pallet.max_load_mass_kg // (per_layer * crate_mass_kg)) if per_layer else 0
         layers = min(by_cap, by_mass)
         limit = "mass" if by_mass < by_cap else ("layer cap" if by_cap < by_height else "height")
-        candidate = UnitLoad(pallet, crate, crate_mass_kg, footprint, vertical, per_layer, layers, limit)
-        if best is None or (candidate.crates, -candidate.load_height_m) > (best.crates, -best.load_height_m):
-            best = candidate
-    if best.crates == 0:
+        if per_layer * layers:
+            loads.append(UnitLoad(pallet, crate, crate_mass_kg, footprint, vertical, per_layer, layers, limit))
+    if not loads:
         raise InputError(
             f"package {' x '.join(f'{s:.3g}' for s in crate_m)} m, {crate_mass_kg:.4g} kg: not one fits on pallet "
             f"{pallet.id} (deck {pallet.deck_length_m:.3g} x {pallet.deck_width_m:.3g} m, load up to "
             f"{room:.3g} m high and {pallet.max_load_mass_kg:.4g} kg); expected a package that fits the deck"
         )
-    return best
+    return loads
 
 
 @dataclass(frozen=True)
@@ -189,10 +202,13 @@ class PalletPack:
 
 def pack_pallets(interior_m, crate_m, crate_mass_kg: float, upright: bool, pallet: PalletSpec,
                  max_layers: int = NO_LAYER_LIMIT, door_m=None) -> PalletPack:
-    """Build the best unit load of the crate on ``pallet`` and pack unit loads in the interior.
+    """Pack unit loads of the crate on ``pallet`` in the interior: the most crates in all.
 
-    The unit load may be as tall as the interior and, when ``door_m`` (width, height [m])
-    is given, the door; it stays upright, and unit loads stack where the height and the
+    Every way to stand the crate is tried with every layer count up to the tallest unit
+    load (:func:`tallest_unit_loads`), since a lower unit load may stack where a taller
+    one cannot; of equal totals, the fewest pallets, then the lowest unit load, win. The
+    unit load may be as tall as the interior and, when ``door_m`` (width, height [m]) is
+    given, the door; it stays upright, and unit loads stack where the height and the
     pallet's ``stack_load`` allow (:attr:`UnitLoad.stack_layers`).
 
     Raises
@@ -201,5 +217,16 @@ def pack_pallets(interior_m, crate_m, crate_mass_kg: float, upright: bool, palle
         If no crate fits on the pallet, or the unit load cannot pass the door.
     """
     height_limit = interior_m[2] if door_m is None else min(interior_m[2], door_m[1])
-    load = unit_load(pallet, crate_m, crate_mass_kg, upright, max_layers, height_limit)
-    return PalletPack(load, pack(interior_m, load.outer_m, True, load.stack_layers, door_m))
+    best = None
+    for tallest in tallest_unit_loads(pallet, crate_m, crate_mass_kg, upright, max_layers, height_limit):
+        for layers in range(tallest.layers, 0, -1):
+            load = tallest if layers == tallest.layers else replace(tallest, layers=layers, limit="stacking")
+            packed = PalletPack(load, pack(interior_m, load.outer_m, True, load.stack_layers, door_m))
+            if best is None or _better(packed, best):
+                best = packed
+    return best
+
+
+def _better(a: PalletPack, b: PalletPack) -> bool:
+    """More crates in all; then fewer pallets; then a lower unit load."""
+    return (a.crates, -a.pallets, -a.unit_load.load_height_m) > (b.crates, -b.pallets, -b.unit_load.load_height_m)

@@ -75,6 +75,28 @@ def test_palletised_count_never_exceeds_the_loose_count_by_space(pallet, sides, 
     assert palletised.crates <= layout_for(interior, sides, False).count
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(PALLETS), crate_sides, crate_mass)
+def test_chosen_unit_load_carries_at_least_as_many_crates_as_the_fullest_pallet(pallet, sides, mass):
+    interior = (5.847, 2.31, 2.36)
+    try:
+        best = pack_pallets(interior, sides, mass, False, pallet)
+    except InputError:
+        return
+    fullest = unit_load(pallet, sides, mass, False, height_limit_m=interior[2])
+    assert best.crates >= fullest.crates * layout_for(interior, fullest.outer_m, True, fullest.stack_layers).count
+
+
+def test_lower_unit_loads_that_stack_beat_one_tall_layer_of_pallets():
+    # 0.75 x 0.2 x 0.2 m crates of 20 kg on EUR: a 2.14 m unit load is one pallet high;
+    # five layers (1.144 m with the base) stack two high within EPAL's 4,000 kg.
+    result = run("pack", "--container", "20ft", "--package", "0.75x0.2x0.2m", "--mass", "20kg", "--pallet", "EUR",
+                 "--format", "json")
+    record = json.loads(result.stdout)
+    assert record["unit_load"]["limit"] == "stacking"
+    assert record["pallets"] == 22 and record["crates"] == 660
+
+
 def test_unit_load_stops_whole_layers_at_the_load_mass():
     eur = pallet_spec(CATALOG.pallet("EUR"))  # 1,000 kg at its pessimistic end
     load = unit_load(eur, (0.4, 0.3, 0.2), 60.0, True)  # 8 a layer of 480 kg
