@@ -418,7 +418,7 @@ def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int)
 
 
 def assumption_records(catalog) -> list[dict]:
-    """Every sourced number: scope (container, munition or loading), name, range, source."""
+    """Every sourced number: scope (container, munition, pallet or loading), name, range, source."""
     from estimator.units import SI_UNITS, registry
 
     def record(scope, name, number):
@@ -439,6 +439,8 @@ def assumption_records(catalog) -> list[dict]:
     for munition in catalog.munitions.values():
         for package in munition.packages.values():
             records += [record(munition.id, f"{package.id}.{k}", n) for k, n in package.numbers.items()]
+    for pallet in catalog.pallets.values():
+        records += [record(pallet.id, f"pallet.{k}", n) for k, n in pallet.numbers.items()]
     records += [record("loading", name, n) for name, n in catalog.loading.items()]
     return records
 

@@ -121,7 +121,9 @@ def test_check_table_names_what_fits_and_why():
 def test_assumptions_lists_every_parameter_with_a_source():
     data = json.loads(run("assumptions", "--format", "json").stdout)["parameters"]
     names = {r["name"] for r in data}
-    assert {"container.payload", "load.fraction", "crate.gross_mass", "charge_crate.items"} <= names
+    assert {"container.payload", "load.fraction", "load.dunnage_height", "crate.gross_mass", "charge_crate.items",
+            "pallet.max_load_mass", "pallet.stack_load"} <= names
+    assert {r["scope"] for r in data if r["name"].startswith("pallet.")} == {"463L", "EUR"}
     assert all(r["source"] or r["derived"] for r in data)
 
 
