@@ -257,3 +257,12 @@ def test_pack_without_plot_imports_no_matplotlib_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_module_entry_point_finds_the_root_cli_in_a_source_checkout(tmp_path):
+    """An editable install puts only the project root on sys.path: no estimator/cli.py."""
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "estimator", "--version"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("estimator, version")
