@@ -1,6 +1,7 @@
 """Packing quality and speed: gaps to the bound, time per case, py3dbp side by side.
 
 Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [--draws 1000000]
+       [--wide-draws 2000]
 
 1. A seeded suite of package sizes, each side uniform in 0.2-3.1 m, laid out (any
    orientation) in the 20ft, 40ft and 40ft high cube interiors (smallest catalog values),
@@ -9,8 +10,13 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
 2. py3dbp (optional ``bench`` extra) on the first cases whose volume bound is at most 150
    packages: it is given as many items as the volume bound and its best count over the
    six orders of the package's sides is kept; both counts and times side by side.
-3. The Monte Carlo path: ``crates_by_layout`` on ``--draws`` draws of a package whose three
-   sides are all uncertain, in the 20ft interior, from a cold cache.
+3. The model's space limit by layouts (fastspace.layout_counts, ``load.packing=layout``)
+   on ``--draws`` draws in the 20ft interior less a clearance drawn in 0.02-0.15 m: a
+   narrow package (0.875 x 0.25 x 0.25 m, each side +-1 cm) and the catalog's wide 152 mm
+   crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m, ``--wide-draws`` draws): cold (every cache
+   empty), from the persistent cache (in a temporary folder, as a new process would read
+   it) and warm, with the profiles solved and the floor tables built. Then the whole
+   model (152 mm projectiles, the narrow crate) by grid and by layouts, the same three ways.
 
 Timings are medians on a shared machine; read them as ratios measured in one run.
 """
@@ -18,15 +24,22 @@ Timings are medians on a shared machine; read them as ratios measured in one run
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import tempfile
 import time
 from itertools import permutations
+from pathlib import Path
 
 import numpy as np
 
 from estimator.catalog import load_catalog
-from estimator.packing import best_layout, box_mm, count_by_length, crates_by_layout, interior_mm
+from estimator.packing import best_layout, box_mm, count_by_length, interior_mm
 from estimator.pallet_loading import floor_table
+from estimator.fastspace import (  # section 3
+    CACHE_DIR_VARIABLE, CACHE_OFF_VARIABLE, clear_profiles, layout_counts, profiles_kept,
+)
+from estimator.packing import grid_count  # section 3
 
 CONTAINERS = ("20ft", "40ft", "40ft-hc")
 WITHIN = 0.03
@@ -109,20 +122,69 @@ def report_py3dbp(rows, subset: int) -> None:
               f"{statistics.median(ratios):.0f}x, lowest {min(ratios):.0f}x")
 
 
-def report_monte_carlo(draws: int, seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    interior = [v / 1000 for v in interiors()["20ft"]]
-    sides = (rng.uniform(0.75, 1.00, draws), rng.uniform(0.20, 0.30, draws), rng.uniform(0.20, 0.30, draws))
-    clear_caches()
+def monte_carlo_draws(draws: int, sides, rng):
+    """Usable 20ft interiors (catalog ranges less a clearance in 0.02-0.15 m) and package sides."""
+    low, high = (np.array([catalog_side(s, end) for s in ("length", "width", "height")]) for end in ("low", "high"))
+    clearance = rng.uniform(0.02, 0.15, draws)
+    interior = [rng.uniform(low[a], high[a], draws) - clearance for a in range(3)]
+    return interior, tuple(rng.uniform(a, b, draws) for a, b in sides)
+
+
+def catalog_side(side: str, end: str) -> float:
+    return getattr(load_catalog().container("20ft").numbers[f"interior_{side}"], end)
+
+
+def timed(function, clear: bool = False):
+    """Seconds and result of one call; ``clear`` empties every cache first (cold)."""
+    if clear:
+        clear_caches()
+        clear_profiles()
+        for stale in Path(os.environ[CACHE_DIR_VARIABLE]).glob("*.npz"):
+            stale.unlink()
     start = time.perf_counter()
-    counts = crates_by_layout(interior, sides, upright=False)
-    cold = time.perf_counter() - start
-    start = time.perf_counter()
-    crates_by_layout(interior, sides, upright=False)
-    warm = time.perf_counter() - start
-    print(f"\nMonte Carlo: {draws:,} draws, package 0.75-1.00 x 0.20-0.30 x 0.20-0.30 m in 20ft: "
-          f"{best_layout.cache_info().currsize} layouts solved, cold {cold:.2f} s, warm {warm:.2f} s; "
-          f"counts {counts.min()}..{counts.max()}")
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
+    cases = (("narrow", draws, ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))),
+             ("wide", wide_draws, ((0.75, 1.00), (0.20, 0.30), (0.20, 0.30))))
+    for name, n, sides in cases:
+        if not n:
+            continue
+        interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed))
+        cold, counts = timed(lambda: layout_counts(interior, box, upright=False), clear=True)
+        profiles, tables = profiles_kept(), floor_table.cache_info().currsize
+        clear_profiles()  # read back from the persistent cache (a new process would)
+        from_disk, _ = timed(lambda: layout_counts(interior, box, upright=False))
+        warm, _ = timed(lambda: layout_counts(interior, box, upright=False))
+        grid = grid_count(interior, box, upright=False)
+        print(f"\nMonte Carlo ({name}): {n:,} draws of {' x '.join(f'{a}-{b}' for a, b in sides)} m in 20ft "
+              f"less 0.02-0.15 m: {profiles} profiles, {tables} floor tables; cold {cold:.2f} s, from the persistent "
+              f"cache {from_disk:.3f} s, warm {warm:.3f} s; "
+              f"counts {counts.min()}..{counts.max()} (grid {grid.min()}..{grid.max()}), "
+              f"above the grid in {np.mean(counts > grid):.0%} of draws")
+
+
+NARROW_SETTINGS = ("crate.length=0.865..0.885m", "crate.width=0.24..0.26m", "crate.height=0.24..0.26m")
+
+
+def report_full_model(draws: int, seed: int) -> None:
+    """The whole model (152 mm projectiles, 20ft, the narrow crate) by grid and by layouts."""
+    from estimator.parameters import apply_overrides, build_scenario, parse_overrides
+    from estimator.uncertainty import simulate, summary
+
+    catalog = load_catalog()
+    base = build_scenario(catalog, "20ft", "152mm-shell", "projectile", 2000)
+    for packing in ("grid", "layout"):
+        scenario = apply_overrides(base, parse_overrides(NARROW_SETTINGS + (f"load.packing={packing}",), catalog))
+        cold, _ = timed(lambda: simulate(scenario, draws, np.random.default_rng(seed)), clear=True)
+        clear_profiles()
+        from_disk, _ = timed(lambda: simulate(scenario, draws, np.random.default_rng(seed)))
+        warm, result = timed(lambda: simulate(scenario, draws, np.random.default_rng(seed)))
+        print(f"full model, {draws:,} draws, --set {' '.join(NARROW_SETTINGS)} load.packing={packing}: "
+              f"cold {cold:.2f} s, from the persistent cache {from_disk:.2f} s, warm {warm:.2f} s; "
+              f"per container {summary(result.per_container)}")
 
 
 def main() -> None:
@@ -131,12 +193,17 @@ def main() -> None:
     parser.add_argument("--py3dbp", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--draws", type=int, default=1_000_000)
+    parser.add_argument("--wide-draws", type=int, default=2000)
     args = parser.parse_args()
     rows = run_suite(args.cases, args.seed)
     if rows:
         report_suite(rows)
     if args.draws:
-        report_monte_carlo(args.draws, args.seed)
+        with tempfile.TemporaryDirectory() as cache:  # a fresh persistent cache, not the user's
+            os.environ.pop(CACHE_OFF_VARIABLE, None)
+            os.environ[CACHE_DIR_VARIABLE] = cache
+            report_monte_carlo(args.draws, args.wide_draws, args.seed)
+            report_full_model(args.draws, args.seed)
     if args.py3dbp:
         report_py3dbp(rows, args.py3dbp)
 

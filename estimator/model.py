@@ -12,7 +12,9 @@ A kit part i holds ``k_i`` items per package and needs ``q_i`` items per round, 
 need ``ceil(R * q_i / k_i)`` whole packages of type i. By mass those weigh
 ``sum_i ceil(R q_i / k_i) * m_i``. By space, a container that would hold ``S_i`` packages of
 type i alone is shared in proportion, ``sum_i ceil(R q_i / k_i) / S_i <= 1``: exact for a
-single package type, an upper estimate of a real mixed stow for several (packing.py).
+single package type, an upper estimate of a real mixed stow for several. With the setting
+``load.packing = layout`` S_i comes from the layouts of packing.py and a kit gets the best
+split of the container length instead, a feasible stow (fastspace.py).
 
 The core functions take plain float and integer arrays in SI units (kg, m) that broadcast
 together; :func:`evaluate` maps a scenario's named parameters onto them and
@@ -34,6 +36,7 @@ import numpy as np
 
 from estimator.counts import whole_counts
 from estimator.errors import InputError
+from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
 from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
 from estimator.parameters import Scenario
 
@@ -139,7 +142,8 @@ def _max_whole_rounds_one_part(capacity, cost, part: PackageArrays) -> np.ndarra
     return items_shipped // part.items_per_round
 
 
-def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays], door_m=None) -> Capacity:
+def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[PackageArrays], door_m=None,
+                         packing: str = GRID) -> Capacity:
     """Rounds of one kit that one container holds, by mass, by space and overall.
 
     Parameters
@@ -155,6 +159,10 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     door_m : pair of arrays, optional
         Door opening width and height. [m] A package that cannot pass it in an allowed
         orientation is not loaded (its count by space is 0).
+    packing : {"grid", "layout"}
+        How crates are counted by space: the best uniform grid, or the sectioned layouts
+        of packing.py at :data:`fastspace.MODEL_RESOLUTION_M` (never below the grid); with
+        layouts a kit of several package types gets the best split of the length.
 
     Returns
     -------
@@ -162,17 +170,28 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     """
     usable_kg = np.asarray(payload_kg, dtype=float) * np.asarray(load_fraction, dtype=float)
     by_mass = max_whole_rounds(usable_kg, [np.asarray(p.gross_mass_kg, dtype=float) for p in parts], parts)
-    alone = tuple(
-        crates_by_space(interior_m, (p.length_m, p.width_m, p.height_m), p.upright, p.max_layers) for p in parts
-    )
+    count = layout_counts if packing == LAYOUT else crates_by_space
+    alone = tuple(count(interior_m, _sides(p), p.upright, p.max_layers) for p in parts)
     if door_m is not None:
         alone = tuple(np.where(door_blocks(door_m, p), 0, count) for p, count in zip(parts, alone))
     blocked = np.logical_or.reduce(np.broadcast_arrays(*[count == 0 for count in alone]))
     with np.errstate(divide="ignore"):
         shares = [1.0 / np.where(count == 0, 1, count) for count in alone]
-    by_space = np.where(blocked, 0, max_whole_rounds(1.0, shares, parts))
+    by_space = max_whole_rounds(1.0, shares, parts)
+    if packing == LAYOUT and len(parts) > 1:
+        # The best split of the length between the package types, a feasible stow,
+        # instead of the proportional share (an upper estimate).
+        split = kit_rounds(interior_m, [_sides(p) for p in parts], [p.upright for p in parts],
+                           [p.items for p in parts], [p.items_per_round for p in parts],
+                           [p.max_layers for p in parts])
+        by_space = np.where(split >= 0, split, by_space)
+    by_space = np.where(blocked, 0, by_space)
     by_mass, by_space = np.broadcast_arrays(by_mass, by_space)
     return Capacity(np.minimum(by_mass, by_space), by_mass, by_space, alone)
+
+
+def _sides(part: PackageArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return part.length_m, part.width_m, part.height_m
 
 
 def fleet_total(containers, share, per_container) -> np.ndarray:
@@ -269,7 +288,7 @@ def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:
     door = (values["container.door_width"], values["container.door_height"])
     return rounds_per_container(
         values["container.payload"], values["load.fraction"], usable_interior(values), kit_arrays(values, scenario),
-        door,
+        door, scenario.packing,
     )
 
 

@@ -478,19 +478,24 @@ def grid_count(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> n
 
 
 def _best_grid(interior, box, upright: bool, max_layers: np.ndarray) -> np.ndarray:
+    # Each box side along each interior axis is divided once (nine divisions, not
+    # eighteen), then the orientations multiply them.
+    fits = {
+        (axis, side): np.floor(interior[axis] / box[side] * (1 + _FIT_TOLERANCE))
+        for axis in range(3) for side in range(3)
+    }
+    if np.any(max_layers != NO_LAYER_LIMIT):  # at most max_layers one above the other
+        for side in range(3):
+            fits[2, side] = np.where(max_layers != NO_LAYER_LIMIT, np.minimum(fits[2, side], max_layers),
+                                     fits[2, side])
     best = None
     for order in orientations(upright):
         # Counted in floats (exact below 2**53) and checked once, so huge counts are
         # refused instead of wrapping round in int64.
-        count = np.ones(np.broadcast_shapes(*(a.shape for a in interior + box)))
-        for axis in range(3):
-            along = np.floor(interior[axis] / box[order[axis]] * (1 + _FIT_TOLERANCE))
-            if axis == 2:
-                along = np.where(max_layers != NO_LAYER_LIMIT, np.minimum(along, max_layers), along)
-            count = count * along
+        count = fits[0, order[0]] * fits[1, order[1]] * fits[2, order[2]]
         count = np.where(np.isnan(count), 0.0, count)  # 0 along one axis times inf along another
         best = count if best is None else np.maximum(best, count)
-    return best
+    return np.broadcast_to(best, np.broadcast_shapes(*(a.shape for a in interior + box), max_layers.shape))
 
 
 def layout_applies(interior_m, boxes_m) -> np.ndarray:
@@ -508,12 +513,12 @@ def layout_applies(interior_m, boxes_m) -> np.ndarray:
 
 
 def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
-    """How many crates fit in the interior: the count the model uses (the uniform grid,
+    """How many crates fit in the interior: the model's default count (the uniform grid,
     at most ``max_layers`` one above the other).
 
     The model evaluates up to 10^6 Monte Carlo draws with every size uncertain; the
-    layouts below take 20-150 ms per distinct case in Python, so the model keeps the
-    grid and :func:`crates_by_layout` serves ``estimator pack`` and the benchmark.
+    layouts below take 10-1000 ms per distinct case in Python, so the grid is the
+    default and the layouts are the option ``load.packing=layout`` (fastspace.py).
 
     Examples
     --------
@@ -634,18 +639,29 @@ def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -
         interior = key[:3]
         if min(interior) <= 0:
             return 0
-        rounds = None
-        for p in range(parts):
-            box = key[3 + 3 * p : 6 + 3 * p]
-            by_length = count_by_length(interior, box, uprights[p])
-            part_rounds = by_length * key[3 + 3 * parts + p] // items_per_round[p]
-            rounds = part_rounds if rounds is None else _best_split(rounds, part_rounds)
-        return int(rounds[-1])
+        boxes = [key[3 + 3 * p : 6 + 3 * p] for p in range(parts)]
+        return int(kit_rounds_by_length(interior, boxes, uprights, key[3 + 3 * parts :], items_per_round)[-1])
 
     rounds = np.full(len(keys), -1, dtype=np.int64)
     if chosen.any():
         rounds[chosen] = monotone_map(keys[chosen], directions, solve)
     return rounds.reshape(shape)
+
+
+def kit_rounds_by_length(interior, boxes, uprights, items, items_per_round, max_layers=None) -> np.ndarray:
+    """Best whole rounds of a kit in the first ``x`` millimetres of the interior, for every ``x``.
+
+    Part ``i`` gets its own length of the container and holds ``n_i`` packages there,
+    carrying ``floor(n_i k_i / q_i)`` rounds of that part; the best split maximises the
+    lowest over the parts. All sizes in whole millimetres; ``items`` per package;
+    ``max_layers`` per part (default none).
+    """
+    layers = [NO_LAYER_LIMIT] * len(boxes) if max_layers is None else max_layers
+    rounds = None
+    for box, upright, k, q, cap in zip(boxes, uprights, items, items_per_round, layers):
+        part = count_by_length(tuple(interior), tuple(box), upright, int(cap)) * int(k) // q
+        rounds = part if rounds is None else _best_split(rounds, part)
+    return rounds
 
 
 def _best_split(first: np.ndarray, second: np.ndarray) -> np.ndarray:

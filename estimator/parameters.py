@@ -55,6 +55,7 @@ class Scenario:
     kit: tuple[KitPart, ...]
     upright: dict[str, bool]
     parameters: dict[str, Parameter]
+    packing: str = "grid"  # how the space limit counts crates: "grid" or "layout" (fastspace.py)
 
     def max_layers_name(self, package: str) -> str | None:
         """The parameter that caps the layers of ``package``, or None when nothing does."""
@@ -119,6 +120,7 @@ class Override:
     name: str
     low: float
     high: float
+    choice: str | None = None  # for a setting (SETTINGS) instead of a parameter
 
 
 def split_override(text: str, option: str = "--set") -> tuple[str, str, str]:
@@ -181,16 +183,42 @@ def parse_override(text: str, kinds: dict[str, str], option: str = "--set") -> O
     return Override(name, low, high)
 
 
+# Scenario settings ``--set`` accepts beside the parameters: name -> allowed values.
+SETTINGS = {"load.packing": ("grid", "layout")}
+
+
+def parse_setting(text: str) -> Override:
+    """Parse ``--set load.packing=grid|layout`` (a choice, not a number).
+
+    Examples
+    --------
+    >>> parse_setting("load.packing=layout").choice
+    'layout'
+    """
+    name, low_text, high_text = split_override(text)
+    choices = SETTINGS[name]
+    if low_text != high_text or low_text not in choices:
+        raise InputError(f"--set {name}={low_text if low_text == high_text else low_text + '..' + high_text}: "
+                         f"expected one of {', '.join(choices)}")
+    return Override(name, float("nan"), float("nan"), low_text)
+
+
 def parse_overrides(texts, catalog: Catalog) -> list[Override]:
-    """Parse every ``--set`` text; the first bad one raises InputError."""
+    """Parse every ``--set`` text (parameters and SETTINGS); the first bad one raises InputError."""
     kinds = parameter_kinds(catalog)
-    return [parse_override(text, kinds) for text in texts]
+    return [
+        parse_setting(text) if split_override(text)[0] in SETTINGS else parse_override(text, kinds)
+        for text in texts
+    ]
 
 
 def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
     """Apply the overrides whose names this scenario has; others belong to other scenarios."""
     params = dict(scenario.parameters)
     for override in overrides:
+        if override.name == "load.packing":
+            scenario = replace(scenario, packing=override.choice)
+            continue
         if override.name not in params and _is_optional_field_of(scenario, override.name):
             params[override.name] = _optional_parameter(override.name)
         if override.name in params:

@@ -132,6 +132,7 @@ def estimate_records(estimates) -> list[dict]:
             "by_mass": _low_high(e.interval.rounds_by_mass),
             "by_space": _low_high(e.interval.rounds_by_space),
             "histogram": _histogram(e),
+            "packing": e.scenario.packing,
         }
         for e in estimates
     ]
@@ -210,6 +211,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "corner_verdict": check.corner_verdict,
                 "plausible": check.verdict == "within",
                 "histogram": _histogram(check),
+                "packing": check.interval.scenario.packing,
             }
             if explanations and check.key in explanations:
                 record["what_would_it_take"] = explanation_record(explanations[check.key])
@@ -225,6 +227,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "per_container": _distribution(result.interval.per_container, result.simulation.per_container),
                 "total": _distribution(result.interval.total, result.simulation.total),
                 "binding": _binding(result.interval.binding, result.simulation),
+                "packing": result.scenario.packing,
             })
     return claims, context
 
@@ -385,6 +388,7 @@ def need_records(needs) -> list[dict]:
             "per_container": _distribution(n.interval.per_container, n.simulation.per_container),
             "binding": _binding(n.interval.binding, n.simulation),
             "histogram": {"of": "containers", "edges": edges, "counts": counts},
+            "packing": n.scenario.packing,
         })
     return records
 
@@ -484,6 +488,7 @@ def sweep_records(points) -> list[dict]:
             "binding": _low_high(iv.binding),
             "by_mass": _low_high(iv.rounds_by_mass),
             "by_space": _low_high(iv.rounds_by_space),
+            "packing": iv.scenario.packing,
         }
         for key, found in (point.percentiles or {}).items():
             record[key].update(zip(("p5", "p50", "p95"), found))

@@ -1,0 +1,390 @@
+"""The model's space limit by layouts, for arrays of Monte Carlo draws.
+
+``load.packing = layout`` makes the model count crates with the sectioned layouts of
+packing.py instead of the best uniform grid. Solving one layout per draw would take
+hours, so the draws share work:
+
+* **Resolution.** Every size is rounded to :data:`MODEL_RESOLUTION_M` (1 cm): the interior
+  down, the package up, so the layout count is a feasible (safe) count at the exact sizes.
+  The exact uniform grid stays a floor: the count is ``max(grid at the exact sizes,
+  layout at the resolution)``, both feasible.
+* **Profiles over the length.** For one usable width, height and package, a single
+  dynamic programme (``packing.count_by_length``) gives the best layout for every
+  container length at once, so the draws that differ only in length (or clearance along
+  it) share one solve; a kit's best split of the length between its package types
+  likewise gives the rounds for every length at once.
+
+* **Stacked height.** Layers are whole, so a profile depends on the height only through
+  the tallest stack of the package's sides that fits it (:func:`stacked_height`).
+* **Caches.** Profiles are kept in the process and in a file in the user's cache folder
+  (:func:`cache_path`), so a second run of a command reads them instead of solving.
+
+The count of a draw therefore equals ``packing.best_layout`` called on its rounded sizes
+(tested). Draws are grouped by their rounded width, height and package sizes; each new
+group costs one profile (10-1000 ms, the floor tables being most of it; see NOTES.md for
+the measured figures), then every draw is a lookup.
+
+References
+----------
+.. [1] Birgin, E. G., Lobato, R. D. and Morabito, R. (2010). J. Oper. Res. Soc. 61(2),
+   306-320 (floor patterns; see pallet_loading.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from estimator import packing, pallet_loading
+from estimator.packing import (
+    NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_length, layout_applies,
+)
+from estimator.pallet_loading import floor_table
+
+GRID, LAYOUT = "grid", "layout"  # the values of the setting load.packing
+MODEL_RESOLUTION_M = 0.01
+# Sizes within this share of a resolution step of a whole step count as that step, so
+# that unit conversion (0.75 m -> 74.99999 cm) does not cost a package.
+_SNAP = 1e-6
+
+
+def _step_mm(resolution_m: float) -> int:
+    return max(int(round(resolution_m / RESOLUTION_M)), 1)
+
+
+def rounded_interior_mm(length_m, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+    """Interior sides rounded down to the resolution, in whole millimetres."""
+    step = _step_mm(resolution_m)
+    steps = np.floor(np.asarray(length_m, dtype=float) / (step * RESOLUTION_M) + _SNAP)
+    return np.clip(steps, 0, None).astype(np.int64) * step
+
+
+def rounded_box_mm(length_m, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+    """Package sides rounded up to the resolution, in whole millimetres (at least one step)."""
+    step = _step_mm(resolution_m)
+    steps = np.ceil(np.asarray(length_m, dtype=float) / (step * RESOLUTION_M) - _SNAP)
+    return np.maximum(steps, 1).astype(np.int64) * step
+
+
+def _columns(interior_m, boxes_m, uprights, resolution_m, extra=()):
+    """Broadcast shape, usable rows and integer columns: L, H, W, then each box, then extras.
+
+    The height comes before the width so that the groups (numbered with the first group
+    column varying fastest) that share a width and package, and so their floor tables,
+    are solved one after another.
+
+    Rows where :func:`packing.layout_applies` is false (non-finite sizes, more than
+    LAYOUT_LIMIT packages by volume) or some rounded interior side is zero are not
+    usable; their sizes are replaced by 1 m so the rounding stays finite.
+    """
+    arrays = [np.asarray(a, dtype=float) for a in interior_m] + [
+        np.asarray(side, dtype=float) for box in boxes_m for side in box
+    ] + [np.asarray(e) for e in extra]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    usable = np.broadcast_to(layout_applies(interior_m, boxes_m), shape).ravel()
+
+    def flat(a):
+        return np.where(usable, np.broadcast_to(a, shape).ravel(), 1.0)
+
+    interior = [rounded_interior_mm(flat(arrays[axis]), resolution_m) for axis in (0, 2, 1)]
+    usable = usable & (np.minimum(np.minimum(interior[0], interior[1]), interior[2]) > 0)
+    boxes = []
+    for part, upright in enumerate(uprights):
+        sides = [rounded_box_mm(flat(a), resolution_m) for a in arrays[3 + 3 * part : 6 + 3 * part]]
+        boxes += _canonical_columns(sides, upright)
+    extras = [np.broadcast_to(e, shape).ravel().astype(np.int64) for e in arrays[3 + 3 * len(uprights) :]]
+    return shape, usable, interior + boxes + extras
+
+
+def _canonical_columns(sides: list[np.ndarray], upright: bool) -> list[np.ndarray]:
+    """Package sides in one order per package (ascending, as ``packing._canonical``; the
+    standing side last if upright), so that the groups see each package once."""
+    if upright:
+        return [np.minimum(sides[0], sides[1]), np.maximum(sides[0], sides[1]), sides[2]]
+    short = np.minimum(np.minimum(sides[0], sides[1]), sides[2])
+    tall = np.maximum(np.maximum(sides[0], sides[1]), sides[2])
+    return [short, sides[0] + sides[1] + sides[2] - short - tall, tall]
+
+
+def stacked_height(height: np.ndarray, sides: Sequence[np.ndarray], upright: bool) -> np.ndarray:
+    """The tallest stack of the package's standing sides that fits ``height``. [mm]
+
+    The layouts only stack whole layers, so their count is the same for every height
+    from this one up to ``height``: groups that differ in height only above it share one
+    profile. ``sides`` ascending; an upright package stands on its third side.
+
+    Examples
+    --------
+    >>> stacked_height(np.array([2300]), [np.array([250]), np.array([250]), np.array([870])], False).tolist()
+    [2250]
+    """
+    if upright:
+        return height // sides[2] * sides[2]
+    short, middle, tall = sides
+    best = np.zeros_like(height)
+    for tall_layers in range(int((height // tall).max()) + 1):
+        for middle_layers in range(int((height // middle).max()) + 1):
+            used = tall_layers * tall + middle_layers * middle
+            room = height - used
+            best = np.where(room >= 0, np.maximum(best, used + room // short * short), best)
+    return best
+
+
+# Profiles kept in this process: a group key -> the best count at every resolution step
+# of length. Bounded so that a long session over wide ranges stays near 100 MB.
+_PROFILES: dict[tuple, np.ndarray] = {}
+_MOST_PROFILES = 40_000
+# The persistent copy (see :func:`cache_path`): whether it was read, and whether this
+# process added profiles since it was last written.
+_CACHE_STATE = {"read": False, "added": False}
+CACHE_OFF_VARIABLE = "ESTIMATOR_NO_CACHE"
+CACHE_DIR_VARIABLE = "ESTIMATOR_CACHE_DIR"
+
+
+def clear_profiles() -> None:
+    """Forget the profiles kept in this process, and read the persistent cache again on
+    next use (benchmarks time cold runs with it)."""
+    _PROFILES.clear()
+    _CACHE_STATE.update(read=False, added=False)
+
+
+def profiles_kept() -> int:
+    """How many profiles this process keeps."""
+    return len(_PROFILES)
+
+
+def cache_path() -> Path | None:
+    """The persistent profile cache, or None when ``ESTIMATOR_NO_CACHE`` is set.
+
+    ``$ESTIMATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/estimator``, else
+    ``~/.cache/estimator``; the file name carries a hash of the packing code, so a changed
+    algorithm never reads profiles of an old one.
+    """
+    if os.environ.get(CACHE_OFF_VARIABLE):
+        return None
+    folder = os.environ.get(CACHE_DIR_VARIABLE) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "estimator")
+    return Path(folder) / f"space-profiles-{_code_hash()}.npz"
+
+
+def _code_hash() -> str:
+    """Hash of the modules whose code decides the counts."""
+    import hashlib  # here and below: only when the cache file is used, not at start-up
+
+    digest = hashlib.sha256()
+    for module in (pallet_loading, packing, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _read_cache() -> None:
+    """Load the persistent profiles once per process; an unreadable file is ignored."""
+    import json
+    import zipfile
+
+    _CACHE_STATE["read"] = True
+    path = cache_path()
+    if path is None or not path.is_file():
+        return
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, ends, values = data["keys"], data["ends"], data["values"]
+        starts = np.concatenate([[0], ends[:-1]])
+        loaded = {tuple(json.loads(str(key))): values[start:end] for key, start, end in zip(keys, starts, ends)}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return
+    _PROFILES.update({key: profile for key, profile in loaded.items() if key not in _PROFILES})
+
+
+def _write_cache() -> None:
+    """Write every profile kept to the persistent cache (atomic); failures are ignored."""
+    import io
+    import json
+
+    from estimator.errors import InputError
+    from estimator.output import write_atomic
+
+    path = cache_path()
+    _CACHE_STATE["added"] = False
+    if path is None or not _PROFILES:
+        return
+    buffer = io.BytesIO()
+    keys = list(_PROFILES)
+    np.savez(buffer, keys=np.array([json.dumps(key) for key in keys]), ends=np.cumsum([len(_PROFILES[k]) for k in keys]),
+             values=np.concatenate([_PROFILES[k] for k in keys]))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, buffer.getvalue(), "the profile cache")
+    except (OSError, InputError):
+        pass
+
+
+def _profile(key: tuple, longest: int, step: int, compute) -> np.ndarray:
+    """Counts for every length 0, step, 2 step, ... up to at least ``longest`` [mm].
+
+    ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON)."""
+    if not _CACHE_STATE["read"]:
+        _read_cache()
+    name = (step,) + key
+    profile = _PROFILES.get(name)
+    if profile is None or (len(profile) - 1) * step < longest:
+        if len(_PROFILES) >= _MOST_PROFILES:
+            _PROFILES.clear()
+        profile = compute(longest)[::step].astype(np.int32)
+        _PROFILES[name] = profile
+        _bound_solver_caches()
+        _CACHE_STATE["added"] = True
+    return profile
+
+
+# Most floor tables and part profiles the solver's caches keep while many groups are
+# solved (a table of a small footprint holds a few hundred kB).
+_MOST_TABLES, _MOST_PART_PROFILES = 256, 1024
+
+
+def _bound_solver_caches() -> None:
+    """Empty the packing caches when a run over many groups has filled them past the
+    bounds above; the groups come ordered by package and width, so little is lost."""
+    if floor_table.cache_info().currsize > _MOST_TABLES:
+        floor_table.cache_clear()
+    if count_by_length.cache_info().currsize > _MOST_PART_PROFILES:
+        count_by_length.cache_clear()
+
+
+def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key, compute) -> np.ndarray:
+    """Evaluate each usable row's group profile at its length (``columns[0]``).
+
+    ``sizes_in_mm`` says which columns are sizes in whole resolution steps [mm].
+    Rows with the same other columns form a group; ``profile_key(groups)`` gives the
+    store key of each group (an array of distinct rows) and ``compute(group, longest)``
+    the best count for every length 0..longest [mm] of one group. Other rows get 0.
+    """
+    out = np.zeros(len(usable), dtype=np.int64)
+    rows = np.flatnonzero(usable)
+    if not len(rows):
+        return out
+    # Sizes are whole steps: number them in steps so the packed keys stay small.
+    units = [step if size else 1 for size in sizes_in_mm[1:]]
+    groups, inverse = _group_rows([c[rows] // unit for c, unit in zip(columns[1:], units)])
+    groups = groups * np.array(units)
+    lengths = columns[0][rows] // step
+    shortest, longest = int(lengths.min()), int(lengths.max())
+    table = np.empty((len(groups), longest - shortest + 1), dtype=np.int32)
+    for g, (key, group) in enumerate(zip(profile_key(groups), groups.tolist())):
+        profile = _profile(key, longest * step, step, lambda most: compute(group, most))
+        table[g] = profile[shortest : longest + 1]
+    out[rows] = table[inverse, lengths - shortest]
+    if _CACHE_STATE["added"]:
+        _write_cache()
+    return out
+
+
+# Packed group keys up to this span are numbered through a lookup table, without sorting.
+_TABLE_SPAN = 1 << 24
+
+
+def _group_rows(columns) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of integer ``columns`` (as an (n, d) array) and the index of each row's."""
+    low = np.array([c.min() for c in columns])
+    span = np.array([c.max() for c in columns]) - low + 1
+    if np.sum(np.log2(span.astype(float))) >= 62:
+        groups, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+        return groups, inverse.ravel()
+    radix = np.cumprod(np.concatenate([[1], span[:-1]]))
+    packed = sum((c - lo) * r for c, lo, r in zip(columns, low.tolist(), radix.tolist()))
+    if np.prod(span.astype(float)) <= _TABLE_SPAN:
+        present = np.zeros(int(np.prod(span)), dtype=bool)
+        present[packed] = True
+        distinct = np.flatnonzero(present)
+        number = np.cumsum(present) - 1
+        inverse = number[packed]
+    else:
+        distinct, inverse = np.unique(packed, return_inverse=True)
+        inverse = inverse.ravel()
+    groups = (distinct[:, None] // radix[None, :]) % span[None, :] + low[None, :]
+    return groups, inverse
+
+
+def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
+                  resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+    """Crates of one package type that fit, by layout at the resolution, never below the grid.
+
+    Parameters
+    ----------
+    interior_m : sequence of three arrays
+        Usable interior length, width and height. [m]
+    box_m : sequence of three arrays
+        Package length, width, height (height vertical when ``upright``). [m]
+    upright : bool
+    max_layers : int or array of int
+        Most packages one above the other; ``NO_LAYER_LIMIT`` (0) for as many as fit.
+    resolution_m : float
+        Sizes are rounded to this: interior down, package up. [m]
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``max(grid_count at the exact sizes, best_layout at the rounded sizes)``, broadcast
+        over the inputs; the grid alone where :func:`packing.layout_applies` is false.
+
+    Examples
+    --------
+    >>> int(layout_counts((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
+    202
+    """
+    grid = grid_count(interior_m, box_m, upright, max_layers)
+    shape, usable, columns = _columns(interior_m, [box_m], [upright], resolution_m, extra=[max_layers])
+
+    def profile_key(groups):
+        stacked = stacked_height(groups[:, 0], [groups[:, 2], groups[:, 3], groups[:, 4]], upright)
+        return [(upright, width, height, *rest) for (_, width, *rest), height in zip(groups.tolist(), stacked.tolist())]
+
+    def compute(group, longest):
+        height, width, *box, layers = group
+        return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers)
+
+    laid_out = _by_groups(columns, [True] * 6 + [False], usable, _step_mm(resolution_m), profile_key, compute)
+    return np.maximum(grid, laid_out.reshape(shape))
+
+
+def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_round: Sequence[int],
+               max_layers=None, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+    """Most whole rounds of a kit by space, each package type given its own length.
+
+    The sizes are rounded as in :func:`layout_counts`; the count equals
+    ``packing.kit_rounds_by_space`` at the rounded sizes. Rows where
+    :func:`packing.layout_applies` is false for some part get -1 (the caller decides).
+
+    Parameters
+    ----------
+    interior_m, boxes_m, uprights, items, items_per_round
+        As for ``packing.kit_rounds_by_space`` (the interior usable). [m], [1]
+    max_layers : sequence of int arrays, optional
+        Most packages of each part one above the other (0: as many as fit). [1]
+    resolution_m : float
+        Sizes are rounded to this: interior down, packages up. [m]
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    parts = len(uprights)
+    layers = [NO_LAYER_LIMIT] * parts if max_layers is None else list(max_layers)
+    shape, usable, columns = _columns(interior_m, boxes_m, uprights, resolution_m, extra=list(items) + layers)
+
+    def compute(group, longest):
+        height, width = group[:2]
+        boxes = [tuple(group[2 + 3 * p : 5 + 3 * p]) for p in range(parts)]
+        counts = group[2 + 3 * parts :]
+        return kit_rounds_by_length((longest, width, height), boxes, uprights, counts[:parts], items_per_round,
+                                    counts[parts:])
+
+    def profile_key(groups):
+        return [("kit", parts, *uprights, *items_per_round, *group) for group in groups.tolist()]
+
+    rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), usable, _step_mm(resolution_m), profile_key, compute)
+    return np.where(usable, rounds, -1).reshape(shape)

@@ -1,0 +1,222 @@
+"""The model's space limit by layouts (fastspace.py) against packing.best_layout one case at
+a time, and its invariants: never below the grid, monotone, vectorised = one at a time."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import strategies as phys
+from estimator.errors import InputError
+from estimator import fastspace
+from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
+from estimator.model import evaluate, interval, usable_interior
+from estimator.packing import best_layout, grid_count, kit_rounds_by_space
+from estimator.parameters import apply_overrides, build_scenario, parse_overrides
+
+STEP_MM = round(MODEL_RESOLUTION_M * 1000)
+# Sides from 0.3 m and interiors up to 3 m keep each layout under a second; the catalog
+# sizes are covered by the oracle test below and by benchmarks/packing.py.
+small_interiors = st.tuples(st.floats(0.5, 3.0), st.floats(0.5, 2.4), st.floats(0.5, 2.4))
+boxes = st.tuples(st.floats(0.3, 1.2), st.floats(0.3, 1.2), st.floats(0.3, 1.2))
+
+
+def oracle_count(interior, box, upright, max_layers=0):
+    """One case, obviously: round (interior down, box up, to whole centimetres), lay it out,
+    keep the better of that and the grid at the exact sizes."""
+    inside = tuple(math.floor(side / MODEL_RESOLUTION_M + 1e-6) * STEP_MM for side in interior)
+    sides = [math.ceil(side / MODEL_RESOLUTION_M - 1e-6) * STEP_MM for side in box]
+    sides = tuple(sorted(sides[:2]) + [sides[2]]) if upright else tuple(sorted(sides))
+    laid_out = best_layout(inside, sides, upright, max_layers).count if min(inside) > 0 else 0
+    return max(laid_out, int(grid_count(interior, box, upright, max_layers)))
+
+
+@settings(max_examples=25)
+@given(st.tuples(phys.interior_length, phys.interior_side, phys.interior_side),
+       st.tuples(st.floats(0.3, 3.0), st.floats(0.3, 3.0), st.floats(0.3, 3.0)), st.booleans())
+def test_layout_count_equals_best_layout_at_the_resolution(interior, box, upright):
+    assert int(layout_counts(interior, box, upright)) == oracle_count(interior, box, upright)
+
+
+@settings(max_examples=25)
+@given(small_interiors, boxes, st.booleans(), st.integers(1, 3))
+def test_layer_cap_is_counted_as_best_layout_counts_it(interior, box, upright, cap):
+    assert int(layout_counts(interior, box, upright, cap)) == oracle_count(interior, box, upright, cap)
+
+
+@settings(max_examples=40)
+@given(small_interiors, boxes, st.booleans())
+def test_layout_count_never_below_the_grid(interior, box, upright):
+    assert layout_counts(interior, box, upright) >= grid_count(interior, box, upright)
+
+
+@settings(max_examples=40)
+@given(small_interiors, boxes, st.booleans(), st.integers(0, 2), st.floats(1.0, 1.5))
+def test_count_never_falls_when_interior_grows(interior, box, upright, axis, factor):
+    grown = list(interior)
+    grown[axis] *= factor
+    assert layout_counts(grown, box, upright) >= layout_counts(interior, box, upright)
+
+
+@settings(max_examples=40)
+@given(small_interiors, boxes, st.booleans(), st.integers(0, 2), st.floats(1.0, 1.5))
+def test_count_never_rises_when_a_package_side_grows(interior, box, upright, axis, factor):
+    grown = list(box)
+    grown[axis] *= factor
+    assert layout_counts(interior, grown, upright) <= layout_counts(interior, box, upright)
+
+
+@settings(max_examples=20)
+@given(st.lists(st.tuples(small_interiors, boxes), min_size=1, max_size=8), st.booleans())
+def test_vectorised_equals_one_at_a_time(cases, upright):
+    interior = [np.array([c[0][axis] for c in cases]) for axis in range(3)]
+    box = [np.array([c[1][axis] for c in cases]) for axis in range(3)]
+    counts = layout_counts(interior, box, upright)
+    assert counts.tolist() == [oracle_count(i, b, upright) for i, b in cases]
+
+
+def test_draws_sharing_width_height_and_package_share_one_profile_along_the_length():
+    lengths = np.linspace(0.5, 5.9, 25)
+    counts = layout_counts((lengths, 2.3, 2.3), (0.9, 0.25, 0.25), False)
+    assert counts.tolist() == [oracle_count((length, 2.3, 2.3), (0.9, 0.25, 0.25), False) for length in lengths]
+
+
+def test_sizes_beyond_the_layout_limit_fall_back_to_the_grid():
+    interior, box = (5.9, 2.35, 2.39), (0.05, 0.05, 0.05)
+    assert int(layout_counts(interior, box, False)) == int(grid_count(interior, box, False))
+
+
+@settings(max_examples=15)
+@given(st.floats(1.0, 3.0), st.lists(boxes, min_size=2, max_size=2), st.integers(1, 2), st.integers(1, 2))
+def test_kit_rounds_equal_the_split_at_the_resolution_and_fit(length, parts, k1, k2):
+    interior = (np.array([length, length * 0.8]), 1.2, 1.1)
+    got = kit_rounds(interior, parts, [False, False], [k1, k2], [1, 1])
+    rounded = [np.floor(np.asarray(s) / MODEL_RESOLUTION_M + 1e-6) * MODEL_RESOLUTION_M for s in interior]
+    up = [tuple(math.ceil(s / MODEL_RESOLUTION_M - 1e-6) * MODEL_RESOLUTION_M for s in box) for box in parts]
+    expected = kit_rounds_by_space(rounded, up, [False, False], [k1, k2], [1, 1])
+    assert got.tolist() == expected.tolist()
+    for rounds, side in zip(got.tolist(), interior[0]):
+        volume = sum(math.ceil(rounds / k) * np.prod(box) for k, box in zip((k1, k2), parts))
+        assert volume <= side * 1.2 * 1.1 * (1 + 1e-8)
+
+
+def _layout_scenario(munition, round_name):
+    scenario = build_scenario(phys.CATALOG, "20ft", munition, round_name, 1)
+    return apply_overrides(scenario, parse_overrides(["load.packing=layout"], phys.CATALOG))
+
+
+@pytest.mark.parametrize("round_name", ["projectile", "complete"])
+def test_model_with_layouts_never_below_the_grid_model_at_the_corners(round_name):
+    layout = _layout_scenario("152mm-shell", round_name)
+    grid = build_scenario(phys.CATALOG, "20ft", "152mm-shell", round_name, 1)
+    assert layout.packing == "layout" and grid.packing == "grid"
+    low, high = interval(layout).rounds_by_space
+    assert low <= high
+    if round_name == "projectile":  # one package type: the layout count includes the grid
+        grid_low, grid_high = interval(grid).rounds_by_space
+        assert low >= grid_low and high >= grid_high
+
+
+def test_model_with_layouts_counts_the_kit_by_its_split():
+    scenario = _layout_scenario("152mm-shell", "complete")
+    values = {name: np.float64(p.low + p.high) / 2 for name, p in scenario.parameters.items()}
+    capacity = evaluate(values, scenario)
+    usable = usable_interior(values)
+    boxes = [tuple(values[f"{p}.{s}"] for s in ("length", "width", "height")) for p in ("crate", "charge_crate")]
+    items = [int(values["crate.items"]), int(values["charge_crate.items"])]
+    assert int(capacity.rounds_by_space) == int(kit_rounds(usable, boxes, [False, False], items, [1, 1]))
+
+
+def test_packing_setting_refuses_an_unknown_value():
+    with pytest.raises(InputError, match="load.packing=best: expected one of grid, layout"):
+        parse_overrides(["load.packing=best"], phys.CATALOG)
+
+
+def _no_solver(*args, **kwargs):
+    raise AssertionError("a profile was computed instead of read from the cache")
+
+
+def test_persistent_cache_gives_the_same_counts_without_solving(tmp_path, monkeypatch):
+    monkeypatch.delenv("ESTIMATOR_NO_CACHE")
+    monkeypatch.setenv("ESTIMATOR_CACHE_DIR", str(tmp_path))
+    interior, box = (np.array([2.0, 2.6]), 1.2, 1.1), (0.5, 0.35, 0.3)
+    fastspace.clear_profiles()
+    first = layout_counts(interior, box, False)
+    assert fastspace.cache_path().is_file()
+    fastspace.clear_profiles()
+    monkeypatch.setattr(fastspace.count_by_length, "__wrapped__", _no_solver)
+    assert layout_counts(interior, box, False).tolist() == first.tolist()
+
+
+def test_unreadable_cache_is_ignored_and_replaced(tmp_path, monkeypatch):
+    monkeypatch.delenv("ESTIMATOR_NO_CACHE")
+    monkeypatch.setenv("ESTIMATOR_CACHE_DIR", str(tmp_path))
+    fastspace.cache_path().write_bytes(b"not a cache")
+    fastspace.clear_profiles()
+    assert int(layout_counts((2.0, 1.2, 1.1), (0.5, 0.35, 0.3), False)) == oracle_count(
+        (2.0, 1.2, 1.1), (0.5, 0.35, 0.3), False)
+    fastspace.clear_profiles()
+    with np.load(fastspace.cache_path()) as data:
+        assert len(data["keys"]) == 1
+
+
+def test_cache_is_off_when_asked(monkeypatch):
+    monkeypatch.setenv("ESTIMATOR_NO_CACHE", "1")
+    assert fastspace.cache_path() is None
+
+
+def _estimate_json(*settings):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    args = ["estimate", "--containers", "10", "--munition", "122mm-rocket", "--draws", "20", "--format", "json"]
+    result = CliRunner().invoke(cli, args + [f"--set={s}" for s in settings], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["results"][0]
+
+
+def test_estimate_with_layouts_reports_its_packing_and_never_fewer_by_space():
+    grid, layout = _estimate_json(), _estimate_json("load.packing=layout")
+    assert (grid["packing"], layout["packing"]) == ("grid", "layout")
+    assert layout["by_space"]["low"] >= grid["by_space"]["low"]
+    assert layout["by_space"]["high"] >= grid["by_space"]["high"]
+
+
+def test_bad_packing_setting_is_one_line_and_exit_2():
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["estimate", "--containers", "1", "--set", "load.packing=tight"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: --set load.packing=tight: expected one of grid, layout"]
+
+
+@settings(max_examples=15)
+@given(st.floats(1.0, 3.0), st.floats(1.0, 1.5), st.lists(boxes, min_size=2, max_size=2))
+def test_kit_rounds_never_fall_when_the_container_grows(length, factor, parts):
+    small = kit_rounds((length, 1.2, 1.1), parts, [False, True], [1, 2], [1, 1])
+    large = kit_rounds((length * factor, 1.2 * factor, 1.1 * factor), parts, [False, True], [1, 2], [1, 1])
+    assert large >= small
+
+
+ROCKET = _layout_scenario("122mm-rocket", "complete")
+
+
+@settings(max_examples=30)
+@given(st.data(), st.sampled_from(sorted(ROCKET.parameters)), st.floats(1.0, 1.3))
+def test_model_with_layouts_moves_with_each_parameters_effect(data, name, factor):
+    values = {n: np.float64(data.draw(st.floats(p.low, p.high))) for n, p in ROCKET.parameters.items()}
+    values["crate.items"] = np.float64(round(values["crate.items"]))
+    moved = dict(values, **{name: np.float64(values[name] * factor)})
+    if name in ("load.fraction", "fleet.share"):
+        moved[name] = np.float64(min(moved[name], 1.0))
+    if name.endswith(".items"):
+        moved[name] = np.float64(np.ceil(moved[name]))
+    before, after = (int(evaluate(v, ROCKET).rounds) for v in (values, moved))
+    effect = ROCKET.parameters[name].effect
+    assert after >= before if effect > 0 else after <= before if effect < 0 else after == before
