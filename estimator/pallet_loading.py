@@ -40,8 +40,9 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+import math
 
 import numpy as np
 
@@ -51,7 +52,7 @@ import numpy as np
 FIVE_BLOCK_BUDGET = 200_000
 
 # Decision codes stored per table cell, to rebuild the pattern.
-_HOMOGENEOUS, _CUT_LENGTH, _CUT_WIDTH, _FIVE_BLOCK = 0, 1, 2, 3
+_HOMOGENEOUS, _CUT_LENGTH, _CUT_WIDTH, _FIVE_BLOCK, _L_APPROACH = 0, 1, 2, 3, 4
 
 
 def raster_points(limit: int, sizes: tuple[int, ...]) -> np.ndarray:
@@ -92,6 +93,7 @@ class FloorTable:
     count: np.ndarray
     decision: np.ndarray
     argument: np.ndarray  # (n, m, 4) ints: cut index, or pinwheel corners x1, x2, y1, y2
+    cuts: dict = field(default_factory=dict)  # L-approach: piece key -> its cut
 
 
 def homogeneous(x, y, box: tuple[int, int]):
@@ -126,21 +128,23 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     sizes = tuple(box)
     xs, ys = raster_points(length, sizes), raster_points(width, sizes)
     count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
-    bound = area_bound(xs[:, None], ys[None, :], box)
+    bound = barnes_bound(xs[:, None], ys[None, :], box)
     decision = np.full(count.shape, _HOMOGENEOUS, dtype=np.int8)
     argument = np.zeros(count.shape + (4,), dtype=np.int64)
     x_rest = [largest_at_most(xs, xs[i] - xs[1 : _half(xs, i)]) for i in range(len(xs))]
     y_rest = [largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]) for j in range(len(ys))]
     pinwheel_length = length if pinwheel_length is None else pinwheel_length
+    search = _LSearch(xs, ys, count, box)
     for i in range(1, len(xs)):
-        _best_length_cuts(count, decision, argument, i, x_rest[i])
+        _best_length_cuts(count, decision, argument, i, x_rest[i], xs)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         if xs[i] <= pinwheel_length:
             for j in np.flatnonzero(count[i] < bound[i]).tolist():
                 _best_five_block(count, decision, argument, xs, ys, i, j)
-        _best_width_cuts(count, decision, argument, i, y_rest, bound[i])
-    return FloorTable(xs, ys, tuple(box), count, decision, argument)
+        _best_width_cuts(count, decision, argument, i, y_rest, bound[i], ys,
+                         search if xs[i] <= pinwheel_length else None)
+    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts)
 
 
 def _half(points: np.ndarray, index: int) -> int:
@@ -148,34 +152,47 @@ def _half(points: np.ndarray, index: int) -> int:
     return int(np.searchsorted(points, points[index] / 2, side="right"))
 
 
-def _best_length_cuts(count, decision, argument, i, x_rest) -> None:
-    """Improve every cell of column i by one cut across the length (all widths at once)."""
-    if not len(x_rest):
-        return
-    along = count[1 : 1 + len(x_rest), :] + count[x_rest, :]
+def _best_length_cuts(count, decision, argument, i, x_rest, xs) -> None:
+    """Improve every cell of column i by one cut across the length (all widths at once).
+
+    Besides the cuts up to half the length (the others mirror them), the cut that keeps
+    the previous column whole: a longer floor then never holds fewer, whatever the
+    budgets left out of the shorter one's search.
+    """
+    cuts = np.append(np.arange(1, 1 + len(x_rest)), i - 1)
+    rests = np.append(x_rest, largest_at_most(xs, xs[i] - xs[i - 1])).astype(np.int64)
+    along = count[cuts, :] + count[rests, :]
     k = np.argmax(along, axis=0)
     best = along[k, np.arange(along.shape[1])]
     better = best > count[i]
     count[i, better], decision[i, better] = best[better], _CUT_LENGTH
-    argument[i, better, 0] = k[better] + 1
+    argument[i, better, 0] = cuts[k[better]]
 
 
-def _best_width_cuts(count, decision, argument, i, y_rest, bound) -> None:
-    """Improve column i, narrowest first, by one cut across the width.
+def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search) -> None:
+    """Improve column i, narrowest first, by one cut across the width, then (where
+    ``search`` is given) by the L-approach.
 
-    Plain integers: the column is short and each cell needs the cells below it.
+    Plain integers: the column is short and each cell needs the cells below it. As
+    along the length, the cut that keeps the previous cell whole is always tried.
     """
     column = count[i].tolist()
-    for j in range(2, len(column)):
+    for j in range(1, len(column)):
         if column[j] >= bound[j]:
             continue
+        rests = [(m, rest) for m, rest in enumerate(y_rest[j].tolist(), start=1)]
+        rests.append((j - 1, int(largest_at_most(ys, ys[j] - ys[j - 1]))))
         best, cut = column[j], 0
-        for m, rest in enumerate(y_rest[j].tolist(), start=1):
+        for m, rest in rests:
             if column[m] + column[rest] > best:
                 best, cut = column[m] + column[rest], m
         if cut:
             column[j] = count[i, j] = best
             decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
+        if search is not None and column[j] < bound[j] and search.allows(i, j):
+            column[j] = search.improve(i, j, int(bound[j]))
+            if column[j] > count[i, j]:
+                count[i, j], decision[i, j] = column[j], _L_APPROACH
 
 
 def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -234,6 +251,237 @@ def _block_origins(x1, x2, y1, y2):
     return ((0, 0), (x1, 0), (x2, y1), (0, y2), (x1, y1))
 
 
+def bar_waste(x, y, bar):
+    """Least area that ``1 x bar`` strips, either way round, leave uncovered in ``x x y``.
+
+    Barnes [5]_: with ``r = x mod bar`` and ``s = y mod bar`` the least waste is
+    ``min(r s, (bar - r)(bar - s))`` when both sides hold a strip; a side shorter than a
+    strip leaves the other side's remainder along all of it.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    r, s = x % bar, y % bar
+    both = np.minimum(r * s, (bar - r) * (bar - s))
+    return np.where(x < bar, x * np.where(y < bar, y, s), np.where(y < bar, y * r, both))
+
+
+def barnes_bound(x, y, box: tuple[int, int]):
+    """Barnes's bound: floor area less the waste both strip packings must leave [5]_.
+
+    An ``l x w`` box is ``w`` strips of ``1 x l`` and ``l`` strips of ``1 x w``, so a
+    packing of boxes leaves at least the larger of the two least strip wastes. Sides are
+    divided by the box sides' common factor first (raster sides are multiples of it).
+    Never above :func:`area_bound`; for ``(49, 28, 8, 3)`` it is 57.
+    """
+    l, w = box
+    g = math.gcd(l, w)
+    x, y = np.asarray(x) // g, np.asarray(y) // g
+    waste = np.maximum(bar_waste(x, y, l // g), bar_waste(x, y, w // g))
+    return (x * y - waste) // ((l // g) * (w // g))
+
+
+# The L-approach [6]_. An L-piece key (X, Y, x, y) holds raster point indices: the X x Y
+# rectangle less its top-right (X - x) x (Y - y) corner; a rectangle's key is (X, Y, X, Y).
+# Cuts are listed for one orientation and tried on the transposed piece as well:
+#   _VERTICAL_IN_ARM   a vertical cut through the upright arm: rectangle + L;
+#   _VERTICAL_IN_FOOT  a vertical cut through the foot: L + rectangle;
+#   _NOTCH_DOWN        from the inner corner down, then right: L + rectangle;
+#   _STEP_TWO_L        from the top of the arm down, then right: two L-pieces;
+#   _STEP_DOWN_LEFT    from the top of the foot down, then left: two L-pieces;
+#   _CORNER_DOWN_LEFT  from the inner corner down, left, down: two L-pieces;
+#   _CORNER_DOWN_RIGHT from the inner corner down, right, down: two L-pieces;
+#   _STAIRCASE         a rectangle cut up, across and up again: two L-pieces.
+# With the transposes these are the nine ways to cut an L-piece in two, and the two ways
+# to cut a rectangle into two L-pieces (a corner cut is a staircase from the corner).
+(_VERTICAL_IN_ARM, _VERTICAL_IN_FOOT, _NOTCH_DOWN, _STEP_TWO_L, _STEP_DOWN_LEFT, _CORNER_DOWN_LEFT,
+ _CORNER_DOWN_RIGHT, _STAIRCASE) = range(8)
+
+# Budget: cells whose raster grid (points along the length times points along the
+# width, both counted from 0) exceeds L_APPROACH_CELLS, or with more than
+# L_APPROACH_SIDE points on a side, keep their guillotine and five-block answer. The
+# test is on the cell's own grid, so a cell's count never depends on the table around
+# it. (49, 28, 8, 3) needs 41 x 21 = 861.
+L_APPROACH_CELLS = 900
+L_APPROACH_SIDE = 64
+
+
+def _piece(X: int, Y: int, x: int, y: int) -> tuple[int, int, int, int]:
+    """The key of an L-piece, a rectangle if an arm is empty or fills its side."""
+    if x == 0:
+        return (X, y, X, y)
+    if y == 0:
+        return (x, Y, x, Y)
+    if x >= X or y >= Y:
+        return (X, Y, X, Y)
+    return (X, Y, x, y)
+
+
+def _transposed(key):
+    X, Y, x, y = key
+    return (Y, X, y, x)
+
+
+def _l_cuts(X, Y, x, y, rest, two_l=True):
+    """Every cut of L-piece (X, Y, x, y) in one orientation: (kind, params, a, b).
+
+    Cut positions are raster points; each remaining piece is reduced to the largest
+    raster sizes inside it (``rest``), which loses nothing [6]_.
+    """
+    RX, RY, Rx, Ry = rest[X], rest[Y], rest[x], rest[y]
+    for k in range(1, x):
+        yield _VERTICAL_IN_ARM, (k,), (k, Y, k, Y), _piece(RX[k], Y, Rx[k], y)
+    for k in range(x, X):
+        yield _VERTICAL_IN_FOOT, (k,), _piece(k, Y, x, y), (RX[k], y, RX[k], y)
+    for t in range(1, y):
+        yield _NOTCH_DOWN, (t,), _piece(X, Y, x, t), (RX[x], Ry[t], RX[x], Ry[t])
+    if two_l:
+        for k in range(1, x):
+            for t in range(1, y):
+                yield _STEP_TWO_L, (k, t), _piece(X, Y, k, t), _piece(RX[k], RY[t], Rx[k], Ry[t])
+    for k in range(x, X):
+        for t in range(1, y):
+            yield _STEP_DOWN_LEFT, (k, t), _piece(k, RY[t], x, Ry[t]), _piece(X, y, RX[k], t)
+    for k in range(1, x):
+        for t in range(1, y):
+            yield _CORNER_DOWN_LEFT, (k, t), _piece(x, Y, k, RY[t]), _piece(RX[k], y, RX[x], t)
+    for k in range(x + 1, X):
+        for t in range(1, y):
+            yield _CORNER_DOWN_RIGHT, (k, t), _piece(k, Y, x, t), _piece(RX[x], y, RX[k], Ry[t])
+
+
+def _rectangle_cuts(X, Y, _x, _y, rest, two_l=True):
+    """Every staircase cut of rectangle (X, Y) into two L-pieces, one orientation.
+
+    Up from the foot at ``k1``, across at ``Y - t``, up at ``k2``: the left piece, turned
+    upside down, is (k2, Y, k1, t); the right piece, mirrored, is (X - k1, Y, X - k2, ..).
+    """
+    RX, RY = rest[X], rest[Y]
+    for k2 in range(1, X):
+        for k1 in range(k2):
+            for t in range(1, Y):
+                yield _STAIRCASE, (k1, k2, t), _piece(k2, Y, k1, t), _piece(RX[k1], Y, RX[k2], RY[t])
+
+
+def _both_ways(cuts, key, rest):
+    """The cuts of ``key`` and of its transpose, pieces keyed in ``key``'s orientation."""
+    X, Y, x, y = key
+    for kind, params, a, b in cuts(X, Y, x, y, rest):
+        yield kind, params, False, a, b
+    for kind, params, a, b in cuts(Y, X, y, x, rest, two_l=False):
+        yield kind, params, True, _transposed(a), _transposed(b)
+
+
+def _cut_frames(kind, params, P, key):
+    """Where each piece of a cut lies in its parent: (x, y, mirrored in x, in y).
+
+    A mirrored piece's (x, y) is its far corner: a box at local ``bx`` lies at
+    ``x - bx - dx``.
+    """
+    X, Y, x, _ = key
+    if kind == _STAIRCASE:
+        k1, k2, t = params
+        return (0, P[Y], False, True), (P[X], 0, True, False)
+    if kind == _STEP_DOWN_LEFT:
+        k, t = params
+        return (0, P[t], False, False), (P[X], 0, True, False)
+    if kind == _CORNER_DOWN_LEFT:
+        return (0, P[Y], False, True), (P[X], 0, True, False)
+    if kind == _CORNER_DOWN_RIGHT:
+        return (0, 0, False, False), (P[X], P[key[3]], True, True)
+    if kind == _NOTCH_DOWN:
+        return (0, 0, False, False), (P[x], P[params[0]], False, False)
+    if kind == _STEP_TWO_L:
+        k, t = params
+        return (0, 0, False, False), (P[k], P[t], False, False)
+    return (0, 0, False, False), (P[params[0]], 0, False, False)
+
+
+class _LSearch:
+    """Best patterns of L-pieces by recursive two-piece cuts, memoised, bound-driven.
+
+    :meth:`reach` says whether an L-piece holds ``target`` boxes in the class; per
+    piece it keeps the best count found (``low``) and the least proven bound
+    (``high``), so every answer is exact and no question is searched twice.
+    Rectangles are the table's cells, final when asked (smaller cells come first).
+    """
+
+    def __init__(self, xs, ys, count, box):
+        self.points = (xs if len(xs) >= len(ys) else ys).tolist()
+        self.count, self.box_area = count, box[0] * box[1]
+        self.low, self.high, self.cuts = {}, {}, {}
+        side = min(len(self.points), L_APPROACH_SIDE + 1)
+        p = np.asarray(self.points[:side])
+        self.rest = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None)).tolist()
+
+    @staticmethod
+    def allows(i: int, j: int) -> bool:
+        """Whether cell (i, j) is within the budget (its own raster grid only)."""
+        return max(i, j) <= L_APPROACH_SIDE and (i + 1) * (j + 1) <= L_APPROACH_CELLS
+
+    def improve(self, i: int, j: int, bound: int) -> int:
+        """Best count of cell (i, j) with staircase cuts into two L-pieces, up to ``bound``."""
+        key = (i, j, i, j)
+        best = int(self.count[i, j])
+        while best < bound:
+            cut = self._first_cut(key, _rectangle_cuts, best + 1)
+            if cut is None:
+                break
+            best = self._low(cut[3]) + self._low(cut[4])
+            self.cuts[key] = cut
+        return best
+
+    def reach(self, key, target: int) -> bool:
+        """Whether piece ``key`` holds ``target`` boxes in the class (exact)."""
+        if self._low(key) >= target:
+            return True
+        if self._high(key) < target:
+            return False
+        cut = self._first_cut(key, _l_cuts, target)
+        if cut is None:
+            self.high[key] = target - 1
+            return False
+        self.low[key] = self._low(cut[3]) + self._low(cut[4])
+        self.cuts[key] = cut
+        return True
+
+    def _first_cut(self, key, cuts, target):
+        for cut in _both_ways(cuts, key, self.rest):
+            a, b = cut[3], cut[4]
+            if self._high(a) + self._high(b) < target:
+                continue
+            # Raise a's count until b's bound can no longer make up the rest.
+            while True:
+                if self.reach(b, target - self._low(a)):
+                    return cut
+                if not self.reach(a, target - self._high(b)):
+                    break
+        return None
+
+    def _low(self, key) -> int:
+        """Best count found in ``key``: a cell's count, or at first an L's better split
+        into two rectangles (its first cut either way round)."""
+        X, Y, x, y = key
+        if x == X:
+            return int(self.count[X, Y])
+        if key not in self.low:
+            rest = self.rest
+            upright = ((_VERTICAL_IN_FOOT, (x,), False, (x, Y, x, Y), (rest[X][x], y, rest[X][x], y)))
+            across = ((_VERTICAL_IN_FOOT, (y,), True, (X, y, X, y), (x, rest[Y][y], x, rest[Y][y])))
+            self.low[key], self.cuts[key] = max(
+                (int(self.count[c[3][0], c[3][1]]) + int(self.count[c[4][0], c[4][1]]), c) for c in (upright, across)
+            )
+        return self.low[key]
+
+    def _high(self, key) -> int:
+        """Least proven bound of ``key``: a cell's count, or at first an L's area bound."""
+        X, Y, x, y = key
+        if x == X:
+            return int(self.count[X, Y])
+        if key not in self.high:
+            P = self.points
+            self.high[key] = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
+        return self.high[key]
+
+
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
     """The best count in ``length x width`` over both pattern classes.
 
@@ -251,9 +499,9 @@ def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
 
 
 def floor_bound(length: int, width: int, box: tuple[int, int]) -> int:
-    """Raster area bound: the floor reduced to its largest raster sides, over box area."""
+    """Barnes's bound on the floor reduced to its largest raster sides."""
     sizes = tuple(box)
-    return int(area_bound(raster_points(length, sizes)[-1], raster_points(width, sizes)[-1], box))
+    return int(barnes_bound(raster_points(length, sizes)[-1], raster_points(width, sizes)[-1], _sorted(box)))
 
 
 def _sorted(box) -> tuple[int, int]:
@@ -287,11 +535,41 @@ def _place(table: FloorTable, i, j, x0, y0, placed) -> None:
         k = arg[0]
         _place(table, i, k, x0, y0, placed)
         _place(table, i, largest_at_most(ys, ys[j] - ys[k]), x0, y0 + ys[k], placed)
-    else:
+    elif kind == _FIVE_BLOCK:
         x1, x2, y1, y2 = (int(v) for v in arg)
         sizes = _block_sizes(int(xs[i]), int(ys[j]), x1, x2, y1, y2)
         for (dx, dy), (ox, oy) in zip(sizes, _block_origins(x1, x2, y1, y2)):
             _place(table, largest_at_most(xs, dx), largest_at_most(ys, dy), x0 + ox, y0 + oy, placed)
+    else:
+        key = (int(i), int(j), int(i), int(j))
+        placed.extend((x0 + x, y0 + y, dx, dy) for x, y, dx, dy in _cut_boxes(table, key))
+
+
+def _piece_boxes(table: FloorTable, key) -> list[tuple[int, int, int, int]]:
+    """The boxes of the best pattern found for a piece, from its own corner."""
+    X, Y, x, _ = key
+    if x == X:
+        placed: list[tuple[int, int, int, int]] = []
+        _place(table, X, Y, 0, 0, placed)
+        return placed
+    return _cut_boxes(table, key)
+
+
+def _cut_boxes(table: FloorTable, key) -> list[tuple[int, int, int, int]]:
+    """The boxes of both pieces of the cut recorded for ``key``, placed in its frame."""
+    kind, params, transposed, a, b = table.cuts[key]
+    points = (table.xs if len(table.xs) >= len(table.ys) else table.ys).tolist()
+    frames = _cut_frames(kind, params, points, _transposed(key) if transposed else key)
+    placed = []
+    for piece, (fx, fy, mirror_x, mirror_y) in zip((a, b), frames):
+        boxes = _piece_boxes(table, piece)
+        if transposed:
+            boxes = [(y, x, dy, dx) for x, y, dx, dy in boxes]
+        for x, y, dx, dy in boxes:
+            x = fx - x - dx if mirror_x else fx + x
+            y = fy - y - dy if mirror_y else fy + y
+            placed.append((y, x, dy, dx) if transposed else (x, y, dx, dy))
+    return placed
 
 
 def _block(length, width, box, x0, y0):
