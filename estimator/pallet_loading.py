@@ -2,7 +2,7 @@
 
 How many ``l x w`` rectangles, each placed either way round, fit in an ``L x W``
 rectangle? All sizes are whole numbers (the caller fixes the resolution, 1 mm for
-containers). The answer is the best pattern of two classes, found by dynamic
+containers). The answer is the best pattern of three classes, found by dynamic
 programming over the raster points (the sums ``a l + b w`` that fit) [4]_, so it is
 exact within the classes:
 
@@ -10,19 +10,28 @@ exact within the classes:
 * recursive pinwheels: five blocks round a centre, each block the best pattern of a
   smaller rectangle, itself guillotine or pinwheel (the recursive five-block algorithm
   of Morabito and Morales [2]_, as used by Birgin, Lobato and Morabito [3]_), tried at
-  every raster sub-rectangle still below its area bound.
+  every raster sub-rectangle still below its bound;
+* L-approach: cells still below Barnes's bound [5]_ also try the staircase cuts of a
+  rectangle into two L-pieces, and L-pieces are cut in two (L-pieces or rectangles) in
+  every one of the nine ways of Lins, Lins and Morabito as extended by Birgin et al.
+  [6]_ [3]_, recursively, rectangles being the table's cells. A target-driven search
+  with per-piece memo of the best count found and the least proven bound answers each
+  question exactly, so a cell's count is the optimum of the whole class.
 
 The table is the memo over raster sizes, so the recursion is exact within its class:
-on small floors it equals a slow search over every integer size and corner (tested).
-What is not done: the L-approach of Birgin, Lobato and Morabito [3]_. ``(49, 28, 8, 3)``
-gets 56, not the optimal 57: no recursive five-block pattern holds 57 (the integer
-search also stops at 56). Where a pinwheel search would exceed ``FIVE_BLOCK_BUDGET``
-corner pairs in one cell (boxes under about a tenth of the floor width) that cell keeps
-its guillotine and smaller-pinwheel answer.
+on small floors it equals slow searches over every integer size, corner and cut
+(tested). Budgets: a cell whose pinwheel search would exceed ``FIVE_BLOCK_BUDGET``
+corner pairs keeps its guillotine and smaller-pinwheel answer; a cell whose own raster
+grid exceeds ``L_APPROACH_CELLS`` points (or ``L_APPROACH_SIDE`` on a side) skips the
+L-approach. Both tests look at the cell alone, so a cell's count never depends on the
+table around it. Not reached: ``(49, 28, 8, 3)`` gets 56, not the optimal 57; no pattern
+of the class holds 57 even without the budget (its grid is 41 x 21).
 
-Every pattern class is closed under growing the rectangle and shrinking the box, so the
-count is monotone in both: a larger floor never holds fewer, a larger box never more
-(within the pinwheel budget; the property tests check it).
+A larger floor never holds fewer boxes: every cell also tries the cut that keeps the
+next smaller cell whole. A larger box never holds more within the pattern class, but
+the budgets can break that: a box just too small for the L-approach's or the pinwheel's
+budget may lose the box that a slightly larger one, inside the budget, gains (the
+property tests check it on container-sized cases).
 
 References
 ----------
@@ -36,6 +45,10 @@ References
    J. Oper. Res. Soc. 61(2), 306-320. doi:10.1057/jors.2008.141
 .. [4] Scheithauer, G. and Terno, J. (1996). The G4-heuristic for the pallet loading
    problem. J. Oper. Res. Soc. 47(4), 511-522 (raster points).
+.. [5] Barnes, F. W. (1979). Packing the maximum number of m x n tiles in a large
+   p x q rectangle. Discrete Math. 26(2), 93-100.
+.. [6] Lins, L., Lins, S. and Morabito, R. (2003). An L-approach for packing (l, w)-
+   rectangles into rectangular and L-shaped pieces. J. Oper. Res. Soc. 54(7), 777-789.
 """
 
 from __future__ import annotations
@@ -299,9 +312,11 @@ def barnes_bound(x, y, box: tuple[int, int]):
 # width, both counted from 0) exceeds L_APPROACH_CELLS, or with more than
 # L_APPROACH_SIDE points on a side, keep their guillotine and five-block answer. The
 # test is on the cell's own grid, so a cell's count never depends on the table around
-# it. (49, 28, 8, 3) needs 41 x 21 = 861.
-L_APPROACH_CELLS = 900
-L_APPROACH_SIDE = 64
+# it. Chosen so that benchmarks/packing.py keeps its median under 50 ms a case: most
+# container floors have grids of hundreds of cells, and a cell below its bound that
+# the class cannot improve costs a full search to prove it.
+L_APPROACH_CELLS = 150
+L_APPROACH_SIDE = 24
 
 
 def _piece(X: int, Y: int, x: int, y: int) -> tuple[int, int, int, int]:

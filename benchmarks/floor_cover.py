@@ -1,0 +1,77 @@
+"""Floor quality on random Cover I style instances, with and without the L-approach.
+
+Usage: python benchmarks/floor_cover.py [--cases 300] [--seed 1] [--milp 60]
+
+Integer floors L x W and boxes l x w (w < l <= 10, l < W <= L <= 4 l) holding 1 to 50
+boxes by area. For each: the count with the L-approach switched off (guillotine and
+recursive five-block) and on, Barnes's bound, and on the first ``--milp`` cases the exact
+optimum by an integer program over raster positions (scipy). Prints the share of
+cases at the bound or the optimum, before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+
+import numpy as np
+
+from estimator import pallet_loading
+
+
+def milp_optimum(length, width, box) -> int:
+    import scipy.sparse as sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    xs, ys = pallet_loading.raster_points(length, box), pallet_loading.raster_points(width, box)
+    spots = [(x, y, a, b) for a, b in {box, box[::-1]} for x in xs for y in ys if x + a <= length and y + b <= width]
+    rows, cols = [], []
+    for k, (x, y, a, b) in enumerate(spots):
+        for p in range(x, x + a):
+            rows.extend(p * width + q for q in range(y, y + b))
+            cols.extend([k] * b)
+    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(length * width, len(spots)))
+    result = milp(-np.ones(len(spots)), constraints=LinearConstraint(cover, 0, 1),
+                  integrality=np.ones(len(spots)), bounds=Bounds(0, 1))
+    return round(-result.fun)
+
+
+def count(length, width, box, l_approach: bool) -> int:
+    saved = pallet_loading.L_APPROACH_CELLS
+    pallet_loading.L_APPROACH_CELLS = saved if l_approach else 0
+    pallet_loading.floor_table.cache_clear()
+    try:
+        return pallet_loading.floor_count(length, width, box)
+    finally:
+        pallet_loading.L_APPROACH_CELLS = saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--milp", type=int, default=60)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    rows = []
+    while len(rows) < args.cases:
+        w = rng.randint(2, 9)
+        l = rng.randint(w + 1, 10)
+        length, width = rng.randint(l + 1, 4 * l), rng.randint(l + 1, 4 * l)
+        length, width = max(length, width), min(length, width)
+        if not 1 <= length * width // (l * w) <= 50:
+            continue
+        bound = pallet_loading.floor_bound(length, width, (l, w))
+        optimum = milp_optimum(length, width, (l, w)) if len(rows) < args.milp else None
+        rows.append((count(length, width, (w, l), False), count(length, width, (w, l), True), bound, optimum))
+    before, after, bound, _ = np.array([r[:3] + (0,) for r in rows]).T
+    print(f"cases: {len(rows)}; at Barnes's bound: before {np.mean(before == bound):.1%}, after {np.mean(after == bound):.1%}")
+    solved = [r for r in rows if r[3] is not None]
+    print(f"with the milp optimum ({len(solved)} cases): before {np.mean([r[0] == r[3] for r in solved]):.1%}, "
+          f"after {np.mean([r[1] == r[3] for r in solved]):.1%}; bound = optimum in "
+          f"{np.mean([r[2] == r[3] for r in solved]):.1%}; never above: {all(r[1] <= r[3] for r in solved)}")
+    print(f"L-approach gains a box in {int(np.sum(after > before))} of {len(rows)}")
+
+
+if __name__ == "__main__":
+    main()
