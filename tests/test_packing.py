@@ -70,19 +70,24 @@ def test_guillotine_gives_56_on_the_literature_floor():
 
 def slow_recursive_five_block(length, width, box):
     """Slow, obvious: guillotine cuts and pinwheels at every integer size and corner."""
-    l, w = box
     best = {}
     for x in range(length + 1):
         for y in range(width + 1):
-            found = max((x // l) * (y // w), (x // w) * (y // l))
-            found = max([found] + [best[k, y] + best[x - k, y] for k in range(1, x)])
-            found = max([found] + [best[x, k] + best[x, y - k] for k in range(1, y)])
-            for x1, x2 in combinations(range(1, x), 2):
-                for y1, y2 in combinations(range(1, y), 2):
-                    found = max(found, best[x1, y2] + best[x - x1, y1] + best[x - x2, y - y1]
-                                + best[x2, y - y2] + best[x2 - x1, y2 - y1])
-            best[x, y] = found
+            best[x, y] = slow_cuts_and_pinwheels(best, x, y, box)
     return best[length, width]
+
+
+def slow_cuts_and_pinwheels(best, x, y, box):
+    """Best count of x x y from one block, one cut or one pinwheel of the smaller sizes in ``best``."""
+    l, w = box
+    found = max((x // l) * (y // w), (x // w) * (y // l))
+    found = max([found] + [best[k, y] + best[x - k, y] for k in range(1, x)])
+    found = max([found] + [best[x, k] + best[x, y - k] for k in range(1, y)])
+    for x1, x2 in combinations(range(1, x), 2):
+        for y1, y2 in combinations(range(1, y), 2):
+            found = max(found, best[x1, y2] + best[x - x1, y1] + best[x - x2, y - y1]
+                        + best[x2, y - y2] + best[x2 - x1, y2 - y1])
+    return found
 
 
 @settings(max_examples=25, deadline=None)
@@ -280,7 +285,6 @@ def slow_l_pieces(length, width, box):
     pinwheels, staircase cuts into two L-pieces) and a function giving the best count of
     the L-piece (X, Y, x, y): the X x Y rectangle less its top-right corner from (x, y).
     """
-    l, w = box
     rect = {}
 
     def area(a, b):
@@ -308,16 +312,9 @@ def slow_l_pieces(length, width, box):
             found += [L(c, Y, x, b) + L(X - x, y, X - c, y - b) for c in range(x + 1, X)]
         return found
 
-    for x in range(1, length + 1):
-        for y in range(1, width + 1):
-            found = max((x // l) * (y // w), (x // w) * (y // l))
-            found = max([found] + [rect[k, y] + rect[x - k, y] for k in range(1, x)])
-            found = max([found] + [rect[x, k] + rect[x, y - k] for k in range(1, y)])
-            for x1, x2 in combinations(range(1, x), 2):
-                for y1, y2 in combinations(range(1, y), 2):
-                    found = max(found, rect[x1, y2] + rect[x - x1, y1] + rect[x - x2, y - y1]
-                                + rect[x2, y - y2] + rect[x2 - x1, y2 - y1])
-            rect[x, y] = found
+    for x in range(length + 1):
+        for y in range(width + 1):
+            rect[x, y] = found = slow_cuts_and_pinwheels(rect, x, y, box)
             staircase = [piece(k2, y, k1, y - b) + piece(x - k1, y, x - k2, b)
                          for k2 in range(1, x) for k1 in range(k2) for b in range(1, y)]
             staircase += [piece(x, k2, x - b, k1) + piece(x, y - k1, b, y - k2)  # the transposed cut
