@@ -13,8 +13,8 @@ exact within the classes:
   every raster sub-rectangle still below its bound;
 * L-approach: cells still below Barnes's bound [5]_ also try the staircase cuts of a
   rectangle into two L-pieces, and L-pieces are cut in two (L-pieces or rectangles) in
-  every one of the nine ways of Lins, Lins and Morabito as extended by Birgin et al.
-  [6]_ [3]_, recursively, rectangles being the table's cells. A target-driven search
+  every way of Lins, Lins and Morabito [6]_ as extended by Birgin et al. [3]_ (their
+  subdivisions B1-B9), recursively, rectangles being the table's cells. A target-driven search
   with per-piece memo of the best count found and the least proven bound answers each
   question exactly, so a cell's count is the optimum of the whole class.
 
@@ -97,7 +97,8 @@ class FloorTable:
     """Best counts for every raster sub-rectangle of a floor, with the decisions taken.
 
     ``count[i, j]`` is the best count in ``xs[i] x ys[j]``; ``decision`` and ``argument``
-    say how it was reached, for :func:`floor_placements`.
+    say how it was reached, for :func:`floor_placements`, and ``cuts`` how each
+    rectangle and L-piece improved by the L-approach is cut (keys of :class:`_LSearch`).
     """
 
     xs: np.ndarray
@@ -303,8 +304,9 @@ def barnes_bound(x, y, box: tuple[int, int]):
 #   _CORNER_DOWN_LEFT  from the inner corner down, left, down: two L-pieces;
 #   _CORNER_DOWN_RIGHT from the inner corner down, right, down: two L-pieces;
 #   _STAIRCASE         a rectangle cut up, across and up again: two L-pieces.
-# With the transposes these are the nine ways to cut an L-piece in two, and the two ways
-# to cut a rectangle into two L-pieces (a corner cut is a staircase from the corner).
+# With their transposes these hold the nine subdivisions B1-B9 of Birgin et al. [3]_
+# (B6 and B7 are the staircase and its transpose; a corner cut is a staircase from the
+# corner) and the straight cuts of an L-piece into an L-piece and a rectangle.
 (_VERTICAL_IN_ARM, _VERTICAL_IN_FOOT, _NOTCH_DOWN, _STEP_TWO_L, _STEP_DOWN_LEFT, _CORNER_DOWN_LEFT,
  _CORNER_DOWN_RIGHT, _STAIRCASE) = range(8)
 
@@ -392,21 +394,16 @@ def _cut_frames(kind, params, P, key):
     ``x - bx - dx``.
     """
     X, Y, x, _ = key
-    if kind == _STAIRCASE:
-        k1, k2, t = params
+    if kind in (_STAIRCASE, _CORNER_DOWN_LEFT):
         return (0, P[Y], False, True), (P[X], 0, True, False)
     if kind == _STEP_DOWN_LEFT:
-        k, t = params
-        return (0, P[t], False, False), (P[X], 0, True, False)
-    if kind == _CORNER_DOWN_LEFT:
-        return (0, P[Y], False, True), (P[X], 0, True, False)
+        return (0, P[params[1]], False, False), (P[X], 0, True, False)
     if kind == _CORNER_DOWN_RIGHT:
         return (0, 0, False, False), (P[X], P[key[3]], True, True)
     if kind == _NOTCH_DOWN:
         return (0, 0, False, False), (P[x], P[params[0]], False, False)
     if kind == _STEP_TWO_L:
-        k, t = params
-        return (0, 0, False, False), (P[k], P[t], False, False)
+        return (0, 0, False, False), (P[params[0]], P[params[1]], False, False)
     return (0, 0, False, False), (P[params[0]], 0, False, False)
 
 
@@ -463,7 +460,8 @@ class _LSearch:
             a, b = cut[3], cut[4]
             if self._high(a) + self._high(b) < target:
                 continue
-            # Raise a's count until b's bound can no longer make up the rest.
+            # Ask b for what a's best count leaves; when b falls short, its bound is
+            # now lower, so ask a for more; stop when a cannot give it.
             while True:
                 if self.reach(b, target - self._low(a)):
                     return cut
@@ -479,8 +477,8 @@ class _LSearch:
             return int(self.count[X, Y])
         if key not in self.low:
             rest = self.rest
-            upright = ((_VERTICAL_IN_FOOT, (x,), False, (x, Y, x, Y), (rest[X][x], y, rest[X][x], y)))
-            across = ((_VERTICAL_IN_FOOT, (y,), True, (X, y, X, y), (x, rest[Y][y], x, rest[Y][y])))
+            upright = (_VERTICAL_IN_FOOT, (x,), False, (x, Y, x, Y), (rest[X][x], y, rest[X][x], y))
+            across = (_VERTICAL_IN_FOOT, (y,), True, (X, y, X, y), (x, rest[Y][y], x, rest[Y][y]))
             self.low[key], self.cuts[key] = max(
                 (int(self.count[c[3][0], c[3][1]]) + int(self.count[c[4][0], c[4][1]]), c) for c in (upright, across)
             )
@@ -524,7 +522,8 @@ def _sorted(box) -> tuple[int, int]:
 
 
 def floor_placements(table: FloorTable, i: int | None = None, j: int | None = None):
-    """The rectangles of the best pattern in cell (i, j) (default: the whole floor).
+    """The rectangles of the best pattern in cell (i, j) (default: the whole floor),
+    whatever its class: blocks, cuts, pinwheels and L-approach pieces alike.
 
     Returns
     -------

@@ -358,3 +358,29 @@ def test_floor_count_equals_the_slow_integer_l_approach(case):
     length, width, w, l = case
     rect, _ = slow_l_pieces(length, width, (l, w))
     assert floor_count(length, width, (l, w)) == rect[length, width]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.tuples(st.integers(6, 16), st.integers(6, 14), st.integers(2, 3), st.integers(3, 5)))
+def test_staircase_patterns_place_their_count_inside_and_disjoint(case):
+    # The L-approach improves no cell of floors this small, so every cell is given the
+    # first staircase cut (either way round) that matches its count, and placed by it.
+    length, width, w, l = case
+    table = floor_table(length, width, (w, l))
+    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l))
+    decision = table.decision.copy()
+    for i in range(1, len(table.xs)):
+        for j in range(1, len(table.ys)):
+            cut = search._first_cut((i, j, i, j), pallet_loading._rectangle_cuts, int(table.count[i, j]))
+            if cut is not None:
+                search.cuts[i, j, i, j] = cut
+                decision[i, j] = pallet_loading._L_APPROACH
+    staircases = pallet_loading.FloorTable(table.xs, table.ys, table.box, table.count, decision,
+                                           table.argument, search.cuts)
+    assert (decision == pallet_loading._L_APPROACH).any()
+    for i in range(1, len(table.xs)):
+        for j in range(1, len(table.ys)):
+            boxes = floor_placements(staircases, i, j)
+            assert len(boxes) == table.count[i, j]
+            assert_disjoint_and_inside([(x, y, 0, dx, dy, 1) for x, y, dx, dy in boxes],
+                                       (int(table.xs[i]), int(table.ys[j]), 1))
