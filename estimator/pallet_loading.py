@@ -422,6 +422,7 @@ class _LSearch:
         self.points = (xs if len(xs) >= len(ys) else ys).tolist()
         self.count, self.box_area = count, box[0] * box[1]
         self.low, self.high, self.cuts = {}, {}, {}
+        self.cells = count.tolist()  # plain-integer copy of the final cells, for speed
         side = min(len(self.points), L_APPROACH_SIDE + 1)
         p = np.asarray(self.points[:side])
         self.rest = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None)).tolist()
@@ -434,7 +435,8 @@ class _LSearch:
     def improve(self, i: int, j: int, bound: int) -> int:
         """Best count of cell (i, j) with staircase cuts into two L-pieces, up to ``bound``."""
         key = (i, j, i, j)
-        best = int(self.count[i, j])
+        self.cells = self.count.tolist()  # every cell the search reads is final by now
+        best = self.cells[i][j]
         while best < bound:
             cut = self._first_cut(key, _rectangle_cuts, best + 1)
             if cut is None:
@@ -458,9 +460,10 @@ class _LSearch:
         return True
 
     def _first_cut(self, key, cuts, target):
+        high = self._high
         for cut in _both_ways(cuts, key, self.rest):
             a, b = cut[3], cut[4]
-            if self._high(a) + self._high(b) < target:
+            if high(a) + high(b) < target:
                 continue
             # Ask b for what a's best count leaves; when b falls short, its bound is
             # now lower, so ask a for more; stop when a cannot give it.
@@ -476,25 +479,27 @@ class _LSearch:
         into two rectangles (its first cut either way round)."""
         X, Y, x, y = key
         if x == X:
-            return int(self.count[X, Y])
+            return self.cells[X][Y]
         if key not in self.low:
             rest = self.rest
             upright = (_VERTICAL_IN_FOOT, (x,), False, (x, Y, x, Y), (rest[X][x], y, rest[X][x], y))
             across = (_VERTICAL_IN_FOOT, (y,), True, (X, y, X, y), (x, rest[Y][y], x, rest[Y][y]))
+            cells = self.cells
             self.low[key], self.cuts[key] = max(
-                (int(self.count[c[3][0], c[3][1]]) + int(self.count[c[4][0], c[4][1]]), c) for c in (upright, across)
+                (cells[c[3][0]][c[3][1]] + cells[c[4][0]][c[4][1]], c) for c in (upright, across)
             )
         return self.low[key]
 
     def _high(self, key) -> int:
         """Least proven bound of ``key``: a cell's count, or at first an L's area bound."""
-        X, Y, x, y = key
-        if x == X:
-            return int(self.count[X, Y])
-        if key not in self.high:
+        found = self.high.get(key)
+        if found is None:
+            X, Y, x, y = key
+            if x == X:
+                return self.cells[X][Y]
             P = self.points
-            self.high[key] = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
-        return self.high[key]
+            found = self.high[key] = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
+        return found
 
 
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
