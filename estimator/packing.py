@@ -40,7 +40,9 @@ import numpy as np
 
 from estimator.counts import whole_counts
 from estimator.errors import InputError
-from estimator.pallet_loading import floor_bound, floor_placements, floor_table, largest_at_most, raster_points
+from estimator.pallet_loading import (
+    FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, raster_points,
+)
 
 RESOLUTION_M = 0.001
 # Lengths within a micrometre of a whole millimetre count as that millimetre, so that
@@ -53,6 +55,9 @@ LAYOUT_LIMIT = 5000
 # Relative slack on each grid division, so that a box of exactly half the interior
 # counts twice despite rounding in unit conversion (1e-9 of 6 m is 6 nm).
 _FIT_TOLERANCE = 1e-9
+# Most (slice length, column width, column width) triples searched for columns across the
+# width: a few tens of ms. Above it the slice is one column of the whole width.
+COLUMN_BUDGET = 4_000_000
 
 # Box axes (length, width, height) mapped onto container axes (length, width, height).
 ALL_ORIENTATIONS = tuple(permutations(range(3)))
@@ -91,6 +96,8 @@ class Section:
     layers: int
     per_layer: int
     base: int = 0  # [mm] above the floor
+    left: int = 0  # [mm] from the left side wall
+    width: int = 0  # [mm] across the container; 0 for the whole width
 
     @property
     def count(self) -> int:
@@ -131,9 +138,10 @@ class Layout:
         for section in self.sections:
             table = floor_table(section_limit(length, width), width, section.footprint, pinwheel_length=width)
             i = int(largest_at_most(table.xs, section.length))
-            for x, y, dx, dy in floor_placements(table, i):
+            j = int(largest_at_most(table.ys, section.width or width))
+            for x, y, dx, dy in floor_placements(table, i, j):
                 boxes.extend(
-                    (section.start + x, y, section.base + layer * section.height, dx, dy, section.height)
+                    (section.start + x, section.left + y, section.base + layer * section.height, dx, dy, section.height)
                     for layer in range(section.layers)
                 )
         return boxes
@@ -179,10 +187,9 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     -------
     Layout
     """
-    options = _section_options(interior, box, upright, max_layers)
-    lengths, values, stacks = _mixed_stacks(options, interior[2], max_layers)
-    stops, best, choice = _best_sections(interior[0], lengths, values)
-    sections = _sections_from(stops, choice, lengths, stacks, options)
+    slices = _slice_values(interior, box, upright, max_layers)
+    stops, best, choice = _best_sections(interior[0], slices.lengths, slices.values)
+    sections = _sections_from(stops, choice, slices)
     return Layout(
         interior, box, upright, max_layers, int(best[-1]),
         upper_bound(interior, box, upright, max_layers), volume_bound(interior, box), sections,
@@ -191,13 +198,32 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
 
 @dataclass(frozen=True)
 class _Option:
-    """One way to stand the box, with the best count per section length."""
+    """One way to stand the box, with its floor table (best counts per floor size)."""
 
     footprint: tuple[int, int]
     height: int
     layers: int
-    lengths: np.ndarray  # section lengths [mm]
-    per_layer: np.ndarray  # boxes per layer in each
+    table: FloorTable
+
+
+@dataclass(frozen=True)
+class _Slices:
+    """Best count for every slice length, and how: columns across the width, each a stack.
+
+    ``values[k]`` is the best count in a slice ``lengths[k]`` long. A column ``widths[j]``
+    wide holds ``mixes[mix[k, j]][v]`` layers of option ``v`` (``per_layer[v][k, j]``
+    boxes each); ``cut[k, j] > 0`` splits it instead into columns ``widths[cut]`` and the
+    rest.
+    """
+
+    options: list[_Option]
+    lengths: np.ndarray  # [mm]
+    widths: np.ndarray  # [mm]
+    per_layer: list[np.ndarray]
+    mixes: list[tuple[int, ...]]
+    mix: np.ndarray
+    cut: np.ndarray
+    values: np.ndarray
 
 
 def _section_options(interior, box, upright, max_layers) -> list[_Option]:
@@ -208,35 +234,82 @@ def _section_options(interior, box, upright, max_layers) -> list[_Option]:
         if layers == 0:
             continue
         table = floor_table(section_limit(length, width), width, footprint, pinwheel_length=width)
-        if len(table.xs) > 1:
-            options.append(_Option(footprint, vertical, layers, table.xs[1:], table.count[1:, -1]))
+        if len(table.xs) > 1 and table.count[-1, -1] > 0:
+            options.append(_Option(footprint, vertical, layers, table))
     return options
 
 
-def _mixed_stacks(options: list[_Option], height: int, max_layers: int):
-    """For every section length, the best stack of layers of the ways to stand the box.
-
-    A slice of the container may hold, one above the other, ``n_v`` layers of each way
-    ``v`` with ``sum n_v h_v <= height`` (and ``sum n_v <= max_layers``); the last way
-    takes every layer that still fits. Returns the section lengths, the best count for
-    each and the layers of each way in it.
-    """
+def _slice_values(interior, box, upright, max_layers) -> _Slices:
+    """Best count for every slice length over columns of mixed stacks (see :class:`_Slices`)."""
+    options = _section_options(interior, box, upright, max_layers)
     if not options:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64)
-    lengths = np.unique(np.concatenate([o.lengths for o in options]))
-    per_layer = np.stack([
-        np.where(lengths >= o.lengths[0], o.per_layer[np.clip(largest_at_most(o.lengths, lengths), 0, None)], 0)
+        empty = np.zeros(0, dtype=np.int64)
+        return _Slices(options, empty, empty, [], [], empty, empty, empty)
+    lengths = np.unique(np.concatenate([o.table.xs[1:] for o in options]))
+    widths = _column_widths(interior[1], options, len(lengths))
+    per_layer = [
+        o.table.count[np.ix_(largest_at_most(o.table.xs, lengths), largest_at_most(o.table.ys, widths))]
         for o in options
-    ])
-    cap = max_layers if max_layers != NO_LAYER_LIMIT else height
-    best = np.full(len(lengths), -1, dtype=np.int64)
-    stacks = np.zeros((len(lengths), len(options)), dtype=np.int64)
-    for layers in _layer_mixes([o.height for o in options], height, cap):
-        total = np.asarray(layers) @ per_layer
+    ]
+    cap = max_layers if max_layers != NO_LAYER_LIMIT else interior[2]
+    mixes = list(_layer_mixes([o.height for o in options], interior[2], cap))
+    best, mix = _best_stacks(per_layer, mixes)
+    best, cut = _best_columns(best, widths)
+    return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best[:, -1])
+
+
+def _column_widths(width: int, options: list[_Option], slice_count: int) -> np.ndarray:
+    """Column widths worth trying: raster points of every side lying across the width.
+
+    Where that search would exceed ``COLUMN_BUDGET`` (boxes under about a tenth of the
+    floor width, where floor patterns leave little room to gain), the slice keeps one
+    column of the whole width.
+    """
+    sides = tuple({side for o in options for side in o.footprint})
+    widths = raster_points(width, sides)
+    if slice_count * len(widths) ** 2 > COLUMN_BUDGET:
+        return widths[[0, -1]]
+    return widths
+
+
+def _best_stacks(per_layer: list[np.ndarray], mixes: list[tuple[int, ...]]):
+    """Best stack of layers for every slice length and column width, and its mix index.
+
+    A column may hold, one above the other, ``n_v`` layers of each way ``v`` to stand
+    the box with ``sum n_v h_v <= height`` (and ``sum n_v <= max_layers``).
+    """
+    best = np.full(per_layer[0].shape, -1, dtype=np.int64)
+    mix = np.zeros(per_layer[0].shape, dtype=np.int64)
+    for index, layers in enumerate(mixes):
+        total = sum(n * p for n, p in zip(layers, per_layer) if n)
+        if isinstance(total, int):
+            total = np.zeros_like(best)
         better = total > best
         best[better] = total[better]
-        stacks[better] = layers
-    return lengths, best, stacks
+        mix[better] = index
+    return best, mix
+
+
+def _best_columns(best: np.ndarray, widths: np.ndarray):
+    """Improve every column width by splitting it in two (all slice lengths at once).
+
+    Narrowest first, so each part is already at its best: the optimum over every way to
+    cut the width into columns (guillotine in one dimension).
+    """
+    best = best.copy()
+    cut = np.zeros(best.shape, dtype=np.int64)
+    for j in range(2, len(widths)):
+        firsts = np.arange(1, _half(widths, j))
+        if not len(firsts):
+            continue
+        rests = largest_at_most(widths, widths[j] - widths[firsts])
+        totals = best[:, firsts] + best[:, rests]
+        pick = np.argmax(totals, axis=1)
+        reached = totals[np.arange(len(best)), pick]
+        better = reached > best[:, j]
+        best[better, j] = reached[better]
+        cut[better, j] = firsts[pick[better]]
+    return best, cut
 
 
 def _layer_mixes(heights: list[int], room: int, cap: int):
@@ -276,7 +349,7 @@ def _best_sections(length: int, lengths: np.ndarray, values: np.ndarray):
     return stops, best, choice
 
 
-def _sections_from(stops, choice, lengths, stacks, options) -> tuple[Section, ...]:
+def _sections_from(stops, choice, slices: _Slices) -> tuple[Section, ...]:
     sections = []
     end = len(stops) - 1
     while end > 0:
@@ -284,16 +357,30 @@ def _sections_from(stops, choice, lengths, stacks, options) -> tuple[Section, ..
         if k < 0:
             end -= 1
             continue
-        section_length = int(lengths[k])
-        end -= section_length
+        end -= int(slices.lengths[k])
+        sections += _slice_sections(slices, k, end)
+    return tuple(sorted(sections, key=lambda s: (s.start, s.left, s.base)))
+
+
+def _slice_sections(slices: _Slices, k: int, start: int) -> list[Section]:
+    """The stacks of slice length ``lengths[k]`` starting at ``start``, column by column."""
+    widths, length = slices.widths, int(slices.lengths[k])
+    sections = []
+    columns = [(len(widths) - 1, 0)]
+    while columns:
+        j, left = columns.pop()
+        first = int(slices.cut[k, j])
+        if first:
+            rest = int(largest_at_most(widths, widths[j] - widths[first]))
+            columns += [(first, left), (rest, left + int(widths[first]))]
+            continue
         base = 0
-        for option, layers in zip(options, stacks[k]):
-            if layers:
-                i = int(largest_at_most(option.lengths, section_length))
-                sections.append(Section(end, section_length, option.footprint, option.height, int(layers),
-                                        int(option.per_layer[i]), base))
-                base += int(layers) * option.height
-    return tuple(sorted(sections, key=lambda s: (s.start, s.base)))
+        for option, layers, per_layer in zip(slices.options, slices.mixes[slices.mix[k, j]], slices.per_layer):
+            if layers and per_layer[k, j]:
+                sections.append(Section(start, length, option.footprint, option.height, int(layers),
+                                        int(per_layer[k, j]), base, left, int(widths[j])))
+            base += int(layers) * option.height
+    return sections
 
 
 # --- upper bounds -------------------------------------------------------------------
@@ -602,9 +689,8 @@ def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMI
 def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                     max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:
     """Best count in the first ``x`` millimetres of the interior, for every ``x``."""
-    options = _section_options(interior, _canonical(box, upright), upright, max_layers)
-    lengths, values, _ = _mixed_stacks(options, interior[2], max_layers)
-    return _best_sections(interior[0], lengths, values)[1]
+    slices = _slice_values(interior, _canonical(box, upright), upright, max_layers)
+    return _best_sections(interior[0], slices.lengths, slices.values)[1]
 
 
 def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -> np.ndarray:
