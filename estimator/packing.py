@@ -188,10 +188,10 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     Layout
     """
     slices = _slice_values(interior, box, upright, max_layers)
-    stops, best, choice = _best_sections(interior[0], slices.lengths, slices.values)
-    sections = _sections_from(stops, choice, slices)
+    lanes = _best_lanes(interior[0], slices)
+    count, sections = _lane_sections(lanes, slices)
     return Layout(
-        interior, box, upright, max_layers, int(best[-1]),
+        interior, box, upright, max_layers, count,
         upper_bound(interior, box, upright, max_layers), volume_bound(interior, box), sections,
     )
 
@@ -210,8 +210,8 @@ class _Option:
 class _Slices:
     """Best count for every slice length, and how: columns across the width, each a stack.
 
-    ``values[k]`` is the best count in a slice ``lengths[k]`` long. A column ``widths[j]``
-    wide holds ``mixes[mix[k, j]][v]`` layers of option ``v`` (``per_layer[v][k, j]``
+    ``columns[k, j]`` is the best count in a slice ``lengths[k]`` long and ``widths[j]``
+    wide, ``values[k]`` the one of the whole width. A column ``widths[j]`` wide holds ``mixes[mix[k, j]][v]`` layers of option ``v`` (``per_layer[v][k, j]``
     boxes each); ``cut[k, j] > 0`` splits it instead into columns ``widths[cut]`` and the
     rest.
     """
@@ -223,7 +223,11 @@ class _Slices:
     mixes: list[tuple[int, ...]]
     mix: np.ndarray
     cut: np.ndarray
-    values: np.ndarray
+    columns: np.ndarray
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.columns[:, -1]
 
 
 def _section_options(interior, box, upright, max_layers) -> list[_Option]:
@@ -244,7 +248,7 @@ def _slice_values(interior, box, upright, max_layers) -> _Slices:
     options = _section_options(interior, box, upright, max_layers)
     if not options:
         empty = np.zeros(0, dtype=np.int64)
-        return _Slices(options, empty, empty, [], [], empty, empty, empty)
+        return _Slices(options, empty, empty, [], [], empty, empty, np.zeros((0, 0), dtype=np.int64))
     lengths = np.unique(np.concatenate([o.table.xs[1:] for o in options]))
     widths = _column_widths(interior[1], options, len(lengths))
     per_layer = [
@@ -255,7 +259,7 @@ def _slice_values(interior, box, upright, max_layers) -> _Slices:
     mixes = list(_layer_mixes([o.height for o in options], interior[2], cap))
     best, mix = _best_stacks(per_layer, mixes)
     best, cut = _best_columns(best, widths)
-    return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best[:, -1])
+    return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best)
 
 
 def _column_widths(width: int, options: list[_Option], slice_count: int) -> np.ndarray:
@@ -349,36 +353,94 @@ def _best_sections(length: int, lengths: np.ndarray, values: np.ndarray):
     return stops, best, choice
 
 
-def _sections_from(stops, choice, slices: _Slices) -> tuple[Section, ...]:
-    sections = []
-    end = len(stops) - 1
-    while end > 0:
-        k = choice[end]
-        if k < 0:
-            end -= 1
-            continue
-        end -= int(slices.lengths[k])
-        sections += _slice_sections(slices, k, end)
-    return tuple(sorted(sections, key=lambda s: (s.start, s.left, s.base)))
+@dataclass(frozen=True)
+class _Lanes:
+    """Lanes along the whole length, side by side across the width, each a row of slices.
+
+    ``best[p, j]`` is the best count in a lane ``widths[j]`` wide and ``positions[p]``
+    long; ``choice[p, j]`` the slice that ends it (-1: the lane one position shorter);
+    ``lane_cut[j] > 0`` splits a lane ``widths[j]`` wide into lanes ``widths[cut]`` and
+    the rest, ``lane_best[j]`` the best over those splits.
+    """
+
+    positions: np.ndarray  # [mm]
+    best: np.ndarray
+    choice: np.ndarray
+    lane_best: np.ndarray
+    lane_cut: np.ndarray
 
 
-def _slice_sections(slices: _Slices, k: int, start: int) -> list[Section]:
-    """The stacks of slice length ``lengths[k]`` starting at ``start``, column by column."""
-    widths, length = slices.widths, int(slices.lengths[k])
+def _best_lanes(length: int, slices: _Slices) -> _Lanes:
+    """Best row of slices for every lane width, then the best split of the width into lanes.
+
+    A row of slices ends at a sum of box sides (raster point), so the dynamic programme
+    runs over those positions; every slice is at least ``shortest`` long, so a run of
+    positions within ``shortest`` of each other depends only on earlier runs and is
+    solved in one vectorised step.
+    """
+    widths = slices.widths
+    sides = tuple({side for o in slices.options for side in o.footprint})
+    positions = raster_points(length, sides) if sides else np.zeros(1, dtype=np.int64)
+    best = np.zeros((len(positions), len(widths)), dtype=np.int64)
+    choice = np.full(best.shape, -1, dtype=np.int64)
+    if len(slices.lengths):
+        shortest = int(slices.lengths.min())
+        p = 1
+        while p < len(positions):
+            run = np.arange(p, int(np.searchsorted(positions, positions[p] + shortest)))
+            before = largest_at_most(positions, positions[run, None] - slices.lengths[None, :])
+            totals = np.where((before >= 0)[..., None], best[np.clip(before, 0, None)] + slices.columns[None], -1)
+            pick = np.argmax(totals, axis=1)
+            reached = np.take_along_axis(totals, pick[:, None], axis=1)[:, 0]
+            carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
+            best[run] = carried
+            new = reached >= carried
+            choice[run] = np.where(new, pick, -1)
+            p = run[-1] + 1
+    lane_best, lane_cut = _best_columns(best[-1:], widths)
+    return _Lanes(positions, best, choice, lane_best[0], lane_cut[0])
+
+
+def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, tuple[Section, ...]]:
+    """The count of the best split into lanes, and its stacks lane by lane, slice by slice."""
+    if not len(slices.lengths):
+        return 0, ()
+    widths = slices.widths
     sections = []
-    columns = [(len(widths) - 1, 0)]
-    while columns:
-        j, left = columns.pop()
-        first = int(slices.cut[k, j])
-        if first:
-            rest = int(largest_at_most(widths, widths[j] - widths[first]))
-            columns += [(first, left), (rest, left + int(widths[first]))]
-            continue
+    for j, left in _split_widths(lanes.lane_cut, widths, len(widths) - 1, 0):
+        p = len(lanes.positions) - 1
+        while p > 0:
+            k = lanes.choice[p, j]
+            if k < 0:
+                p -= 1
+                continue
+            start = int(lanes.positions[p] - slices.lengths[k])
+            sections += _slice_sections(slices, k, start, j, left)
+            p = int(largest_at_most(lanes.positions, start))
+    return int(lanes.lane_best[-1]), tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
+
+
+def _split_widths(cut: np.ndarray, widths: np.ndarray, j: int, left: int):
+    """The parts (width index, left side [mm]) of width ``widths[j]`` split by ``cut``."""
+    first = int(cut[j])
+    if not first:
+        yield j, left
+        return
+    rest = int(largest_at_most(widths, widths[j] - widths[first]))
+    yield from _split_widths(cut, widths, first, left)
+    yield from _split_widths(cut, widths, rest, left + int(widths[first]))
+
+
+def _slice_sections(slices: _Slices, k: int, start: int, j: int, left: int) -> list[Section]:
+    """The stacks of a slice ``lengths[k]`` long and ``widths[j]`` wide, column by column."""
+    length = int(slices.lengths[k])
+    sections = []
+    for column, column_left in _split_widths(slices.cut[k], slices.widths, j, left):
         base = 0
-        for option, layers, per_layer in zip(slices.options, slices.mixes[slices.mix[k, j]], slices.per_layer):
-            if layers and per_layer[k, j]:
+        for option, layers, per_layer in zip(slices.options, slices.mixes[slices.mix[k, column]], slices.per_layer):
+            if layers and per_layer[k, column]:
                 sections.append(Section(start, length, option.footprint, option.height, int(layers),
-                                        int(per_layer[k, j]), base, left, int(widths[j])))
+                                        int(per_layer[k, column]), base, column_left, int(slices.widths[column])))
             base += int(layers) * option.height
     return sections
 
