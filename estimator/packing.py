@@ -188,8 +188,9 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     Layout
     """
     slices = _slice_values(interior, box, upright, max_layers)
-    lanes = _best_lanes(interior[0], slices)
-    count, sections = _lane_sections(lanes, slices)
+    count, sections = max(_lane_sections(_best_lanes(interior[0], slices), slices),
+                          _best_tiers(interior[0], slices), key=lambda found: found[0])
+    sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
     return Layout(
         interior, box, upright, max_layers, count,
         upper_bound(interior, box, upright, max_layers), volume_bound(interior, box), sections,
@@ -371,53 +372,96 @@ class _Lanes:
 
 
 def _best_lanes(length: int, slices: _Slices) -> _Lanes:
-    """Best row of slices for every lane width, then the best split of the width into lanes.
-
-    A row of slices ends at a sum of box sides (raster point), so the dynamic programme
-    runs over those positions; every slice is at least ``shortest`` long, so a run of
-    positions within ``shortest`` of each other depends only on earlier runs and is
-    solved in one vectorised step.
-    """
-    widths = slices.widths
-    sides = tuple({side for o in slices.options for side in o.footprint})
-    positions = raster_points(length, sides) if sides else np.zeros(1, dtype=np.int64)
-    best = np.zeros((len(positions), len(widths)), dtype=np.int64)
-    choice = np.full(best.shape, -1, dtype=np.int64)
-    if len(slices.lengths):
-        shortest = int(slices.lengths.min())
-        p = 1
-        while p < len(positions):
-            run = np.arange(p, int(np.searchsorted(positions, positions[p] + shortest)))
-            before = largest_at_most(positions, positions[run, None] - slices.lengths[None, :])
-            totals = np.where((before >= 0)[..., None], best[np.clip(before, 0, None)] + slices.columns[None], -1)
-            pick = np.argmax(totals, axis=1)
-            reached = np.take_along_axis(totals, pick[:, None], axis=1)[:, 0]
-            carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
-            best[run] = carried
-            new = reached >= carried
-            choice[run] = np.where(new, pick, -1)
-            p = run[-1] + 1
-    lane_best, lane_cut = _best_columns(best[-1:], widths)
+    """Best row of slices for every lane width, then the best split of the width into lanes."""
+    positions = _length_positions(length, slices)
+    best, choice = _best_rows(positions, slices.lengths, slices.columns)
+    lane_best, lane_cut = _best_columns(best[-1:], slices.widths)
     return _Lanes(positions, best, choice, lane_best[0], lane_cut[0])
 
 
-def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, tuple[Section, ...]]:
+def _length_positions(length: int, slices: _Slices) -> np.ndarray:
+    """Where a row of slices can end: the sums of box sides up to ``length`` (raster points). [mm]"""
+    sides = tuple({side for o in slices.options for side in o.footprint})
+    return raster_points(length, sides) if sides else np.zeros(1, dtype=np.int64)
+
+
+def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
+    """Best row of pieces along the length, for every end position and every column of ``values``.
+
+    ``values[k, m]`` is what a piece ``lengths[k]`` long holds in case ``m``. Returns the
+    best total ``best[p, m]`` in ``positions[p]`` and the piece that ends it ``choice[p, m]``
+    (-1: the row one position shorter). Every piece is at least ``shortest`` long, so a run
+    of positions within ``shortest`` of each other depends only on earlier runs and is
+    solved in one vectorised step.
+    """
+    best = np.zeros((len(positions), values.shape[1]), dtype=np.int64)
+    choice = np.full(best.shape, -1, dtype=np.int64)
+    if not len(lengths):
+        return best, choice
+    shortest = int(lengths.min())
+    p = 1
+    while p < len(positions):
+        run = np.arange(p, int(np.searchsorted(positions, positions[p] + shortest)))
+        before = largest_at_most(positions, positions[run, None] - lengths[None, :])
+        totals = np.where((before >= 0)[..., None], best[np.clip(before, 0, None)] + values[None], -1)
+        pick = np.argmax(totals, axis=1)
+        reached = np.take_along_axis(totals, pick[:, None], axis=1)[:, 0]
+        carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
+        best[run] = carried
+        choice[run] = np.where(reached >= carried, pick, -1)
+        p = run[-1] + 1
+    return best, choice
+
+
+def _row_pieces(positions: np.ndarray, lengths: np.ndarray, choice: np.ndarray):
+    """The pieces (index into ``lengths``, start [mm]) of the best row over the whole length."""
+    p = len(positions) - 1
+    while p > 0:
+        k = int(choice[p])
+        if k < 0:
+            p -= 1
+            continue
+        start = int(positions[p] - lengths[k])
+        yield k, start
+        p = int(largest_at_most(positions, start))
+
+
+def _best_tiers(length: int, slices: _Slices) -> tuple[int, list[Section]]:
+    """Tiers of whole floors one above the other, each floor a row of pieces along the length.
+
+    Each way ``v`` to stand the box gets ``n_v`` layers of its best row of floor pieces
+    (each piece a floor pattern at most :func:`section_limit` long over the whole width):
+    the best mix of layer counts, like a stack of a single slice as long as the container.
+    """
+    if not len(slices.lengths):
+        return 0, []
+    positions = _length_positions(length, slices)
+    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    best, choice = _best_rows(positions, slices.lengths, per_layer)
+    totals = np.array(slices.mixes) @ best[-1]
+    mix = slices.mixes[int(np.argmax(totals))]
+    sections, base = [], 0
+    width = int(slices.widths[-1])
+    for v, (option, layers) in enumerate(zip(slices.options, mix)):
+        if layers:
+            for k, start in _row_pieces(positions, slices.lengths, choice[:, v]):
+                if per_layer[k, v]:
+                    sections.append(Section(start, int(slices.lengths[k]), option.footprint, option.height,
+                                            int(layers), int(per_layer[k, v]), base, 0, width))
+        base += int(layers) * option.height
+    return int(totals.max()), sections
+
+
+def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, list[Section]]:
     """The count of the best split into lanes, and its stacks lane by lane, slice by slice."""
     if not len(slices.lengths):
-        return 0, ()
+        return 0, []
     widths = slices.widths
     sections = []
     for j, left in _split_widths(lanes.lane_cut, widths, len(widths) - 1, 0):
-        p = len(lanes.positions) - 1
-        while p > 0:
-            k = lanes.choice[p, j]
-            if k < 0:
-                p -= 1
-                continue
-            start = int(lanes.positions[p] - slices.lengths[k])
+        for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice[:, j]):
             sections += _slice_sections(slices, k, start, j, left)
-            p = int(largest_at_most(lanes.positions, start))
-    return int(lanes.lane_best[-1]), tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
+    return int(lanes.lane_best[-1]), sections
 
 
 def _split_widths(cut: np.ndarray, widths: np.ndarray, j: int, left: int):
