@@ -405,7 +405,7 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
         before = largest_at_most(positions, positions[run, None] - lengths[None, :])
         totals = np.where((before >= 0)[..., None], best[np.clip(before, 0, None)] + values[None], -1)
         pick = np.argmax(totals, axis=1)
-        reached = np.take_along_axis(totals, pick[:, None], axis=1)[:, 0]
+        reached = totals.max(axis=1)
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
         best[run] = carried
         choice[run] = np.where(reached >= carried, pick, -1)
