@@ -58,6 +58,10 @@ _FIT_TOLERANCE = 1e-9
 # Most (slice length, column width, column width) triples searched for columns across the
 # width: a few tens of ms. Above it the slice is one column of the whole width.
 COLUMN_BUDGET = 4_000_000
+# Most (end position, slice length, lane width) triples searched for lanes along the whole
+# length: about 0.1 s. Above it (boxes under about a tenth of the floor width) the
+# container is one lane of the whole width.
+LANE_BUDGET = 4_000_000
 
 # Box axes (length, width, height) mapped onto container axes (length, width, height).
 ALL_ORIENTATIONS = tuple(permutations(range(3)))
@@ -361,9 +365,11 @@ class _Lanes:
     ``best[p, j]`` is the best count in a lane ``widths[j]`` wide and ``positions[p]``
     long; ``choice[p, j]`` the slice that ends it (-1: the lane one position shorter);
     ``lane_cut[j] > 0`` splits a lane ``widths[j]`` wide into lanes ``widths[cut]`` and
-    the rest, ``lane_best[j]`` the best over those splits.
+    the rest, ``lane_best[j]`` the best over those splits. ``j`` indexes ``usable``, the
+    column widths (indices into the slices' widths) that a lane may have.
     """
 
+    usable: np.ndarray
     positions: np.ndarray  # [mm]
     best: np.ndarray
     choice: np.ndarray
@@ -374,9 +380,12 @@ class _Lanes:
 def _best_lanes(length: int, slices: _Slices) -> _Lanes:
     """Best row of slices for every lane width, then the best split of the width into lanes."""
     positions = _length_positions(length, slices)
-    best, choice = _best_rows(positions, slices.lengths, slices.columns)
-    lane_best, lane_cut = _best_columns(best[-1:], slices.widths)
-    return _Lanes(positions, best, choice, lane_best[0], lane_cut[0])
+    usable = np.arange(len(slices.widths))
+    if len(positions) * len(slices.lengths) * len(usable) > LANE_BUDGET:
+        usable = usable[[0, -1]]
+    best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable])
+    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
+    return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0])
 
 
 def _length_positions(length: int, slices: _Slices) -> np.ndarray:
@@ -456,11 +465,10 @@ def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, list[Section]]:
     """The count of the best split into lanes, and its stacks lane by lane, slice by slice."""
     if not len(slices.lengths):
         return 0, []
-    widths = slices.widths
     sections = []
-    for j, left in _split_widths(lanes.lane_cut, widths, len(widths) - 1, 0):
+    for j, left in _split_widths(lanes.lane_cut, slices.widths[lanes.usable], len(lanes.usable) - 1, 0):
         for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice[:, j]):
-            sections += _slice_sections(slices, k, start, j, left)
+            sections += _slice_sections(slices, k, start, int(lanes.usable[j]), left)
     return int(lanes.lane_best[-1]), sections
 
 
