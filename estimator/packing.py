@@ -30,6 +30,7 @@ References
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,14 +192,38 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     -------
     Layout
     """
-    slices = _slice_values(interior, box, upright, max_layers)
-    count, sections = max(_lane_sections(_best_lanes(interior[0], slices), slices),
-                          _best_tiers(interior[0], slices), key=lambda found: found[0])
+    bound = upper_bound(interior, box, upright, max_layers)
+    count, sections = _best_grid_layout(interior, box, upright, max_layers)
+    if count < bound:  # a grid at the bound is optimal: nothing to search
+        slices = _slice_values(interior, box, upright, max_layers)
+        count, sections = max(_lane_sections(_best_lanes(interior[0], slices), slices),
+                              _best_tiers(interior[0], slices), key=lambda found: found[0])
     sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
-    return Layout(
-        interior, box, upright, max_layers, count,
-        upper_bound(interior, box, upright, max_layers), volume_bound(interior, box), sections,
-    )
+    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections)
+
+
+def _best_grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
+    """The best uniform grid, as blocks along the length at most :func:`section_limit` long
+    (so a box longer than that cannot lie along the length, as in every other layout)."""
+    length, width, height = interior
+    limit = section_limit(length, width)
+    grids = [
+        (math.prod(interior[a] // box[o[a]] for a in range(2)) * layers_that_fit(height, box[o[2]], max_layers), o)
+        for o in orientations(upright) if box[o[0]] <= limit
+    ]
+    count, order = max(grids, default=(0, None))
+    if not count:
+        return 0, []
+    along, across, vertical = (box[a] for a in order)
+    rows, per_block = width // across, limit // along
+    footprint = tuple(sorted((along, across)))
+    layers = layers_that_fit(height, vertical, max_layers)
+    sections = []
+    for start in range(0, length // along, per_block):
+        block = min(per_block, length // along - start)
+        sections.append(Section(start * along, block * along, footprint, vertical, layers, block * rows, 0, 0,
+                                rows * across))
+    return count, sections
 
 
 @dataclass(frozen=True)
