@@ -193,16 +193,29 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     Layout
     """
     bound = upper_bound(interior, box, upright, max_layers)
-    count, sections = _best_grid_layout(interior, box, upright, max_layers)
+    count, sections = grid_layout(interior, box, upright, max_layers)
     if count < bound:  # a grid at the bound is optimal: nothing to search
-        slices = _slice_values(interior, box, upright, max_layers)
-        count, sections = max(_lane_sections(_best_lanes(interior[0], slices), slices),
-                              _best_tiers(interior[0], slices), key=lambda found: found[0])
+        count, sections = max(searched_layouts(interior, box, upright, max_layers).values(),
+                              key=lambda found: found[0])
     sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
     return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections)
 
 
-def _best_grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
+def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT) -> dict[str, tuple[int, list[Section]]]:
+    """The best layout of each searched class: its count and its stacks.
+
+    ``lanes``: lanes along the whole length side by side, each a row of slices, each
+    slice columns of mixed stacks of floor patterns; ``tiers``: whole-length floors of
+    one standing side one above the other.
+    """
+    slices = _slice_values(interior, box, upright, max_layers)
+    return {
+        "lanes": _lane_sections(_best_lanes(interior[0], slices), slices),
+        "tiers": _best_tiers(interior[0], slices),
+    }
+
+
+def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
     """The best uniform grid, as blocks along the length at most :func:`section_limit` long
     (so a box longer than that cannot lie along the length, as in every other layout)."""
     length, width, height = interior

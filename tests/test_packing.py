@@ -12,10 +12,11 @@ from hypothesis import example, given, settings, strategies as st
 import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
-    best_layout, check_door, crates_by_layout, crates_by_space, kit_rounds_by_space, monotone_map,
+    Layout, best_layout, check_door, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
+    monotone_map, searched_layouts,
 )
 from estimator import pallet_loading
-from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table
+from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
 
 
 def oracle_grid(interior, box, upright):
@@ -170,17 +171,73 @@ mm_interiors = st.tuples(st.integers(1000, 6000), st.integers(1000, 2400), st.in
 mm_boxes = st.tuples(st.integers(300, 1500), st.integers(300, 1500), st.integers(300, 1500))
 
 
-@settings(max_examples=30)
-@given(mm_interiors, mm_boxes, st.booleans())
-def test_layout_boxes_lie_inside_and_never_overlap(interior, box, upright):
-    layout = best_layout(interior, box, upright)
-    boxes = layout.placements()
-    assert len(boxes) == layout.count
-    assert_disjoint_and_inside(boxes, interior)
+def every_class(interior, box, upright, max_layers=0):
+    """The best layout and the best of each class it is chosen from, as Layouts."""
+    found = {"best": best_layout(interior, box, upright, max_layers),
+             "grid": grid_layout(interior, box, upright, max_layers)}
+    found.update(searched_layouts(interior, box, upright, max_layers))
+    return {
+        name: layout if isinstance(layout, Layout) else
+        Layout(interior, box, upright, max_layers, layout[0], 0, 0, tuple(layout[1]))
+        for name, layout in found.items()
+    }
+
+
+def assert_boxes_are_the_package(boxes, box, upright):
     for x, y, z, dx, dy, dz in boxes:
         assert sorted((dx, dy, dz)) == sorted(box)
         if upright:
             assert dz == box[2]
+
+
+@settings(max_examples=30)
+@given(mm_interiors, mm_boxes, st.booleans())
+@example((12010, 2340, 2380), (786, 1435, 1665), False)  # lanes of different standing sides
+@example((12010, 2340, 2380), (323, 1705, 1936), False)  # tiers of whole-length floors
+def test_layout_boxes_lie_inside_and_never_overlap_in_every_class(interior, box, upright):
+    for name, layout in every_class(interior, box, upright).items():
+        boxes = layout.placements()
+        assert len(boxes) == layout.count, name
+        assert_disjoint_and_inside(boxes, interior)
+        assert_boxes_are_the_package(boxes, box, upright)
+
+
+@settings(max_examples=30)
+@given(mm_interiors, mm_boxes, st.booleans())
+def test_best_layout_is_the_best_of_every_class(interior, box, upright):
+    counts = {name: layout.count for name, layout in every_class(interior, box, upright).items()}
+    assert counts.pop("best") == max(counts.values())
+
+
+def test_raster_points_match_a_slow_loop():
+    def slow(limit, sizes):
+        reachable = [True] + [False] * limit
+        for total in range(1, limit + 1):
+            reachable[total] = any(total >= s and reachable[total - s] for s in sizes)
+        return [n for n, ok in enumerate(reachable) if ok]
+
+    for limit, sizes in [(0, (3,)), (10, (3, 4)), (97, (7, 11, 13)), (250, (60, 61)), (300, (301,)), (64, (1,))]:
+        assert raster_points(limit, sizes).tolist() == slow(limit, sizes)
+
+
+# Cases where an earlier class of layouts (slices at most twice the width long) held
+# fewer than py3dbp: 44, 29 and 57 packages (NOTES.md, packing section).
+PY3DBP_WINS = [((12030, 2340, 2690), (1000, 1177, 1192)), ((12010, 2340, 2380), (786, 1435, 1665)),
+               ((12010, 2340, 2380), (323, 1705, 1936))]
+
+
+@pytest.mark.parametrize("interior, box", PY3DBP_WINS)
+def test_never_fewer_than_py3dbp_where_it_once_won(interior, box):
+    py3dbp = pytest.importorskip("py3dbp")
+    theirs = 0
+    for order in set(permutations(box)):
+        packer = py3dbp.Packer()
+        packer.add_bin(py3dbp.Bin("container", *interior, 1e12))
+        for k in range(best_layout(interior, box, False).bound):
+            packer.add_item(py3dbp.Item(f"box{k}", *order, 1))
+        packer.pack(number_of_decimals=0)
+        theirs = max(theirs, len(packer.bins[0].items))
+    assert best_layout(interior, box, False).count >= theirs
 
 
 @settings(max_examples=60)
@@ -247,10 +304,10 @@ def test_layer_cap_never_fits_more_and_is_respected(interior, box, cap):
     capped = best_layout((int(interior[0] * 1000), int(interior[1] * 1000), int(interior[2] * 1000)),
                          tuple(sorted(math.ceil(s * 1000) for s in box)), False, cap)
     assert capped.count <= int(crates_by_layout(interior, box, False))
-    stacked = {}
-    for section in capped.sections:
-        stacked[section.start] = stacked.get(section.start, 0) + section.layers
-    assert all(layers <= cap for layers in stacked.values())
+    boxes = capped.placements()
+    for x, y, _, dx, dy, _ in boxes:  # the vertical line through each box's centre
+        centre = (x + dx / 2, y + dy / 2)
+        assert sum(b[0] < centre[0] < b[0] + b[3] and b[1] < centre[1] < b[1] + b[4] for b in boxes) <= cap
 
 
 def test_vectorised_over_arrays_matches_one_at_a_time():
