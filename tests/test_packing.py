@@ -13,7 +13,7 @@ import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    monotone_map, searched_layouts,
+    line_bound, monotone_map, searched_layouts,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -464,3 +464,67 @@ def test_staircase_patterns_place_their_count_inside_and_disjoint(case):
             assert len(boxes) == table.count[i, j]
             assert_disjoint_and_inside([(x, y, 0, dx, dy, 1) for x, y, dx, dy in boxes],
                                        (int(table.xs[i]), int(table.ys[j]), 1))
+
+
+def milp_box(interior, box, upright, max_layers=0, time_limit=3.0):
+    """Exact optimum in 3D: an integer program over raster positions.
+
+    Returns the best packing found and the solver's bound on the optimum (equal when it
+    finishes within ``time_limit`` seconds).
+
+    Boxes pushed towards the corner sit at sums of box sides (raster points), and two
+    boxes placed there overlap exactly when both cover the raster point at the lower
+    corner of their intersection, so one constraint per raster point suffices.
+    """
+    import scipy.sparse as sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    turns = {tuple(box[o[a]] for a in range(3)) for o in permutations(range(3)) if not upright or o[2] == 2}
+    turns = [t for t in turns if all(t[a] <= interior[a] for a in range(3))]
+    if not turns:
+        return 0, 0
+    grid = [raster_points(interior[a], tuple({t[a] for t in turns})) for a in range(3)]
+    spots = [(x, y, z, t) for t in turns for x in grid[0] if x + t[0] <= interior[0]
+             for y in grid[1] if y + t[1] <= interior[1] for z in grid[2] if z + t[2] <= interior[2]]
+    points = {p: n for n, p in enumerate((p, q, r) for p in grid[0] for q in grid[1] for r in grid[2])}
+    columns = {c: n for n, c in enumerate((p, q) for p in grid[0] for q in grid[1])}
+    rows, cols, stack_rows, stack_cols = [], [], [], []
+    for k, (x, y, z, t) in enumerate(spots):
+        inside = [[v for v in grid[a] if s <= v < s + t[a]] for a, s in enumerate((x, y, z))]
+        for p in inside[0]:
+            for q in inside[1]:
+                rows += [points[p, q, r] for r in inside[2]]
+                cols += [k] * len(inside[2])
+                stack_rows.append(columns[p, q])
+                stack_cols.append(k)
+    constraints = [LinearConstraint(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                                      shape=(len(points), len(spots))), 0, 1)]
+    if max_layers:
+        constraints.append(LinearConstraint(sparse.csr_matrix(
+            (np.ones(len(stack_rows)), (stack_rows, stack_cols)), shape=(len(columns), len(spots))), 0, max_layers))
+    result = milp(-np.ones(len(spots)), constraints=constraints, integrality=np.ones(len(spots)), bounds=Bounds(0, 1),
+                  options={"time_limit": time_limit})
+    return round(-result.fun), math.floor(-result.mip_dual_bound + 1e-6)
+
+
+# Small interiors (sides 5-13) and boxes (sides 2-7) in whole units: the integer program
+# over raster positions solves each in well under a second.
+small_rooms = st.tuples(st.integers(5, 13), st.integers(5, 13), st.integers(5, 13))
+small_boxes = st.tuples(st.integers(2, 7), st.integers(2, 7), st.integers(2, 7))
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_rooms, small_boxes, st.booleans(), st.integers(0, 2))
+@example((11, 4, 4), (3, 3, 4), False, 0)
+def test_count_never_above_the_exact_optimum_nor_the_bound_below_it(interior, box, upright, max_layers):
+    box = tuple(sorted(box[:2])) + box[2:] if upright else tuple(sorted(box))
+    layout = best_layout(interior, box, upright, max_layers)
+    found, most = milp_box(interior, box, upright, max_layers)
+    assert layout.count <= most and found <= layout.bound
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_floors)
+def test_line_bound_never_below_the_floor_optimum(case):
+    length, width, l, w = case
+    assert line_bound(length, width, (l, w)) >= milp_floor(length, width, (l, w))
