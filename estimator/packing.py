@@ -192,8 +192,8 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     -------
     Layout
     """
-    bound = upper_bound(interior, box, upright, max_layers)
     count, sections = grid_layout(interior, box, upright, max_layers)
+    bound = upper_bound(interior, box, upright, max_layers, reached=count)
     if count < bound:  # a grid at the bound is optimal: nothing to search
         count, sections = max(searched_layouts(interior, box, upright, max_layers).values(),
                               key=lambda found: found[0])
@@ -543,8 +543,14 @@ def volume_bound(interior, box) -> int:
     return int(np.prod(interior, dtype=np.int64) // np.prod(box, dtype=np.int64))
 
 
-def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT) -> int:
-    """The tightest of the volume, raster and layer bounds.
+def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, reached: int = -1) -> int:
+    """The tightest of the volume, raster, layer, slice, line and separation bounds.
+
+    Parameters
+    ----------
+    reached : int
+        A count known to fit: once some bound equals it, that is the tightest and the
+        rest are not computed.
 
     Notes
     -----
@@ -557,18 +563,28 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT) 
     (:func:`_slice_bounds`). With a layer cap every vertical line meets at most ``max_layers``
     boxes, so the boxes' footprints cover at most ``max_layers`` floors.
     """
+    best = None
+    for bound in _bounds(interior, box, upright, max_layers):
+        best = bound if best is None else min(best, bound)
+        if best <= reached:
+            break
+    return best
+
+
+def _bounds(interior, box, upright, max_layers):
+    """Every upper bound of :func:`upper_bound`, the cheapest first."""
     fitting = [o for o in orientations(upright) if all(box[o[a]] <= interior[a] for a in range(3))]
     if not fitting:
-        return 0
+        yield 0
+        return
+    yield volume_bound(interior, box)
     reduced = [int(raster_points(interior[a], tuple({box[o[a]] for o in fitting}))[-1]) for a in range(3)]
-    bounds = [volume_bound(interior, box), volume_bound(reduced, box)]
-    floor_area = reduced[0] * reduced[1]
-    footprint = min(box[o[0]] * box[o[1]] for o in fitting)
-    bounds += _slice_bounds(interior, box, fitting, max_layers)
-    bounds += _separation_bounds(reduced, box, fitting)
+    yield volume_bound(reduced, box)
     if max_layers != NO_LAYER_LIMIT and not upright:
-        bounds.append(max_layers * (floor_area // footprint))
-    return min(bounds)
+        footprint = min(box[o[0]] * box[o[1]] for o in fitting)
+        yield max_layers * (reduced[0] * reduced[1] // footprint)
+    yield from _separation_bounds(reduced, box, fitting)
+    yield from _slice_bounds(interior, box, fitting, max_layers)
 
 
 def _slice_bounds(interior, box, fitting, max_layers) -> list[int]:
@@ -590,8 +606,8 @@ def _slice_bounds(interior, box, fitting, max_layers) -> list[int]:
         if axis == 2 and max_layers != NO_LAYER_LIMIT:
             slices = min(slices, max_layers)
         across = [interior[a] for a in range(3) if a != axis]
-        bounds.append(slices * min(floor_bound(across[0], across[1], tuple(rest)),
-                                   line_bound(across[0], across[1], tuple(rest))))
+        bounds.append(slices * floor_bound(across[0], across[1], tuple(rest)))
+        bounds.append(slices * line_bound(across[0], across[1], tuple(rest)))
     return bounds
 
 
