@@ -418,9 +418,9 @@ class _Lanes:
 def _best_lanes(length: int, slices: _Slices) -> _Lanes:
     """Best row of slices for every lane width, then the best split of the width into lanes."""
     positions = _length_positions(length, slices)
-    usable = np.arange(len(slices.widths))
+    usable = _steps(slices.columns.T)  # a wider lane that holds no more in any slice is no better
     if len(positions) * len(slices.lengths) * len(usable) > LANE_BUDGET:
-        usable = usable[[0, -1]]
+        usable = np.array([0, len(slices.widths) - 1])
     best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable])
     lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
     return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0])
@@ -445,6 +445,8 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
     choice = np.full(best.shape, -1, dtype=np.int64)
     if not len(lengths):
         return best, choice
+    kept = _steps(values)  # a longer piece that holds no more in any case is never needed
+    lengths, values = lengths[kept], values[kept]
     shortest = int(lengths.min())
     p = 1
     while p < len(positions):
@@ -455,9 +457,14 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
         reached = totals.max(axis=1)
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
         best[run] = carried
-        choice[run] = np.where(reached >= carried, pick, -1)
+        choice[run] = np.where(reached >= carried, kept[pick], -1)
         p = run[-1] + 1
     return best, choice
+
+
+def _steps(values: np.ndarray) -> np.ndarray:
+    """Rows of ``values`` (non-decreasing down the rows) above the row before in some column, and the first."""
+    return np.flatnonzero(np.concatenate([[True], np.any(values[1:] > values[:-1], axis=1)]))
 
 
 def _row_pieces(positions: np.ndarray, lengths: np.ndarray, choice: np.ndarray):
