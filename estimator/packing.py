@@ -547,7 +547,7 @@ def _slice_sections(slices: _Slices, k: int, start: int, j: int, left: int) -> l
 
 def volume_bound(interior, box) -> int:
     """Interior volume over box volume, floored."""
-    return int(np.prod(interior, dtype=np.int64) // np.prod(box, dtype=np.int64))
+    return math.prod(int(side) for side in interior) // math.prod(int(side) for side in box)
 
 
 def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, reached: int = -1) -> int:
