@@ -291,7 +291,7 @@ def _slice_values(interior, box, upright, max_layers) -> _Slices:
     options = _section_options(interior, box, upright, max_layers)
     if not options:
         empty = np.zeros(0, dtype=np.int64)
-        return _Slices(options, empty, empty, [], [], empty, empty, np.zeros((0, 1), dtype=np.int64))
+        return _Slices(options, empty, np.zeros(1, dtype=np.int64), [], [], empty, empty, np.zeros((0, 1), dtype=np.int64))
     lengths = np.unique(np.concatenate([o.table.xs[1:] for o in options]))
     widths = _column_widths(interior[1], options, len(lengths))
     per_layer = [
