@@ -7,9 +7,13 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
    orientation) in the 20ft, 40ft and 40ft high cube interiors (smallest catalog values),
    caches cleared before each case: the distribution of the gap to the best bound (share
    within 3 %, worst) and the median and 90th percentile time per case.
-2. py3dbp (optional ``bench`` extra) on the first cases whose volume bound is at most 150
-   packages: it is given as many items as the volume bound and its best count over the
-   six orders of the package's sides is kept; both counts and times side by side.
+2. py3dbp (optional ``bench`` extra) on the first ``--py3dbp`` cases whose volume bound
+   is at most 150 packages: it is given as many items as the volume bound (the mass
+   bound does not apply: the suite has no masses) and its best count over the six
+   orders of the package's sides is kept. Counts side by side (ours below, equal,
+   above) and speed: the median of the per-case ratios of py3dbp's time (all six orders)
+   to ours (section 1's cold time for the same case) and the share of cases at 100x or
+   more, overall and by size (volume bound up to 10 packages, or more).
 3. The model's space limit by layouts (fastspace.layout_counts, ``load.packing=layout``)
    on ``--draws`` draws in the 20ft interior less a clearance drawn in 0.02-0.15 m: a
    narrow package (0.875 x 0.25 x 0.25 m, each side +-1 cm) and the catalog's wide 152 mm
@@ -102,6 +106,10 @@ def report_suite(rows) -> None:
           f"median {np.median(gaps):.2%}, worst {gaps.max():.1%} "
           f"({worst[0]}, package {worst[2]} mm: {worst[3].count} of bound {worst[3].bound})")
     print(f"exact (count == bound): {np.mean(gaps == 0):.1%}")
+    edges = (0, 0.03, 0.10, 0.20, 1.0)
+    shares = [f"{np.mean((gaps > low) & (gaps <= high)):.1%} in ({low:.0%}, {high:.0%}]"
+              for low, high in zip(edges, edges[1:])]
+    print(f"gap distribution: {np.mean(gaps == 0):.1%} at 0, " + ", ".join(shares))
     print(f"time per case: median {np.median(times) * 1e3:.1f} ms, 90th percentile "
           f"{np.percentile(times, 90) * 1e3:.1f} ms, max {times.max() * 1e3:.0f} ms")
 
@@ -109,17 +117,26 @@ def report_suite(rows) -> None:
 def report_py3dbp(rows, subset: int) -> None:
     picked = [r for r in rows if 0 < r[3].volume_bound <= PY3DBP_MAX_ITEMS][:subset]
     print(f"\npy3dbp on {len(picked)} cases (items = volume bound, best of the side orders):")
-    print(f"{'container':9}  {'package mm':18}  {'ours':>5}  {'py3dbp':>6}  {'ours ms':>8}  {'py3dbp s':>8}")
-    ratios, fewer = [], 0
+    print(f"{'container':9}  {'package mm':18}  {'ours':>5}  {'py3dbp':>6}  {'ours ms':>8}  {'py3dbp s':>8}  {'ratio':>7}")
+    compared = []
     for container, interior, box, layout, seconds in picked:
         theirs, their_seconds = py3dbp_count(interior, box, layout.volume_bound)
-        fewer += layout.count < theirs
-        ratios.append(their_seconds / seconds)
+        compared.append((layout, theirs, their_seconds / seconds))
         print(f"{container:9}  {'x'.join(map(str, box)):18}  {layout.count:5}  {theirs:6}  "
-              f"{seconds * 1e3:8.1f}  {their_seconds:8.2f}")
-    if picked:
-        print(f"cases where ours is below py3dbp: {fewer}; speed ratio py3dbp/ours: median "
-              f"{statistics.median(ratios):.0f}x, lowest {min(ratios):.0f}x")
+              f"{seconds * 1e3:8.2f}  {their_seconds:8.3f}  {their_seconds / seconds:6.0f}x")
+    if not compared:
+        return
+    below = [(layout, theirs) for layout, theirs, _ in compared if layout.count < theirs]
+    above = sum(layout.count > theirs for layout, theirs, _ in compared)
+    print(f"ours below py3dbp in {len(below)} cases, equal in {len(compared) - len(below) - above}, "
+          f"above in {above}" + "".join(f"; {l.box} mm: {l.count} vs {t}" for l, t in below))
+    groups = (("all", lambda layout: True), ("volume bound <= 10", lambda layout: layout.volume_bound <= 10),
+              ("volume bound > 10", lambda layout: layout.volume_bound > 10))
+    for name, member in groups:
+        ratios = np.array([ratio for layout, _, ratio in compared if member(layout)])
+        if len(ratios):
+            print(f"speed py3dbp/ours, {name} ({len(ratios)} cases): median {np.median(ratios):.0f}x, "
+                  f">= 100x in {np.mean(ratios >= 100):.0%}, lowest {ratios.min():.1f}x")
 
 
 def monte_carlo_draws(draws: int, sides, rng):
