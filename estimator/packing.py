@@ -468,16 +468,18 @@ def _steps(values: np.ndarray) -> np.ndarray:
 
 
 def _row_pieces(positions: np.ndarray, lengths: np.ndarray, choice: np.ndarray):
-    """The pieces (index into ``lengths``, start [mm]) of the best row over the whole length."""
+    """The pieces (index into ``lengths``, start [mm]) of the best row, end to end from the wall."""
+    chosen = []
     p = len(positions) - 1
     while p > 0:
         k = int(choice[p])
         if k < 0:
             p -= 1
             continue
-        start = int(positions[p] - lengths[k])
-        yield k, start
-        p = int(largest_at_most(positions, start))
+        chosen.append(k)
+        p = int(largest_at_most(positions, positions[p] - lengths[k]))
+    starts = np.cumsum([0] + [int(lengths[k]) for k in reversed(chosen)])
+    return [(k, int(start)) for k, start in zip(reversed(chosen), starts)]
 
 
 def _best_tiers(length: int, slices: _Slices) -> tuple[int, list[Section]]:

@@ -621,7 +621,8 @@ def pack_record(layout) -> dict:
         "max_layers": layout.max_layers or None,
         "blocks": [
             {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
-             "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count}
+             "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
+             "left_mm": s.left, "width_mm": s.width or layout.interior[1]}
             for s in layout.sections
         ],
     }
@@ -655,10 +656,11 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
     if fmt == "csv":
         per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
         return _csv([{**block, "count_total": record["count"], **per_pallet} for block in record["blocks"]])
-    header = ["block", "from (mm)", "length (mm)", "footprint (mm)", "vertical (mm)", "base (mm)", "layers",
-              "per layer", "boxes"]
+    header = ["block", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
+              "base (mm)", "layers", "per layer", "boxes"]
     rows = [
-        [str(n + 1), f"{b['start_mm']:,}", f"{b['length_mm']:,}", "x".join(map(str, b["footprint_mm"])),
+        [str(n + 1), f"{b['start_mm']:,}", f"{b['length_mm']:,}", f"{b['left_mm']:,}", f"{b['width_mm']:,}",
+         "x".join(map(str, b["footprint_mm"])),
          str(b["vertical_mm"]), f"{b['base_mm']:,}", str(b["layers"]), str(b["per_layer"]), f"{b['count']:,}"]
         for n, b in enumerate(record["blocks"])
     ]
