@@ -1,12 +1,23 @@
 """Crates by space: how many identical boxes fit in a container interior, and how.
 
-The container is cut across its length into *sections*, each at most twice as long as
-the floor is wide. A section holds layers of one floor pattern (pallet_loading.py) with one
-side of the box vertical; different sections may stand the box on different sides. A box
-that must stay upright keeps its third side vertical and only turns about the vertical.
-A dynamic programme over the section lengths (raster points) finds the best sequence,
-so the count is exact within this class of layouts and never below the best uniform
-grid that fits in one section length at a time.
+Every layout is built from *stacks*: layers of one floor pattern (pallet_loading.py) with
+one side of the box vertical, in a piece of the floor at most twice as long as the floor
+is wide. A box that must stay upright keeps its third side vertical and only turns about
+the vertical; ``max_layers`` caps the layers any vertical line meets. Three classes are
+searched and the best kept (each exact within its class by dynamic programming over
+raster points, the sums of box sides):
+
+* **grid**: the best uniform grid. When it equals the upper bound it is optimal and
+  nothing else is searched.
+* **lanes**: the width split into lanes along the whole length, each lane a row of
+  *slices*, each slice split across the width into *columns*, each column one stack of
+  layers of the ways to stand the box mixed in height (a lane of 1177 mm with the box's
+  1000 mm side along the length beside one of 1000 mm with its 1177 mm side along).
+* **tiers**: whole-length floors one above the other, each floor a row of floor
+  patterns of one standing side (a tier on 1705 mm sides under two tiers on 323 mm).
+
+Where a search would exceed ``COLUMN_BUDGET`` or ``LANE_BUDGET`` (boxes under about a
+tenth of the floor width) slices keep one column or the container one lane.
 
 Dimension resolution: every length is a whole number of millimetres, the interior
 rounded down and the box rounded up, so the count is a safe lower bound of the count at
@@ -15,9 +26,11 @@ monotone bisection: the count never falls when the interior grows or the box shr
 so a group of cases whose two extreme corners give the same count has that count
 throughout, and only the groups that straddle a step are split further.
 
-Upper bounds: the volume bound, the raster bound (each interior side reduced to the
-largest sum of box sides that fits it) and, for upright boxes, layers times the raster
-area bound of the floor. ``gap = (bound - count) / bound``.
+Upper bounds (:func:`upper_bound`): the volume bound; the raster bound (each interior
+side reduced to the largest sum of box sides that fits it); with a layer cap, layers
+times floors; slices along an axis only one box side fits, times the area or line bound
+(:func:`line_bound`) of the cross-section; separation bounds where no two boxes fit side
+by side along an axis. ``gap = (bound - count) / bound``.
 
 References
 ----------
@@ -89,9 +102,10 @@ def box_mm(length_m) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Section:
-    """Layers of one floor pattern in a slice of the container along its length.
+    """Layers of one floor pattern (a stack) in a piece of the floor.
 
-    A slice may hold several of these one above the other (different sides standing).
+    The piece runs ``length`` from ``start`` and ``width`` from ``left``; stacks of
+    different standing sides may lie one above the other or side by side.
     """
 
     start: int  # [mm] from the container's end wall
@@ -176,7 +190,8 @@ def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
 @lru_cache(maxsize=65536)
 def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                 max_layers: int = NO_LAYER_LIMIT) -> Layout:
-    """The best sectioned layout of ``box`` in ``interior`` (whole millimetres).
+    """The best layout of ``box`` in ``interior`` (whole millimetres) over the grid,
+    lanes and tiers (see the module docstring), with its upper bound.
 
     Parameters
     ----------
