@@ -300,14 +300,15 @@ def test_packed_volume_never_exceeds_interior(interior, box, upright):
 
 @settings(max_examples=30)
 @given(interiors, boxes, st.integers(1, 3))
-def test_layer_cap_never_fits_more_and_is_respected(interior, box, cap):
-    capped = best_layout((int(interior[0] * 1000), int(interior[1] * 1000), int(interior[2] * 1000)),
-                         tuple(sorted(math.ceil(s * 1000) for s in box)), False, cap)
-    assert capped.count <= int(crates_by_layout(interior, box, False))
-    boxes = capped.placements()
-    for x, y, _, dx, dy, _ in boxes:  # the vertical line through each box's centre
-        centre = (x + dx / 2, y + dy / 2)
-        assert sum(b[0] < centre[0] < b[0] + b[3] and b[1] < centre[1] < b[1] + b[4] for b in boxes) <= cap
+def test_layer_cap_never_fits_more_and_is_respected_in_every_class(interior, box, cap):
+    room = (int(interior[0] * 1000), int(interior[1] * 1000), int(interior[2] * 1000))
+    package = tuple(sorted(math.ceil(s * 1000) for s in box))
+    assert best_layout(room, package, False, cap).count <= int(crates_by_layout(interior, box, False))
+    for name, layout in every_class(room, package, False, cap).items():
+        boxes = layout.placements()
+        for x, y, _, dx, dy, _ in boxes:  # the vertical line through each box's centre
+            centre = (x + dx / 2, y + dy / 2)
+            assert sum(b[0] < centre[0] < b[0] + b[3] and b[1] < centre[1] < b[1] + b[4] for b in boxes) <= cap, name
 
 
 def test_vectorised_over_arrays_matches_one_at_a_time():
