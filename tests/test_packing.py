@@ -13,7 +13,7 @@ import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    line_bound, monotone_map, searched_layouts,
+    line_bound, monotone_map, searched_layouts, small_floor_optimum,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -529,3 +529,11 @@ def test_count_never_above_the_exact_optimum_nor_the_bound_below_it(interior, bo
 def test_line_bound_never_below_the_floor_optimum(case):
     length, width, l, w = case
     assert line_bound(length, width, (l, w)) >= milp_floor(length, width, (l, w))
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_floors)
+def test_small_floor_search_equals_the_integer_program_where_it_finishes(case):
+    length, width, l, w = case
+    exact = small_floor_optimum(length, width, (l, w))
+    assert exact is None or exact == milp_floor(length, width, (l, w))
