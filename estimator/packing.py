@@ -657,8 +657,10 @@ def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | 
 
     Examples
     --------
-    >>> small_floor_optimum(2340, 2380, (894, 1313))  # the line bound says 4
-    3
+    >>> small_floor_optimum(2330, 2380, (1135, 1381))  # the area bound says 3
+    2
+    >>> small_floor_optimum(2340, 2380, (894, 1313))  # four round a 419 mm hole
+    4
     """
     shapes = {tuple(box), tuple(reversed(box))}
     xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
