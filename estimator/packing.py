@@ -63,6 +63,8 @@ RESOLUTION_M = 0.001
 # unit conversion (0.75 m -> 749.9999 mm) does not cost a box.
 _SNAP = 1e-3
 NO_LAYER_LIMIT = 0  # max_layers value meaning "as many as fit"
+# Layout frames (see Layout): as the container stands, and turned with the length vertical.
+STANDING, TURNED = (0, 1, 2), (2, 1, 0)
 # Above this many packages by volume a layout would take seconds (its raster grows with
 # the count) and the uniform grid is used instead; every catalog case is far below it.
 LAYOUT_LIMIT = 5000
@@ -132,7 +134,10 @@ class Layout:
     """The best layout found for one interior and box, with its bound.
 
     ``placements`` are (x, y, z, dx, dy, dz) in millimetres from the corner at the end
-    wall, floor and left side; x runs along the length.
+    wall, floor and left side; x runs along the length. ``frame`` names the container
+    axes (0 length, 1 width, 2 height) along which the sections' length, width and
+    height run: ``(2, 1, 0)`` turns the layout so that its floor patterns lie across the
+    container and their layers run along its length.
     """
 
     interior: tuple[int, int, int]
@@ -143,6 +148,7 @@ class Layout:
     bound: int
     volume_bound: int
     sections: tuple[Section, ...]
+    frame: tuple[int, int, int] = (0, 1, 2)
 
     @property
     def gap(self) -> float:
@@ -156,7 +162,7 @@ class Layout:
 
     def placements(self) -> list[tuple[int, int, int, int, int, int]]:
         """Every box as (x, y, z, dx, dy, dz). [mm]"""
-        length, width = self.interior[:2]
+        length, width = (self.interior[a] for a in self.frame[:2])
         boxes = []
         for section in self.sections:
             table = floor_table(section_limit(length, width), width, section.footprint, pinwheel_length=width)
@@ -167,7 +173,15 @@ class Layout:
                     (section.start + x, section.left + y, section.base + layer * section.height, dx, dy, section.height)
                     for layer in range(section.layers)
                 )
-        return boxes
+        return [_unturned(placed, self.frame) for placed in boxes]
+
+
+def _unturned(placed, frame) -> tuple[int, int, int, int, int, int]:
+    """A placement in the layout's frame, in the container's axes."""
+    out = [0] * 6
+    for k, axis in enumerate(frame):
+        out[axis], out[3 + axis] = placed[k], placed[3 + k]
+    return tuple(out)
 
 
 def standings(box: tuple[int, int, int], upright: bool) -> list[tuple[tuple[int, int], int]]:
@@ -212,26 +226,35 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     Layout
     """
     count, sections = grid_layout(interior, box, upright, max_layers)
+    frame = STANDING
     bound = upper_bound(interior, box, upright, max_layers, reached=count)
     if count < bound:  # a grid at the bound is optimal: nothing to search
-        count, sections = max(searched_layouts(interior, box, upright, max_layers).values(),
-                              key=lambda found: found[0])
+        count, sections, frame = max(searched_layouts(interior, box, upright, max_layers).values(),
+                                     key=lambda found: found[0])
     sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
-    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections)
+    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
 
 
-def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT) -> dict[str, tuple[int, list[Section]]]:
-    """The best layout of each searched class: its count and its stacks.
+def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT) -> dict[str, tuple]:
+    """The best layout of each searched class: its count, its stacks and its frame.
 
     ``lanes``: lanes along the whole length side by side, each a row of slices, each
     slice columns of mixed stacks of floor patterns; ``tiers``: whole-length floors of
-    one standing side one above the other.
+    one standing side one above the other; ``turned tiers`` (a box free to turn, no
+    layer cap): tiers with the container turned so that the floors are cross-sections
+    and the layers run along the length (a pinwheel of four 894 x 1313 mm sides in a
+    2340 x 2380 mm cross-section).
     """
     slices = _slice_values(interior, box, upright, max_layers)
-    return {
-        "lanes": _lane_sections(_best_lanes(interior[0], slices), slices),
-        "tiers": _best_tiers(interior[0], slices),
+    found = {
+        "lanes": (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING),
+        "tiers": (*_best_tiers(interior[0], slices), STANDING),
     }
+    if not upright and max_layers == NO_LAYER_LIMIT:
+        turned = tuple(interior[a] for a in TURNED)
+        found["turned tiers"] = (*_best_tiers(turned[0], _slice_values(turned, box, False, NO_LAYER_LIMIT, False)),
+                                 TURNED)
+    return found
 
 
 def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
@@ -283,9 +306,9 @@ class _Slices:
     widths: np.ndarray  # [mm]
     per_layer: list[np.ndarray]
     mixes: list[tuple[int, ...]]
-    mix: np.ndarray
-    cut: np.ndarray
-    columns: np.ndarray
+    mix: np.ndarray | None
+    cut: np.ndarray | None
+    columns: np.ndarray | None
 
     @property
     def values(self) -> np.ndarray:
@@ -305,20 +328,27 @@ def _section_options(interior, box, upright, max_layers) -> list[_Option]:
     return options
 
 
-def _slice_values(interior, box, upright, max_layers) -> _Slices:
-    """Best count for every slice length over columns of mixed stacks (see :class:`_Slices`)."""
+def _slice_values(interior, box, upright, max_layers, columns: bool = True) -> _Slices:
+    """Best count for every slice length over columns of mixed stacks (see :class:`_Slices`).
+
+    Without ``columns`` only what tiers need: the floor counts of the whole width.
+    """
     options = _section_options(interior, box, upright, max_layers)
     if not options:
         empty = np.zeros(0, dtype=np.int64)
         return _Slices(options, empty, np.zeros(1, dtype=np.int64), [], [], empty, empty, np.zeros((0, 1), dtype=np.int64))
     lengths = np.unique(np.concatenate([o.table.xs[1:] for o in options]))
     widths = _column_widths(interior[1], options, len(lengths))
+    if not columns:
+        widths = widths[[0, -1]]
     per_layer = [
         o.table.count[np.ix_(largest_at_most(o.table.xs, lengths), largest_at_most(o.table.ys, widths))]
         for o in options
     ]
     cap = max_layers if max_layers != NO_LAYER_LIMIT else interior[2]
     mixes = list(_layer_mixes([o.height for o in options], interior[2], cap))
+    if not columns:
+        return _Slices(options, lengths, widths, per_layer, mixes, None, None, None)
     best, mix = _best_stacks(per_layer, mixes)
     best, cut = _best_columns(best, widths)
     return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best)

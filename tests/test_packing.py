@@ -174,11 +174,11 @@ mm_boxes = st.tuples(st.integers(300, 1500), st.integers(300, 1500), st.integers
 def every_class(interior, box, upright, max_layers=0):
     """The best layout and the best of each class it is chosen from, as Layouts."""
     found = {"best": best_layout(interior, box, upright, max_layers),
-             "grid": grid_layout(interior, box, upright, max_layers)}
+             "grid": (*grid_layout(interior, box, upright, max_layers), (0, 1, 2))}
     found.update(searched_layouts(interior, box, upright, max_layers))
     return {
         name: layout if isinstance(layout, Layout) else
-        Layout(interior, box, upright, max_layers, layout[0], 0, 0, tuple(layout[1]))
+        Layout(interior, box, upright, max_layers, layout[0], 0, 0, tuple(layout[1]), layout[2])
         for name, layout in found.items()
     }
 
@@ -194,6 +194,7 @@ def assert_boxes_are_the_package(boxes, box, upright):
 @given(mm_interiors, mm_boxes, st.booleans())
 @example((12010, 2340, 2380), (786, 1435, 1665), False)  # lanes of different standing sides
 @example((12010, 2340, 2380), (323, 1705, 1936), False)  # tiers of whole-length floors
+@example((12010, 2340, 2380), (894, 1313, 2469), False)  # cross-section pinwheels, turned
 def test_layout_boxes_lie_inside_and_never_overlap_in_every_class(interior, box, upright):
     for name, layout in every_class(interior, box, upright).items():
         boxes = layout.placements()
