@@ -619,6 +619,7 @@ def pack_record(layout) -> dict:
         "package_mm": list(layout.box),
         "upright": layout.upright,
         "max_layers": layout.max_layers or None,
+        "frame": [("length", "width", "height")[axis] for axis in layout.frame],
         "blocks": [
             {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
              "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
@@ -668,6 +669,9 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
         f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."
     )
+    if record["frame"] != ["length", "width", "height"]:
+        summary += (f"\nTurned layout: block lengths run along the container's {record['frame'][0]}, widths along "
+                    f"its {record['frame'][1]}, layers along its {record['frame'][2]}.")
     if palletised is not None:
         load = record["unit_load"]
         summary += (
