@@ -16,8 +16,13 @@ raster points, the sums of box sides):
 * **tiers**: whole-length floors one above the other, each floor a row of floor
   patterns of one standing side (a tier on 1705 mm sides under two tiers on 323 mm).
 
+* **turned tiers** (a box free to turn, no layer cap): tiers with the container turned
+  (:data:`TURNED`), so that each floor is a cross-section and its layers run along the
+  length (a pinwheel of four 894 x 1313 mm sides round a hole in each cross-section).
+
 Where a search would exceed ``COLUMN_BUDGET`` or ``LANE_BUDGET`` (boxes under about a
-tenth of the floor width) slices keep one column or the container one lane.
+tenth of the floor width) slices keep one column or the container one lane; turned tiers
+are searched only up to ``TURN_BUDGET``.
 
 Dimension resolution: every length is a whole number of millimetres, the interior
 rounded down and the box rounded up, so the count is a safe lower bound of the count at
@@ -78,6 +83,10 @@ COLUMN_BUDGET = 4_000_000
 # length: about 0.1 s. Above it (boxes under about a tenth of the floor width) the
 # container is one lane of the whole width.
 LANE_BUDGET = 4_000_000
+# Largest turned floor (raster sub-rectangles, 20 x 20) searched for turned tiers: a few
+# ms. Above it (smaller boxes, whose cross-section floors take long to search and rarely
+# gain) only the standing frame is searched.
+TURN_BUDGET = 400
 # Exhaustive floor search for the slice bound: at most this many raster placements and
 # branches (a few ms); beyond them the area and line bounds stand.
 EXACT_SPOTS = 60
@@ -250,11 +259,16 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT) -> dict[
         "lanes": (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING),
         "tiers": (*_best_tiers(interior[0], slices), STANDING),
     }
-    if not upright and max_layers == NO_LAYER_LIMIT:
-        turned = tuple(interior[a] for a in TURNED)
+    turned = tuple(interior[a] for a in TURNED)
+    if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
         found["turned tiers"] = (*_best_tiers(turned[0], _slice_values(turned, box, False, NO_LAYER_LIMIT, False)),
                                  TURNED)
     return found
+
+
+def _raster_cells(interior, box) -> int:
+    """Raster sub-rectangles of the floor: the size of its floor tables."""
+    return len(raster_points(interior[0], tuple(box))) * len(raster_points(interior[1], tuple(box)))
 
 
 def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
