@@ -623,7 +623,7 @@ def pack_record(layout) -> dict:
         "blocks": [
             {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
              "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
-             "left_mm": s.left, "width_mm": s.width or layout.interior[1]}
+             "left_mm": s.left, "width_mm": s.width or layout.interior[layout.frame[1]]}
             for s in layout.sections
         ],
     }
