@@ -237,33 +237,35 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     count, sections = grid_layout(interior, box, upright, max_layers)
     frame = STANDING
     bound = upper_bound(interior, box, upright, max_layers, reached=count)
-    if count < bound:  # a grid at the bound is optimal: nothing to search
-        count, sections, frame = max(searched_layouts(interior, box, upright, max_layers).values(),
-                                     key=lambda found: found[0])
+    searches = searched_layouts(interior, box, upright, max_layers)
+    while count < bound:  # a layout at the bound is optimal: nothing more to search
+        found = next(searches, None)
+        if found is None:
+            break
+        if found[1][0] > count:
+            count, sections, frame = found[1]
     sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
     return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
 
 
-def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT) -> dict[str, tuple]:
-    """The best layout of each searched class: its count, its stacks and its frame.
+def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
+    """Yield the best layout of each searched class, cheapest first, as (name, (count,
+    stacks, frame)); each class is searched only when the one before has been taken.
 
-    ``lanes``: lanes along the whole length side by side, each a row of slices, each
-    slice columns of mixed stacks of floor patterns; ``tiers``: whole-length floors of
-    one standing side one above the other; ``turned tiers`` (a box free to turn, no
-    layer cap): tiers with the container turned so that the floors are cross-sections
-    and the layers run along the length (a pinwheel of four 894 x 1313 mm sides in a
-    2340 x 2380 mm cross-section).
+    ``turned tiers`` (a box free to turn, no layer cap, within ``TURN_BUDGET``): tiers
+    with the container turned so that the floors are cross-sections and the layers run
+    along the length (a pinwheel of four 894 x 1313 mm sides in a 2340 x 2380 mm
+    cross-section); ``tiers``: whole-length floors of one standing side one above the
+    other; ``lanes``: lanes along the whole length side by side, each a row of slices,
+    each slice columns of mixed stacks of floor patterns.
     """
-    slices = _slice_values(interior, box, upright, max_layers)
-    found = {
-        "lanes": (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING),
-        "tiers": (*_best_tiers(interior[0], slices), STANDING),
-    }
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
-        found["turned tiers"] = (*_best_tiers(turned[0], _slice_values(turned, box, False, NO_LAYER_LIMIT, False)),
-                                 TURNED)
-    return found
+        tiers = _best_tiers(turned[0], _slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
+        yield "turned tiers", (*tiers, TURNED)
+    slices = _slice_values(interior, box, upright, max_layers)
+    yield "tiers", (*_best_tiers(interior[0], slices), STANDING)
+    yield "lanes", (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING)
 
 
 def _raster_cells(interior, box) -> int:
