@@ -8,7 +8,7 @@ searched and the best kept (each exact within its class by dynamic programming o
 raster points, the sums of box sides):
 
 * **grid**: the best uniform grid. When it equals the upper bound it is optimal and
-  nothing else is searched.
+  nothing else is searched; nor is anything after the first class that reaches it.
 * **lanes**: the width split into lanes along the whole length, each lane a row of
   *slices*, each slice split across the width into *columns*, each column one stack of
   layers of the ways to stand the box mixed in height (a lane of 1177 mm with the box's
