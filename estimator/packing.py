@@ -434,33 +434,6 @@ def _layer_mixes(heights: list[int], room: int, cap: int):
             yield (n,) + rest
 
 
-def _best_sections(length: int, lengths: np.ndarray, values: np.ndarray):
-    """Best count for every millimetre of length up to ``length`` (dynamic programme).
-
-    Returns the positions 0..length, the best count at each, and per position the index
-    of the section length that ends there (-1: the best is the one a millimetre
-    shorter). Every section is at least ``shortest`` long, so a run of ``shortest``
-    positions depends only on earlier runs and is solved in one vectorised step.
-    """
-    stops = np.arange(length + 1)
-    best = np.zeros(length + 1, dtype=np.int64)
-    choice = np.full(length + 1, -1, dtype=np.int64)
-    if not len(lengths):
-        return stops, best, choice
-    shortest = int(lengths.min())
-    for start in range(shortest, length + 1, shortest):
-        ends = stops[start : min(start + shortest, length + 1)]
-        before = ends[:, None] - lengths[None, :]
-        totals = np.where(before >= 0, best[np.clip(before, 0, None)] + values[None, :], -1)
-        pick = np.argmax(totals, axis=1)
-        reached = totals[np.arange(len(ends)), pick]
-        carried = np.maximum.accumulate(np.maximum(reached, best[start - 1]))
-        best[ends] = carried
-        new = reached >= carried
-        choice[ends[new]] = pick[new]
-    return stops, best, choice
-
-
 @dataclass(frozen=True)
 class _Lanes:
     """Lanes along the whole length, side by side across the width, each a row of slices.
@@ -1079,9 +1052,38 @@ def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMI
 @lru_cache(maxsize=65536)
 def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                     max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:
-    """Best count in the first ``x`` millimetres of the interior, for every ``x``."""
-    slices = _slice_values(interior, _canonical(box, upright), upright, max_layers)
-    return _best_sections(interior[0], slices.lengths, slices.values)[1]
+    """Best count in the first ``x`` millimetres of the interior, for every ``x``: the
+    count of :func:`best_layout` at every length, from one search of each class."""
+    box = _canonical(box, upright)
+    length = interior[0]
+    everywhere = np.arange(length + 1)
+    best = np.zeros(length + 1, dtype=np.int64)
+    slices = _slice_values(interior, box, upright, max_layers)
+    if len(slices.lengths):
+        lanes = _best_lanes(length, slices)
+        split = _best_columns(lanes.best, slices.widths[lanes.usable])[0][:, -1]
+        rows, _ = _best_rows(lanes.positions, slices.lengths, np.stack([p[:, -1] for p in slices.per_layer], axis=1))
+        tiers = (rows @ np.array(slices.mixes).T).max(axis=1)
+        best = np.maximum(split, tiers)[largest_at_most(lanes.positions, everywhere)]
+    turned = tuple(interior[a] for a in TURNED)
+    if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
+        best = np.maximum(best, _turned_tiers_by_length(turned, box, length))
+    return best
+
+
+def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
+    """Turned tiers (see :func:`searched_layouts`) in every length up to ``length``: the
+    best whole layers of cross-section floors whose thicknesses fit (a knapsack). [1]"""
+    slices = _slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False)
+    best = np.zeros(length + 1, dtype=np.int64)
+    if not len(slices.lengths):
+        return best
+    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    floors = _best_rows(_length_positions(turned[0], slices), slices.lengths, per_layer)[0][-1]
+    for x in range(1, length + 1):
+        best[x] = max([best[x - 1]] + [best[x - o.height] + floor for o, floor in zip(slices.options, floors.tolist())
+                                       if o.height <= x])
+    return best
 
 
 def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -> np.ndarray:

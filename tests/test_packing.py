@@ -12,7 +12,7 @@ from hypothesis import example, given, settings, strategies as st
 import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
-    Layout, best_layout, check_door, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
+    Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
     line_bound, monotone_map, searched_layouts, small_floor_optimum,
 )
 from estimator import pallet_loading
@@ -538,3 +538,15 @@ def test_small_floor_search_equals_the_integer_program_where_it_finishes(case):
     length, width, l, w = case
     exact = small_floor_optimum(length, width, (l, w))
     assert exact is None or exact == milp_floor(length, width, (l, w))
+
+
+@settings(max_examples=15, deadline=None)
+@given(mm_interiors, mm_boxes, st.booleans(), st.integers(0, 2), st.lists(st.floats(0.2, 1.0), min_size=1, max_size=3))
+@example((12010, 2340, 2380), (786, 1435, 1665), False, 0, [1.0, 0.5])  # lanes
+@example((12010, 2340, 2380), (894, 1313, 2469), False, 0, [1.0, 0.7])  # turned tiers
+def test_count_by_length_is_the_best_layout_at_every_length(interior, box, upright, cap, shares):
+    box = tuple(sorted(box[:2])) + box[2:] if upright else tuple(sorted(box))
+    profile = count_by_length(interior, box, upright, cap)
+    for share in shares:
+        length = int(interior[0] * share)
+        assert profile[length] == best_layout((length,) + interior[1:], box, upright, cap).count
