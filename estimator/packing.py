@@ -68,6 +68,9 @@ RESOLUTION_M = 0.001
 # unit conversion (0.75 m -> 749.9999 mm) does not cost a box.
 _SNAP = 1e-3
 NO_LAYER_LIMIT = 0  # max_layers value meaning "as many as fit"
+# Longest size handled [m]: beyond it whole millimetres overflow int64 (at 9e15 m) long
+# before, and a search on them would never end; nothing shipped comes near.
+LONGEST_M = 1e6
 # Layout frames (see Layout): as the container stands, and turned with the length vertical.
 STANDING, TURNED = (0, 1, 2), (2, 1, 0)
 # Above this many packages by volume a layout would take seconds (its raster grows with
@@ -896,11 +899,12 @@ def monotone_map(keys: np.ndarray, directions: np.ndarray, solve: Callable[[tupl
 def _case_keys(interior_m, box_m, extra=()) -> tuple[tuple[int, ...], np.ndarray]:
     """Broadcast shape and (n, d) integer keys: interior [mm], box [mm], then extras.
 
-    Sizes that are not finite or beyond 10^6 m get key 0 (callers keep them out of use).
+    Sizes that are not finite or beyond :data:`LONGEST_M` get key 0 (callers keep them
+    out of use).
     """
     def finite(side):
         side = np.asarray(side, dtype=float)
-        return np.where(np.isfinite(side) & (np.abs(side) < 1e6), side, 0.0)
+        return np.where(np.isfinite(side) & (np.abs(side) < LONGEST_M), side, 0.0)
 
     columns = [interior_mm(finite(side)) for side in interior_m] + [box_mm(finite(side)) for side in box_m]
     columns += [np.asarray(e, dtype=np.int64) for e in extra]
@@ -1184,6 +1188,8 @@ def parse_dimensions(text: str, what: str) -> tuple[float, float, float]:
     values = tuple(parse_si(side, "length", f"{what} {text!r}") for side in sides)
     if min(values) <= 0:
         raise InputError(f"{what} {text!r}: every side must be above zero")
+    if max(values) >= LONGEST_M:
+        raise InputError(f"{what} {text!r}: expected every side below {LONGEST_M:.0e} m")
     return values
 
 
