@@ -3,9 +3,9 @@
 Every layout is built from *stacks*: layers of one floor pattern (pallet_loading.py) with
 one side of the box vertical, in a piece of the floor at most twice as long as the floor
 is wide. A box that must stay upright keeps its third side vertical and only turns about
-the vertical; ``max_layers`` caps the layers any vertical line meets. Three classes are
-searched and the best kept (each exact within its class by dynamic programming over
-raster points, the sums of box sides):
+the vertical; ``max_layers`` caps the layers any vertical line meets. Four classes are
+searched (grid, turned tiers, tiers, then lanes) and the best kept (each exact within its
+class by dynamic programming over raster points, the sums of box sides):
 
 * **grid**: the best uniform grid. When it equals the upper bound it is optimal and
   nothing else is searched; nor is anything after the first class that reaches it.
@@ -15,7 +15,6 @@ raster points, the sums of box sides):
   1000 mm side along the length beside one of 1000 mm with its 1177 mm side along).
 * **tiers**: whole-length floors one above the other, each floor a row of floor
   patterns of one standing side (a tier on 1705 mm sides under two tiers on 323 mm).
-
 * **turned tiers** (a box free to turn, no layer cap): tiers with the container turned
   (:data:`TURNED`), so that each floor is a cross-section and its layers run along the
   length (a pinwheel of four 894 x 1313 mm sides round a hole in each cross-section).
@@ -29,7 +28,9 @@ rounded down and the box rounded up, so the count is a safe lower bound of the c
 the exact sizes. Counts are cached per rounded case, and arrays of cases are solved by
 monotone bisection: the count never falls when the interior grows or the box shrinks,
 so a group of cases whose two extreme corners give the same count has that count
-throughout, and only the groups that straddle a step are split further.
+throughout, and only the groups that straddle a step are split further
+(:func:`crates_by_layout`; the model's ``load.packing=layout`` uses fastspace.py instead,
+which shares one dynamic programme over every length, :func:`count_by_length`).
 
 Upper bounds (:func:`upper_bound`): the volume bound; the raster bound (each interior
 side reduced to the largest sum of box sides that fits it); with a layer cap, layers
@@ -221,7 +222,7 @@ def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
 def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                 max_layers: int = NO_LAYER_LIMIT) -> Layout:
     """The best layout of ``box`` in ``interior`` (whole millimetres) over the grid,
-    lanes and tiers (see the module docstring), with its upper bound.
+    turned tiers, tiers and lanes (see the module docstring), with its upper bound.
 
     Parameters
     ----------
@@ -971,9 +972,9 @@ def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT)
     """How many crates fit in the interior: the model's default count (the uniform grid,
     at most ``max_layers`` one above the other).
 
-    The model evaluates up to 10^6 Monte Carlo draws with every size uncertain; the
-    layouts below take 10-1000 ms per distinct case in Python, so the grid is the
-    default and the layouts are the option ``load.packing=layout`` (fastspace.py).
+    The model evaluates up to 10^6 Monte Carlo draws with every size uncertain; a
+    layout takes 10-1000 ms per distinct case in Python, so the grid is the default and
+    the layouts are the option ``load.packing=layout`` (``fastspace.layout_counts``).
 
     Examples
     --------
