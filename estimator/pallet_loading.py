@@ -137,8 +137,8 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     box : tuple of two ints
         Box sides, in either order. [mm]
     pinwheel_length : int, optional
-        Longest sub-rectangle that tries five-block patterns (at every width);
-        default the whole length, 0 for the guillotine optimum alone. [mm]
+        Longest sub-rectangle that tries five-block patterns and the L-approach (at
+        every width); default the whole length, 0 for the guillotine optimum alone. [mm]
 
     Returns
     -------
@@ -506,7 +506,8 @@ class _LSearch:
 
 
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
-    """The best count in ``length x width`` over both pattern classes.
+    """The best count in ``length x width`` over the three pattern classes (guillotine,
+    recursive pinwheels, L-approach; see the module docstring).
 
     Examples
     --------
