@@ -246,7 +246,7 @@ def usable_interior(values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.nd
 
 def door_blocks(door_m, part: PackageArrays) -> np.ndarray:
     """Where the package cannot pass the door opening (width, height) in any allowed orientation."""
-    return ~passes_door(door_m[0], door_m[1], (part.length_m, part.width_m, part.height_m), part.upright)
+    return ~passes_door(door_m[0], door_m[1], _sides(part), part.upright)
 
 
 def check_door(scenario: Scenario) -> None:

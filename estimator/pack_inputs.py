@@ -23,11 +23,13 @@ def smallest_interior(catalog: Catalog, container_id: str, floor_dunnage: bool =
     interior : three floats, [m]
     door : (width, height), [m]
     """
+    from estimator.model import usable_interior
+
     numbers = catalog.container(container_id).numbers
-    clearance = catalog.loading["load.clearance"].low
-    dunnage = catalog.loading["load.dunnage_height"].low if floor_dunnage else 0.0
-    below = {"length": 0.0, "width": 0.0, "height": dunnage}
-    interior = tuple(numbers[f"interior_{side}"].low - clearance - below[side] for side in SIDES)
+    values = {f"container.interior_{side}": numbers[f"interior_{side}"].low for side in SIDES}
+    values["load.clearance"] = catalog.loading["load.clearance"].low
+    values["load.dunnage_height"] = catalog.loading["load.dunnage_height"].low if floor_dunnage else 0.0
+    interior = tuple(float(side) for side in usable_interior(values))
     return interior, (numbers["door_width"].low, numbers["door_height"].low)
 
 
