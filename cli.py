@@ -493,8 +493,8 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 @click.option("--package", "package", metavar="LxWxH",
               help="Package sides, the third one vertical with --upright: 0.75x0.40x0.35m.")
 @click.option("--munition", "munition_id", metavar="ID", help="Take the package from the assumptions: "
-              "its largest sides and gross mass, upright and max_layers (--package, --mass, "
-              "--upright and --max-layers override).")
+              "its largest sides and gross mass, upright and max_layers (--package, --mass and "
+              "--max-layers override; --upright keeps a package upright, never frees one).")
 @click.option("--crate", "crate_id", default="crate", show_default=True, metavar="NAME",
               help="Which package of --munition (crate, charge_crate).")
 @click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
