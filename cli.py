@@ -525,7 +525,7 @@ def pack(container_id, interior, package, munition_id, crate_id, upright, max_la
     if package is None and munition_id is None:
         raise OneLineError("give --package LxWxH or --munition ID")
     catalog = None
-    if container_id or munition_id or pallet_id:
+    if container_id or munition_id or pallet_id or assumption_paths or claim_paths:  # a bad file is an error
         from estimator.catalog import load_catalog
 
         catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
