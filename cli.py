@@ -537,6 +537,8 @@ def pack(container_id, interior, package, munition_id, crate_id, upright, max_la
     box = parse_dimensions(package, "--package") if package else box
     upright = upright or box_upright
     max_layers = max_layers or box_layers or 0
+    if mass and not pallet_id:
+        raise OneLineError(f"--mass {mass!r}: only unit loads (--pallet ID) have a mass limit; expected --pallet too")
     if mass:
         from estimator.units import parse_si
 

@@ -156,6 +156,7 @@ BAD_INPUTS = [
     (["pack", "--interior", "5x2x2m", "--container", "20ft", "--package", "0.7x0.4x0.3m"], "--interior"),
     (["pack", "--interior", "5x2x2m", "--package", "1e30x0.4x0.3m"], "1e30x0.4x0.3m"),  # hung: int64 overflow
     (["pack", "--interior", "5x2x2m", "--package", "0.7x0.4x0.3m", "--assumptions", "no-such.toml"], "no-such.toml"),
+    (["pack", "--interior", "5x2x2m", "--package", "0.7x0.4x0.3m", "--mass", "60kg"], "--mass '60kg'"),
     (["pack", "--interior", "1e30x1e30x1e30m", "--package", "1e30x1e30x1e30m"], "1e30x1e30x1e30m"),
 ]
 
