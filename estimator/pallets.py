@@ -76,6 +76,7 @@ class UnitLoad:
     per_layer: int
     layers: int
     limit: str  # what stopped the layers: "height", "mass", "layer cap", or "stacking" (fewer, to stack)
+    crate_max_layers: int = NO_LAYER_LIMIT  # the crate's own cap, counted over stacked unit loads too
 
     @property
     def crates(self) -> int:
@@ -98,11 +99,16 @@ class UnitLoad:
     @property
     def stack_layers(self) -> int:
         """Most unit loads one above the other: the bottom pallet bears its own crates and
-        every unit load above within ``stack_load``; 1 if the pallet gives none."""
+        every unit load above within ``stack_load``; 1 if the pallet gives none. The bottom
+        crates bear every crate above them, pallets between or not, so a crate layer cap
+        counts the crate layers of the whole stack."""
         if self.pallet.stack_load_kg is None:
             return 1
         room = self.pallet.stack_load_kg - self.crates * self.crate_mass_kg
-        return 1 + max(int(room // self.gross_mass_kg), 0)
+        by_load = 1 + max(int(room // self.gross_mass_kg), 0)
+        if self.crate_max_layers == NO_LAYER_LIMIT:
+            return by_load
+        return min(by_load, max(self.crate_max_layers // self.layers, 1))
 
     def placements(self) -> list[tuple[int, int, int, int, int, int]]:
         """Every crate as (x, y, z, dx, dy, dz) on the deck, z from the deck's top. [mm]"""
@@ -174,7 +180,8 @@ def tallest_unit_loads(pallet: PalletSpec, crate_m, crate_mass_kg: float, uprigh
         layers = min(by_cap, by_mass)
         limit = "mass" if by_mass < by_cap else ("layer cap" if by_cap < by_height else "height")
         if per_layer * layers:
-            loads.append(UnitLoad(pallet, crate, crate_mass_kg, footprint, vertical, per_layer, layers, limit))
+            loads.append(UnitLoad(pallet, crate, crate_mass_kg, footprint, vertical, per_layer, layers, limit,
+                                  max_layers))
     if not loads:
         raise InputError(
             f"package {' x '.join(f'{s:.3g}' for s in crate_m)} m, {crate_mass_kg:.4g} kg: not one fits on pallet "

@@ -91,6 +91,18 @@ def test_chosen_unit_load_carries_at_least_as_many_crates_as_the_fullest_pallet(
     assert best.crates >= fullest.crates * layout_for(interior, fullest.outer_m, True, fullest.stack_layers).count
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(PALLETS), crate_sides, st.floats(5.0, 40.0), st.integers(1, 4))
+def test_stacked_unit_loads_never_put_more_crate_layers_in_a_column_than_the_cap(pallet, sides, mass, cap):
+    interior = (5.847, 2.31, 2.36)
+    try:
+        packed = pack_pallets(interior, sides, mass, False, pallet, max_layers=cap)
+    except InputError:
+        return
+    assert packed.unit_load.layers * packed.unit_load.stack_layers <= cap
+    assert all(section.layers <= packed.unit_load.stack_layers for section in packed.layout.sections)
+
+
 def test_lower_unit_loads_that_stack_beat_one_tall_layer_of_pallets():
     # 0.75 x 0.2 x 0.2 m crates of 20 kg on EUR: a 2.14 m unit load is one pallet high;
     # five layers (1.144 m with the base) stack two high within EPAL's 4,000 kg.
