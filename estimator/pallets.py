@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from estimator.catalog import OPTIONAL_PALLET_FIELDS, PALLET_FIELDS, Pallet
-from estimator.errors import InputError
+from estimator.errors import DataError, InputError
 from estimator.packing import (
-    NO_LAYER_LIMIT, RESOLUTION_M, Layout, box_mm, interior_mm, layers_that_fit, pack, standings,
+    LONGEST_M, NO_LAYER_LIMIT, RESOLUTION_M, Layout, box_mm, interior_mm, layers_that_fit, pack, standings,
 )
 from estimator.pallet_loading import floor_count, floor_placements, floor_table
 
@@ -61,6 +61,9 @@ def pallet_spec(pallet: Pallet, optimistic: bool = False) -> PalletSpec:
 
     units = {"length": "_m", "mass": "_kg"}
     fields = {**PALLET_FIELDS, **{name: dim for name, dim in OPTIONAL_PALLET_FIELDS.items() if name in pallet.numbers}}
+    for name, dim in fields.items():
+        if dim == "length" and pallet.numbers[name].high >= LONGEST_M:
+            raise DataError(f"pallet {pallet.id!r}: {name} {pallet.numbers[name].high:.3g} m; expected below {LONGEST_M:.0e} m")
     return PalletSpec(pallet.id, **{f"{name}{units[dim]}": value(name) for name, dim in fields.items()})
 
 
