@@ -179,33 +179,36 @@ def test_pack_pallet_bad_input_is_one_line(args, fragments):
         assert fragment in lines[0]
 
 
-def test_user_pallet_too_large_to_count_is_one_line(tmp_path):
+HALF_PALLET = {
+    "length": (800, "mm"), "width": (600, "mm"), "deck_length": (800, "mm"), "deck_width": (600, "mm"),
+    "base_height": (144, "mm"), "tare": (10, "kg"), "max_load_height": (1, "m"), "max_load_mass": (500, "kg"),
+}
+
+
+def pallet_file(tmp_path, pallet_id: str, **changes) -> str:
+    """An assumptions file with one pallet: HALF_PALLET with ``changes`` as (value, unit)."""
     path = tmp_path / "pallet.toml"
+    numbers = {**HALF_PALLET, **changes}
     path.write_text("\n".join([
-        "[pallet.huge]", 'name = "huge pallet"',
-        *(f'{name} = {{ value = {value}, unit = "{unit}", source = "test" }}' for name, value, unit in (
-            ("length", 1e30, "m"), ("width", 600, "mm"), ("deck_length", 1e30, "m"), ("deck_width", 600, "mm"),
-            ("base_height", 144, "mm"), ("tare", 10, "kg"), ("max_load_height", 1, "m"),
-            ("max_load_mass", 500, "kg"))),
+        f"[pallet.{pallet_id}]", f'name = "{pallet_id} pallet"',
+        *(f'{name} = {{ value = {value}, unit = "{unit}", source = "test" }}' for name, (value, unit) in numbers.items()),
     ]), encoding="utf-8")
+    return str(path)
+
+
+def test_user_pallet_too_large_to_count_is_one_line(tmp_path):
+    path = pallet_file(tmp_path, "huge", length=(1e30, "m"), deck_length=(1e30, "m"))
     result = run("pack", "--container", "20ft", "--package", "0.4x0.3x0.25m", "--mass", "20kg", "--pallet", "huge",
-                 "--assumptions", str(path))
+                 "--assumptions", path)
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "'huge'" in lines[0] and "1e+30" in lines[0]
 
 
 def test_user_pallet_is_read_from_an_assumptions_file(tmp_path):
-    path = tmp_path / "pallet.toml"
-    path.write_text("\n".join([
-        "[pallet.half]", 'name = "half pallet"',
-        *(f'{name} = {{ value = {value}, unit = "{unit}", source = "test" }}' for name, value, unit in (
-            ("length", 800, "mm"), ("width", 600, "mm"), ("deck_length", 800, "mm"), ("deck_width", 600, "mm"),
-            ("base_height", 144, "mm"), ("tare", 10, "kg"), ("max_load_height", 1, "m"),
-            ("max_load_mass", 500, "kg"))),
-    ]), encoding="utf-8")
+    path = pallet_file(tmp_path, "half")
     result = run("pack", "--container", "20ft", "--package", "0.4x0.3x0.25m", "--mass", "20kg", "--pallet", "half",
-                 "--assumptions", str(path), "--format", "json")
+                 "--assumptions", path, "--format", "json")
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["crates_per_pallet"] == 4 * 4  # 4 a layer, 4 layers of 0.25 m in 1 m
