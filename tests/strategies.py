@@ -315,3 +315,21 @@ def well_formed_set(draw, kinds):
     if kinds[name] == "count" or draw(st.booleans()):
         low = high = float(round(high)) if kinds[name] == "count" else high
     return f"{name}={low!r}{unit}" if low == high else f"{name}={low!r}..{high!r}{unit}"
+
+
+def monotonicity_breaks(count, interior, box, upright: bool, axis: int, factor: float) -> list[str]:
+    """How ``count(interior, box, upright)`` breaks monotonicity when side ``axis`` of the
+    interior, or of the box, is multiplied by ``factor >= 1``: empty when it holds."""
+    def grown(sides):
+        sides = list(sides)
+        sides[axis] *= factor
+        return sides
+
+    base = int(count(interior, box, upright))
+    breaks = []
+    if int(count(grown(interior), box, upright)) < base:
+        breaks.append("a larger interior holds fewer")
+    if int(count(interior, grown(box), upright)) > base:
+        breaks.append("a larger box fits more")
+    return breaks
+
