@@ -113,6 +113,7 @@ class FloorTable:
     decision: np.ndarray
     argument: np.ndarray  # (n, m, 4) ints: cut index, or pinwheel corners x1, x2, y1, y2
     cuts: dict = field(default_factory=dict)  # L-approach: piece key -> its cut
+    final: np.ndarray | None = None  # (n, m) bools: count is the class optimum (see _LSearch)
 
 
 def homogeneous(x, y, box: tuple[int, int]):
@@ -163,7 +164,7 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
                 _best_five_block(count, decision, argument, xs, ys, i, j)
         _best_width_cuts(count, decision, argument, i, y_rest, bound[i], ys,
                          search if xs[i] <= pinwheel_length else None)
-    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts)
+    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, search.final | (count >= bound))
 
 
 def _half(points: np.ndarray, index: int) -> int:
@@ -421,10 +422,16 @@ class _LSearch:
     Rectangles are the table's cells, final when asked (smaller cells come first).
     """
 
-    def __init__(self, xs, ys, count, box):
+    def __init__(self, xs, ys, count, box, final=None):
         self.points = (xs if len(xs) >= len(ys) else ys).tolist()
         self.count, self.box_area = count, box[0] * box[1]
         self.low, self.high, self.cuts = {}, {}, {}
+        self.final = np.zeros(count.shape, dtype=bool) if final is None else final.copy()
+        self.barnes = barnes_bound(xs[:, None], ys[None, :], box).tolist()
+        self.settled = self.final.tolist()
+        self.pending = []  # L-pieces bounded while their enclosing cell was unsettled
+        self.colours = _Colours(box)
+        self.coloured = set()
         self.cells = count.tolist()  # plain-integer copy of the final cells, for speed
         side = min(len(self.points), L_APPROACH_SIDE + 1)
         p = np.asarray(self.points[:side])
@@ -446,6 +453,10 @@ class _LSearch:
                 break
             best = self._low(cut[3]) + self._low(cut[4])
             self.cuts[key] = cut
+        self.cells[i][j], self.settled[i][j], self.final[i, j] = best, True, True
+        for piece in self.pending:
+            self.high[piece] = min(self.high[piece], self._corner_bound(piece))
+        self.pending.clear()
         return best
 
     def reach(self, key, target: int) -> bool:
@@ -454,6 +465,12 @@ class _LSearch:
             return True
         if self._high(key) < target:
             return False
+        if key not in self.coloured:  # the colour bound costs more than the area bound: only before a search
+            self.coloured.add(key)
+            P = self.points
+            self.high[key] = min(self.high[key], self.colours.l_bound(P[key[0]], P[key[1]], P[key[2]], P[key[3]]))
+            if self.high[key] < target:
+                return False
         cut = self._first_cut(key, _l_cuts, target)
         if cut is None:
             self.high[key] = target - 1
@@ -501,7 +518,58 @@ class _LSearch:
             if x == X:
                 return self.cells[X][Y]
             P = self.points
-            found = self.high[key] = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
+            found = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
+            if self.settled[X][Y] or self.cells[X][Y] >= self.barnes[X][Y]:
+                found = min(found, self._corner_bound(key))
+            else:
+                self.pending.append(key)
+            self.high[key] = found
+        return found
+
+    def _corner_bound(self, key) -> int:
+        X, Y, x, y = key
+        return self.cells[X][Y] - self.cells[self.rest[X][x]][self.rest[Y][y]]
+
+
+class _Colours:
+    """Colour bounds of L-pieces: colour cell (p, q) by ``(p + q) mod m`` (or ``(p - q)``).
+
+    With sides divided by their common factor, an ``l x w`` box either way round covers
+    ``w`` cells of every colour mod ``l`` (``w`` rows or columns of ``l`` consecutive
+    cells) and ``l`` of every colour mod ``w``, so no region holds more boxes than its
+    rarest colour's cells over ``w`` (or ``l``): the strip argument of Barnes [5]_ for a
+    region of any shape, here an L-piece (its two rectangles less their overlap).
+    """
+
+    def __init__(self, box):
+        l, w = box
+        self.g = math.gcd(l, w)
+        self.moduli = ((l // self.g, w // self.g), (w // self.g, l // self.g))
+        self.rectangles = {}
+
+    def l_bound(self, X, Y, x, y) -> int:
+        """Least bound over both colourings and both moduli of L-piece ``(X, Y, x, y)`` (sides)."""
+        g = self.g
+        X, Y, x, y = X // g, Y // g, x // g, y // g
+        best = X * Y
+        for m, per_box in self.moduli:
+            (a, a_minus), (b, b_minus), (c, c_minus) = (self._rectangle(u, v, m) for u, v in ((X, y), (x, Y), (x, y)))
+            rarest = min(int((a + b - c).min()), int((a_minus + b_minus - c_minus).min()))
+            best = min(best, rarest // per_box)
+        return best
+
+    def _rectangle(self, X, Y, m):
+        """Cells of each colour mod ``m`` in ``[0, X) x [0, Y)``: by ``p + q`` and by ``p - q``."""
+        found = self.rectangles.get((X, Y, m))
+        if found is None:
+            c = np.arange(m)
+            r, s = Y % m, X % m
+
+            def below(n):  # of 0 .. n - 1, how many are below r mod m
+                return (n // m) * r + np.minimum(n % m, r)
+
+            plus = X * (Y // m) + (X // m) * r + below(c + m + 1) - below(c - s + 1 + m)
+            found = self.rectangles[X, Y, m] = (plus, np.roll(plus, 1 - Y))
         return found
 
 

@@ -411,7 +411,7 @@ def test_l_piece_search_equals_the_slow_integer_l_approach_and_places_its_count(
     table = floor_table(length, width, (w, l))
     points = (table.xs if len(table.xs) >= len(table.ys) else table.ys).tolist()
     _, slow = slow_l_pieces(length, width, (l, w))
-    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l))
+    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l), table.final)
     keys = [(X, Y, x, y) for X in range(2, len(table.xs)) for Y in range(2, len(table.ys))
             for x in range(1, X) for y in range(1, Y)]
     for key in keys:
@@ -439,7 +439,7 @@ def test_staircase_patterns_place_their_count_inside_and_disjoint(case):
     # first staircase cut (either way round) that matches its count, and placed by it.
     length, width, w, l = case
     table = floor_table(length, width, (w, l))
-    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l))
+    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l), table.final)
     decision = table.decision.copy()
     for i in range(1, len(table.xs)):
         for j in range(1, len(table.ys)):
