@@ -325,6 +325,11 @@ def barnes_bound(x, y, box: tuple[int, int]):
 # the class cannot improve costs a full search to prove it.
 L_APPROACH_CELLS = 150
 L_APPROACH_SIDE = 24
+# The whole floor (floor_count, whole_floor) is searched under a larger budget of its
+# own: one search, not one per cell, so a grid of (49, 28, 8, 3)'s size costs about a second.
+WHOLE_FLOOR_CELLS = 1024
+WHOLE_FLOOR_SIDE = 48
+WHOLE_FLOOR_STEPS = 1000
 
 
 def _piece(X: int, Y: int, x: int, y: int) -> tuple[int, int, int, int]:
@@ -377,11 +382,16 @@ def _rectangle_cuts(X, Y, _x, _y, rest, two_l=True):
     Up from the foot at ``k1``, across at ``Y - t``, up at ``k2``: the left piece, turned
     upside down, is (k2, Y, k1, t); the right piece, mirrored, is (X - k1, Y, X - k2, ..).
     """
-    RX, RY = rest[X], rest[Y]
     for k2 in range(1, X):
         for k1 in range(k2):
             for t in range(1, Y):
-                yield _STAIRCASE, (k1, k2, t), _piece(k2, Y, k1, t), _piece(RX[k1], Y, RX[k2], RY[t])
+                yield _staircase(X, Y, k1, k2, t, rest)
+
+
+def _staircase(X, Y, k1, k2, t, rest):
+    """The staircase cut of rectangle (X, Y) at ``k1 < k2`` and ``t`` (see :func:`_rectangle_cuts`)."""
+    RX, RY = rest[X], rest[Y]
+    return _STAIRCASE, (k1, k2, t), _piece(k2, Y, k1, t), _piece(RX[k1], Y, RX[k2], RY[t])
 
 
 def _both_ways(cuts, key, rest):
@@ -413,6 +423,10 @@ def _cut_frames(kind, params, P, key):
     return (0, 0, False, False), (P[params[0]], 0, False, False)
 
 
+class _OutOfSteps(Exception):
+    """A search went past its step budget."""
+
+
 class _LSearch:
     """Best patterns of L-pieces by recursive two-piece cuts, memoised, bound-driven.
 
@@ -422,20 +436,24 @@ class _LSearch:
     Rectangles are the table's cells, final when asked (smaller cells come first).
     """
 
-    def __init__(self, xs, ys, count, box, final=None):
+    def __init__(self, xs, ys, count, box, final=None, side=None, most_steps=None):
         self.points = (xs if len(xs) >= len(ys) else ys).tolist()
         self.count, self.box_area = count, box[0] * box[1]
+        self.steps, self.most_steps = 0, math.inf if most_steps is None else most_steps
         self.low, self.high, self.cuts = {}, {}, {}
         self.final = np.zeros(count.shape, dtype=bool) if final is None else final.copy()
-        self.barnes = barnes_bound(xs[:, None], ys[None, :], box).tolist()
+        self.barnes_array = barnes_bound(xs[:, None], ys[None, :], box)
+        self.barnes = self.barnes_array.tolist()
+        self.points_array = np.asarray(self.points)
         self.settled = self.final.tolist()
         self.pending = []  # L-pieces bounded while their enclosing cell was unsettled
         self.colours = _Colours(box)
         self.coloured = set()
         self.cells = count.tolist()  # plain-integer copy of the final cells, for speed
-        side = min(len(self.points), L_APPROACH_SIDE + 1)
+        side = min(len(self.points), L_APPROACH_SIDE + 1 if side is None else side)
         p = np.asarray(self.points[:side])
-        self.rest = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None)).tolist()
+        self.rest_array = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None))
+        self.rest = self.rest_array.tolist()
 
     @staticmethod
     def allows(i: int, j: int) -> bool:
@@ -447,14 +465,18 @@ class _LSearch:
         key = (i, j, i, j)
         self.cells = self.count.tolist()  # every cell the search reads is final by now
         best = self.cells[i][j]
-        while best < bound:
-            cut = self._first_cut(key, _rectangle_cuts, best + 1)
-            if cut is None:
-                break
-            best = self._low(cut[3]) + self._low(cut[4])
-            self.cuts[key] = cut
+        try:
+            while best < bound:
+                cut = next((cut for cut in self._promising_staircases(i, j, best + 1) if self._splits(cut, best + 1)), None)
+                if cut is None:
+                    break
+                best = self._low(cut[3]) + self._low(cut[4])
+                self.cuts[key] = cut
+        except _OutOfSteps:  # the best found stands, but is not known to be the class optimum
+            self.cells[i][j] = best
+            return best
         self.cells[i][j], self.settled[i][j], self.final[i, j] = best, True, True
-        for piece in self.pending:
+        for piece in self.pending:  # only the cell's own pieces: smaller cells were settled first
             self.high[piece] = min(self.high[piece], self._corner_bound(piece))
         self.pending.clear()
         return best
@@ -480,19 +502,67 @@ class _LSearch:
         return True
 
     def _first_cut(self, key, cuts, target):
-        high = self._high
+        self.steps += 1
+        if self.steps > self.most_steps:
+            raise _OutOfSteps
         for cut in _both_ways(cuts, key, self.rest):
-            a, b = cut[3], cut[4]
-            if high(a) + high(b) < target:
-                continue
-            # Ask b for what a's best count leaves; when b falls short, its bound is
-            # now lower, so ask a for more; stop when a cannot give it.
-            while True:
-                if self.reach(b, target - self._low(a)):
-                    return cut
-                if not self.reach(a, target - self._high(b)):
-                    break
+            if self._splits(cut, target):
+                return cut
         return None
+
+    def _splits(self, cut, target: int) -> bool:
+        """Whether the two pieces of ``cut`` hold ``target`` boxes together (exact)."""
+        a, b = cut[3], cut[4]
+        if self._high(a) + self._high(b) < target:
+            return False
+        # Ask b for what a's best count leaves; when b falls short, its bound is
+        # now lower, so ask a for more; stop when a cannot give it.
+        while True:
+            if self.reach(b, target - self._low(a)):
+                return True
+            if not self.reach(a, target - self._high(b)):
+                return False
+
+    def _promising_staircases(self, i: int, j: int, target: int):
+        """The ``L_APPROACH_STAIRCASES`` staircase cuts of cell (i, j) (either way round)
+        with the highest static bound (area, colour-free, corner) of at least ``target``,
+        highest first, ties in the order of :func:`_rectangle_cuts`.
+
+        The bounds use nothing the search has learnt, so the cuts chosen, and so the
+        cell's count, depend on the cell alone.
+        """
+        settled = self.final | (self.count >= self.barnes_array)
+        settled[i, j] = False
+        frames = []
+        for transposed, (X, Y, cells, done) in enumerate(((i, j, self.count, settled), (j, i, self.count.T, settled.T))):
+            k1, k2 = np.triu_indices(X, k=1)
+            t = np.arange(1, Y)
+            k1, k2, t = (np.repeat(k1, len(t)), np.repeat(k2, len(t)), np.tile(t, len(k1)))
+            R = self.rest_array
+            promise = (self._static_bound(k2, Y, k1, t, cells, done)
+                       + self._static_bound(R[X, k1], Y, R[X, k2], R[Y, t], cells, done))
+            keep = promise >= target
+            frames.append((promise[keep], np.full(int(keep.sum()), transposed), k1[keep], k2[keep], t[keep]))
+        promise, transposed, k1, k2, t = (np.concatenate(parts) for parts in zip(*frames))
+        order = np.argsort(-promise, kind="stable")
+        for n in order.tolist():
+            X, Y = (j, i) if transposed[n] else (i, j)
+            kind, params, a, b = _staircase(X, Y, int(k1[n]), int(k2[n]), int(t[n]), self.rest)
+            yield (kind, params, True, _transposed(a), _transposed(b)) if transposed[n] else (kind, params, False, a, b)
+
+    def _static_bound(self, X, Y, x, y, cells, settled):
+        """Bounds of pieces ``(X, Y, x, y)`` (arrays, in the frame of ``cells``) from the
+        table alone: a rectangle's count, an L-piece's area bound and, inside a settled
+        cell, its corner bound."""
+        X, Y, x, y = np.broadcast_arrays(X, Y, x, y)
+        P = self.points_array
+        rectangle = (x == 0) | (y == 0) | (x >= X) | (y >= Y)
+        rows = np.where(x == 0, X, np.where(y == 0, x, X))
+        columns = np.where(x == 0, y, Y)
+        area = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
+        R = self.rest_array
+        corner = np.where(settled[X, Y], cells[X, Y] - cells[R[X, x], R[Y, y]], area)
+        return np.where(rectangle, cells[rows, columns], np.minimum(area, corner))
 
     def _low(self, key) -> int:
         """Best count found in ``key``: a cell's count, or at first an L's better split
@@ -575,7 +645,8 @@ class _Colours:
 
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
     """The best count in ``length x width`` over the three pattern classes (guillotine,
-    recursive pinwheels, L-approach; see the module docstring).
+    recursive pinwheels, L-approach; see the module docstring), the whole floor
+    searched under its own budget (:func:`whole_floor`).
 
     Examples
     --------
@@ -586,8 +657,44 @@ def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
     >>> int(floor_table(5, 5, (3, 2), pinwheel_length=0).count[-1, -1])
     3
     """
-    table = floor_table(length, width, _sorted(box))
-    return int(table.count[-1, -1])
+    return int(whole_floor(length, width, _sorted(box)).count[-1, -1])
+
+
+@lru_cache(maxsize=1024)
+def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
+    """:func:`floor_table` with the whole floor also searched by the L-approach when its
+    raster grid is within ``WHOLE_FLOOR_CELLS`` points (``WHOLE_FLOOR_SIDE`` a side).
+
+    Only the last cell can change: every other cell keeps its own budget, so its count
+    still depends on that cell alone, and the search reads them as they are.
+
+    Parameters
+    ----------
+    length, width : int
+        Floor sides in resolution units. [mm]
+    box : tuple of two ints
+        Box sides, shorter first. [mm]
+
+    Returns
+    -------
+    FloorTable
+        Placements of the whole floor's best pattern by :func:`floor_placements`.
+    """
+    table = floor_table(length, width, box)
+    i, j = len(table.xs) - 1, len(table.ys) - 1
+    bound = int(barnes_bound(table.xs[i], table.ys[j], box))
+    within = max(i, j) <= WHOLE_FLOOR_SIDE and (i + 1) * (j + 1) <= WHOLE_FLOOR_CELLS
+    if table.final[i, j] or table.count[i, j] >= bound or not within:
+        return table
+    count = table.count.copy()
+    search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1, most_steps=WHOLE_FLOOR_STEPS)
+    best = search.improve(i, j, bound)
+    if best == table.count[i, j]:
+        return table
+    decision = table.decision.copy()
+    count[i, j], decision[i, j] = best, _L_APPROACH
+    return FloorTable(table.xs, table.ys, table.box, count, decision, table.argument,
+                      {**table.cuts, **search.cuts}, search.final)
 
 
 def floor_bound(length: int, width: int, box: tuple[int, int]) -> int:

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import strategies as phys
 from estimator.errors import InputError
@@ -123,33 +123,63 @@ def test_floor_placements_are_the_count_inside_and_disjoint(case):
     assert_disjoint_and_inside(boxes, (length, width, 1))
 
 
-@pytest.mark.xfail(strict=True, reason="57 is outside the recursive five-block class; the L-approach holds "
-                   "it, but the 43 x 22 raster grid is beyond the default L_APPROACH_CELLS (see the next test)")
-def test_literature_floor_reaches_its_optimum_57():
+def test_literature_floor_reaches_its_optimum_57_by_default():
+    # Five-block alone stops at 56; the whole-floor L-approach places 57.
     assert floor_count(49, 28, (8, 3)) == 57
+    floor = pallet_loading.whole_floor(49, 28, (3, 8))
+    boxes = [(x, y, 0, dx, dy, 1) for x, y, dx, dy in floor_placements(floor)]
+    assert len(boxes) == 57
+    assert_disjoint_and_inside(boxes, (49, 28, 1))
 
 
 @pytest.fixture
 def l_approach_budget(monkeypatch):
-    """Raise the L-approach's budget for one test; floor tables cached under either
+    """Set the L-approach's budgets for one test; floor tables cached under either
     budget are dropped before and after."""
-    def admit(cells, side=64):
+    def admit(cells, side=64, whole_cells=None, steps=None):
         floor_table.cache_clear()
+        pallet_loading.whole_floor.cache_clear()
         monkeypatch.setattr(pallet_loading, "L_APPROACH_CELLS", cells)
         monkeypatch.setattr(pallet_loading, "L_APPROACH_SIDE", side)
+        if whole_cells is not None:
+            monkeypatch.setattr(pallet_loading, "WHOLE_FLOOR_CELLS", whole_cells)
+        if steps is not None:
+            monkeypatch.setattr(pallet_loading, "WHOLE_FLOOR_STEPS", steps)
     yield admit
     floor_table.cache_clear()
+    pallet_loading.whole_floor.cache_clear()
 
 
-def test_l_approach_reaches_57_on_the_literature_floor_when_its_grid_is_admitted(l_approach_budget):
-    # 43 x 22 raster points; about 20 s. Five-block alone (budget 0) stops at 56.
-    l_approach_budget(0)
+def test_l_approach_in_every_cell_reaches_57_on_the_literature_floor_when_its_grid_is_admitted(l_approach_budget):
+    # 43 x 22 raster points, every cell below Barnes's bound searched: seconds.
+    l_approach_budget(0, whole_cells=0)
     assert floor_count(49, 28, (8, 3)) == 56
-    l_approach_budget(43 * 22)
+    l_approach_budget(43 * 22, whole_cells=0)
     table = floor_table(49, 28, (3, 8))
     boxes = [(x, y, 0, dx, dy, 1) for x, y, dx, dy in floor_placements(table)]
     assert table.count[-1, -1] == len(boxes) == 57
     assert_disjoint_and_inside(boxes, (49, 28, 1))
+
+
+def test_whole_floor_search_stops_at_its_step_budget_without_claiming_the_optimum(l_approach_budget):
+    l_approach_budget(0, steps=10)
+    floor = pallet_loading.whole_floor(49, 28, (3, 8))
+    assert floor.count[-1, -1] == 56 and not floor.final[-1, -1]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.tuples(st.integers(6, 16), st.integers(6, 14), st.integers(2, 3), st.integers(3, 5)))
+def test_whole_floor_lies_between_its_table_and_the_optimum_and_places_its_count(l_approach_budget, case):
+    # No cell of the table tries the L-approach, so the whole floor's search does all of it
+    # (the budgets are set once for every example).
+    l_approach_budget(0)
+    length, width, w, l = case
+    floor = pallet_loading.whole_floor(length, width, (w, l))
+    table = floor_table(length, width, (w, l))
+    assert table.count[-1, -1] <= floor.count[-1, -1] <= milp_floor(length, width, (l, w))
+    boxes = [(x, y, 0, dx, dy, 1) for x, y, dx, dy in floor_placements(floor)]
+    assert len(boxes) == floor.count[-1, -1] == floor_count(length, width, (l, w))
+    assert_disjoint_and_inside(boxes, (length, width, 1))
 
 
 def test_floor_pinwheel_reaches_the_optimum_where_guillotine_cannot():
