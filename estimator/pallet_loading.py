@@ -688,11 +688,10 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
         return table
     count = table.count.copy()
     search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1, most_steps=WHOLE_FLOOR_STEPS)
-    best = search.improve(i, j, bound)
-    if best == table.count[i, j]:
-        return table
+    count[i, j] = search.improve(i, j, bound)
     decision = table.decision.copy()
-    count[i, j], decision[i, j] = best, _L_APPROACH
+    if count[i, j] > table.count[i, j]:
+        decision[i, j] = _L_APPROACH
     return FloorTable(table.xs, table.ys, table.box, count, decision, table.argument,
                       {**table.cuts, **search.cuts}, search.final)
 

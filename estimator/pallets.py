@@ -29,7 +29,7 @@ from estimator.errors import DataError, InputError
 from estimator.packing import (
     LONGEST_M, NO_LAYER_LIMIT, RESOLUTION_M, Layout, box_mm, interior_mm, layers_that_fit, pack, standings,
 )
-from estimator.pallet_loading import floor_count, floor_placements, floor_table
+from estimator.pallet_loading import floor_count, floor_placements, whole_floor
 
 # A pallet field is a capacity (more of it never carries fewer crates) or a cost.
 _COSTS = ("length", "width", "base_height", "tare")
@@ -116,7 +116,7 @@ class UnitLoad:
     def placements(self) -> list[tuple[int, int, int, int, int, int]]:
         """Every crate as (x, y, z, dx, dy, dz) on the deck, z from the deck's top. [mm]"""
         deck = _deck_mm(self.pallet)
-        layer = floor_placements(floor_table(deck[0], deck[1], tuple(sorted(self.footprint_mm))))
+        layer = floor_placements(whole_floor(deck[0], deck[1], tuple(sorted(self.footprint_mm))))
         return [(x, y, k * self.vertical_mm, dx, dy, self.vertical_mm)
                 for k in range(self.layers) for x, y, dx, dy in layer]
 
