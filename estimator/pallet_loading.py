@@ -16,7 +16,11 @@ exact within the classes:
   every way of Lins, Lins and Morabito [6]_ as extended by Birgin et al. [3]_ (their
   subdivisions B1-B9), recursively, rectangles being the table's cells. A target-driven search
   with per-piece memo of the best count found and the least proven bound answers each
-  question exactly, so a cell's count is the optimum of the whole class.
+  question exactly, so a cell's count is the optimum of the whole class. An L-piece's
+  first bound is the least of its area bound, its colour bound (Barnes's strip argument
+  for any region: see :class:`_Colours`) and, inside a cell whose count is already the
+  class optimum, that count less the count of the corner the L-piece leaves out;
+  staircase cuts are tried in order of their pieces' bounds, most promising first.
 
 The table is the memo over raster sizes, so the recursion is exact within its class:
 on small floors it equals slow searches over every integer size, corner and cut
@@ -24,13 +28,24 @@ on small floors it equals slow searches over every integer size, corner and cut
 corner pairs keeps its guillotine and smaller-pinwheel answer; a cell whose own raster
 grid exceeds ``L_APPROACH_CELLS`` points (or ``L_APPROACH_SIDE`` on a side) skips the
 L-approach. Both tests look at the cell alone, so a cell's count never depends on the
-table around it. ``(49, 28, 8, 3)`` holds 57 in the class (a staircase corner cut, then
-an L-piece cut from its inner corner down, right and down), but its grid is 43 x 22
-raster points, beyond the budget, so it gets 56 by default; with ``L_APPROACH_CELLS``
-raised to 946 (and ``L_APPROACH_SIDE`` to 43) it gets 57, in about 20 s of pure Python.
+table around it.
 
-A larger floor never holds fewer boxes: every cell also tries the cut that keeps the
-next smaller cell whole. A larger box never holds more within the pattern class, but
+Most of the L-approach's time goes on cells it cannot improve (their count is already
+the optimum, below Barnes's bound), each needing a full search to prove it; a floor of
+the size of ``(49, 28, 8, 3)`` has about a hundred. So :func:`floor_count` (and
+:func:`whole_floor`, which places its pattern) also searches the whole floor alone,
+once, under a larger budget of its own: a raster grid of up to ``WHOLE_FLOOR_CELLS``
+points (``WHOLE_FLOOR_SIDE`` a side) and ``WHOLE_FLOOR_STEPS`` pieces searched, reading
+the other cells as the table has them. The search starts from an empty memo, so its
+steps, and the count, depend on the floor alone. ``(49, 28, 8, 3)`` holds 57 in the class (a
+staircase corner cut, then an L-piece cut from its inner corner down, right and down):
+its table (43 x 22 raster points, beyond the cells' budget) gives 56, the whole-floor
+search 57 in about 650 steps and well under a second. The table's cells are unchanged
+by it, so the 3D layouts (packing.py), which read many cells of a table, never see it.
+
+In the table a larger floor never holds fewer boxes: every cell also tries the cut that
+keeps the next smaller cell whole. The whole-floor search can break that at the edge of
+its budget (a floor one raster point too large for it keeps its table's count). A larger box never holds more within the pattern class, but
 the budgets can break that: a box just too small for the L-approach's or the pinwheel's
 budget may lose the box that a slightly larger one, inside the budget, gains (the
 property tests check it on container-sized cases).
@@ -325,8 +340,11 @@ def barnes_bound(x, y, box: tuple[int, int]):
 # the class cannot improve costs a full search to prove it.
 L_APPROACH_CELLS = 150
 L_APPROACH_SIDE = 24
-# The whole floor (floor_count, whole_floor) is searched under a larger budget of its
-# own: one search, not one per cell, so a grid of (49, 28, 8, 3)'s size costs about a second.
+# The whole floor (floor_count, whole_floor) is searched alone under a larger budget:
+# a raster grid of up to WHOLE_FLOOR_CELLS points (WHOLE_FLOOR_SIDE a side) and
+# WHOLE_FLOOR_STEPS pieces whose cuts are listed (``_LSearch.steps``). (49, 28, 8, 3)
+# needs 43 x 22 points and about 650 steps; a floor the class cannot improve stops at
+# the step budget, a few tenths of a second.
 WHOLE_FLOOR_CELLS = 1024
 WHOLE_FLOOR_SIDE = 48
 WHOLE_FLOOR_STEPS = 1000
@@ -434,6 +452,21 @@ class _LSearch:
     piece it keeps the best count found (``low``) and the least proven bound
     (``high``), so every answer is exact and no question is searched twice.
     Rectangles are the table's cells, final when asked (smaller cells come first).
+
+    Parameters
+    ----------
+    xs, ys, count, box
+        The table being built (or built): raster points, cells and box. ``count`` is
+        read, not written.
+    final : (n, m) bool array, optional
+        Cells whose count is already the class optimum (besides those at Barnes's
+        bound); :meth:`improve` adds each cell it finishes. Pieces inside them get the
+        corner bound.
+    side : int, optional
+        Raster points on the longest side searched; default ``L_APPROACH_SIDE + 1``.
+    most_steps : int, optional
+        Most pieces whose cuts are listed; past it :meth:`improve` returns the best
+        found so far, and leaves the cell out of ``final``. Default: no limit.
     """
 
     def __init__(self, xs, ys, count, box, final=None, side=None, most_steps=None):
@@ -445,7 +478,7 @@ class _LSearch:
         self.barnes_array = barnes_bound(xs[:, None], ys[None, :], box)
         self.barnes = self.barnes_array.tolist()
         self.points_array = np.asarray(self.points)
-        self.settled = self.final.tolist()
+        self.settled = self.final.tolist()  # plain copy of final, for speed
         self.pending = []  # L-pieces bounded while their enclosing cell was unsettled
         self.colours = _Colours(box)
         self.coloured = set()
@@ -524,12 +557,11 @@ class _LSearch:
                 return False
 
     def _promising_staircases(self, i: int, j: int, target: int):
-        """The ``L_APPROACH_STAIRCASES`` staircase cuts of cell (i, j) (either way round)
-        with the highest static bound (area, colour-free, corner) of at least ``target``,
-        highest first, ties in the order of :func:`_rectangle_cuts`.
+        """The staircase cuts of cell (i, j) (either way round) whose pieces' bounds add up
+        to at least ``target``, highest first, ties in the order of :func:`_rectangle_cuts`.
 
-        The bounds use nothing the search has learnt, so the cuts chosen, and so the
-        cell's count, depend on the cell alone.
+        The bounds (see :meth:`_static_bound`) are computed for every cut at once, and
+        use nothing the search has learnt, so the order depends on the cell alone.
         """
         settled = self.final | (self.count >= self.barnes_array)
         settled[i, j] = False

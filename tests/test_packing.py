@@ -435,9 +435,12 @@ def l_piece_boxes_are_inside_and_disjoint(points, key, boxes):
     assert_disjoint_and_inside([(bx, by, 0, dx, dy, 1) for bx, by, dx, dy in boxes], (X, max(Y, y), 1))
 
 
-@settings(max_examples=12, deadline=None)
-@given(st.tuples(st.integers(5, 10), st.integers(5, 10), st.integers(2, 3), st.integers(3, 5)))
-def test_l_piece_search_equals_the_slow_integer_l_approach_and_places_its_count(case):
+small_l_floors = st.tuples(st.integers(5, 10), st.integers(5, 10), st.integers(2, 3), st.integers(3, 5))
+
+
+def small_l_search(case):
+    """A small floor's table, its raster points, a fresh L-piece search on it, every
+    L-piece key, and the slow integer L-approach's count of an L-piece (by sides)."""
     length, width, w, l = case
     table = floor_table(length, width, (w, l))
     points = (table.xs if len(table.xs) >= len(table.ys) else table.ys).tolist()
@@ -445,6 +448,13 @@ def test_l_piece_search_equals_the_slow_integer_l_approach_and_places_its_count(
     search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l), table.final)
     keys = [(X, Y, x, y) for X in range(2, len(table.xs)) for Y in range(2, len(table.ys))
             for x in range(1, X) for y in range(1, Y)]
+    return table, points, search, keys, slow
+
+
+@settings(max_examples=12, deadline=None)
+@given(small_l_floors)
+def test_l_piece_search_equals_the_slow_integer_l_approach_and_places_its_count(case):
+    table, points, search, keys, slow = small_l_search(case)
     for key in keys:
         best = slow(*(points[k] for k in key))
         assert search.reach(key, best) and not search.reach(key, best + 1)
@@ -473,21 +483,14 @@ def test_colour_counts_match_counting_every_cell(X, Y, m):
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.tuples(st.integers(5, 10), st.integers(5, 10), st.integers(2, 3), st.integers(3, 5)))
+@given(small_l_floors)
 def test_l_piece_colour_and_corner_bounds_never_fall_below_the_slow_l_approach(case):
-    length, width, w, l = case
-    table = floor_table(length, width, (w, l))
-    points = (table.xs if len(table.xs) >= len(table.ys) else table.ys).tolist()
-    _, slow = slow_l_pieces(length, width, (l, w))
-    search = pallet_loading._LSearch(table.xs, table.ys, table.count, (w, l), table.final)
+    table, points, search, keys, slow = small_l_search(case)
     assert table.final.all()  # every cell in budget: the corner bound applies everywhere
-    for X in range(2, len(table.xs)):
-        for Y in range(2, len(table.ys)):
-            for x in range(1, X):
-                for y in range(1, Y):
-                    best = slow(*(points[k] for k in (X, Y, x, y)))
-                    assert search.colours.l_bound(points[X], points[Y], points[x], points[y]) >= best
-                    assert search._corner_bound((X, Y, x, y)) >= best
+    for key in keys:
+        best = slow(*(points[k] for k in key))
+        assert search.colours.l_bound(*(points[k] for k in key)) >= best
+        assert search._corner_bound(key) >= best
 
 
 @settings(max_examples=8, deadline=None)
