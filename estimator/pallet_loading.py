@@ -45,10 +45,11 @@ by it, so the 3D layouts (packing.py), which read many cells of a table, never s
 
 In the table a larger floor never holds fewer boxes: every cell also tries the cut that
 keeps the next smaller cell whole. The whole-floor search can break that at the edge of
-its budget (a floor one raster point too large for it keeps its table's count). A larger box never holds more within the pattern class, but
-the budgets can break that: a box just too small for the L-approach's or the pinwheel's
-budget may lose the box that a slightly larger one, inside the budget, gains (the
-property tests check it on container-sized cases).
+its budget (a floor one raster point too large for it keeps its table's count). A
+larger box never holds more within the pattern class, but the budgets can break that:
+a box just too small for the L-approach's or the pinwheel's budget may lose the box
+that a slightly larger one, inside the budget, gains (the property tests check it on
+container-sized cases).
 
 References
 ----------
@@ -179,7 +180,8 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
                 _best_five_block(count, decision, argument, xs, ys, i, j)
         _best_width_cuts(count, decision, argument, i, y_rest, bound[i], ys,
                          search if xs[i] <= pinwheel_length else None)
-    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, search.final | (count >= bound))
+    final = search.final | (count >= bound)
+    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, final)
 
 
 def _half(points: np.ndarray, index: int) -> int:
@@ -475,8 +477,8 @@ class _LSearch:
         self.steps, self.most_steps = 0, math.inf if most_steps is None else most_steps
         self.low, self.high, self.cuts = {}, {}, {}
         self.final = np.zeros(count.shape, dtype=bool) if final is None else final.copy()
-        self.barnes_array = barnes_bound(xs[:, None], ys[None, :], box)
-        self.barnes = self.barnes_array.tolist()
+        self.barnes = barnes_bound(xs[:, None], ys[None, :], box)
+        self.barnes_rows = self.barnes.tolist()  # plain copy, for speed
         self.points_array = np.asarray(self.points)
         self.settled = self.final.tolist()  # plain copy of final, for speed
         self.pending = []  # L-pieces bounded while their enclosing cell was unsettled
@@ -500,7 +502,8 @@ class _LSearch:
         best = self.cells[i][j]
         try:
             while best < bound:
-                cut = next((cut for cut in self._promising_staircases(i, j, best + 1) if self._splits(cut, best + 1)), None)
+                target = best + 1
+                cut = next((cut for cut in self._promising_staircases(i, j, target) if self._splits(cut, target)), None)
                 if cut is None:
                     break
                 best = self._low(cut[3]) + self._low(cut[4])
@@ -520,10 +523,9 @@ class _LSearch:
             return True
         if self._high(key) < target:
             return False
-        if key not in self.coloured:  # the colour bound costs more than the area bound: only before a search
+        if key not in self.coloured:  # dearer than the area bound: only before listing cuts
             self.coloured.add(key)
-            P = self.points
-            self.high[key] = min(self.high[key], self.colours.l_bound(P[key[0]], P[key[1]], P[key[2]], P[key[3]]))
+            self.high[key] = min(self.high[key], self.colours.l_bound(*(self.points[k] for k in key)))
             if self.high[key] < target:
                 return False
         cut = self._first_cut(key, _l_cuts, target)
@@ -563,10 +565,11 @@ class _LSearch:
         The bounds (see :meth:`_static_bound`) are computed for every cut at once, and
         use nothing the search has learnt, so the order depends on the cell alone.
         """
-        settled = self.final | (self.count >= self.barnes_array)
+        settled = self.final | (self.count >= self.barnes)
         settled[i, j] = False
         frames = []
-        for transposed, (X, Y, cells, done) in enumerate(((i, j, self.count, settled), (j, i, self.count.T, settled.T))):
+        frames_of_cells = ((i, j, self.count, settled), (j, i, self.count.T, settled.T))
+        for transposed, (X, Y, cells, done) in enumerate(frames_of_cells):
             k1, k2 = np.triu_indices(X, k=1)
             t = np.arange(1, Y)
             k1, k2, t = (np.repeat(k1, len(t)), np.repeat(k2, len(t)), np.tile(t, len(k1)))
@@ -621,7 +624,7 @@ class _LSearch:
                 return self.cells[X][Y]
             P = self.points
             found = (P[X] * P[y] + P[x] * (P[Y] - P[y])) // self.box_area
-            if self.settled[X][Y] or self.cells[X][Y] >= self.barnes[X][Y]:
+            if self.settled[X][Y] or self.cells[X][Y] >= self.barnes_rows[X][Y]:
                 found = min(found, self._corner_bound(key))
             else:
                 self.pending.append(key)
@@ -629,6 +632,8 @@ class _LSearch:
         return found
 
     def _corner_bound(self, key) -> int:
+        """A settled cell's count less its corner's: the L-piece and the corner it leaves
+        out are the two pieces of one of the cell's staircase cuts."""
         X, Y, x, y = key
         return self.cells[X][Y] - self.cells[self.rest[X][x]][self.rest[Y][y]]
 
@@ -719,7 +724,8 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
     if table.final[i, j] or table.count[i, j] >= bound or not within:
         return table
     count = table.count.copy()
-    search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1, most_steps=WHOLE_FLOOR_STEPS)
+    search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1,
+                      most_steps=WHOLE_FLOOR_STEPS)
     count[i, j] = search.improve(i, j, bound)
     decision = table.decision.copy()
     if count[i, j] > table.count[i, j]:
