@@ -1,6 +1,6 @@
 """Floor quality on random Cover I style instances, with and without the L-approach.
 
-Usage: python benchmarks/floor_cover.py [--cases 300] [--seed 1] [--milp 60]
+Usage: python benchmarks/floor_cover.py [--cases 300] [--seed 1] [--milp 60] [--searched 25]
 
 Integer floors L x W and boxes l x w (w < l <= 10, l < W <= L <= 4 l) holding 1 to 50
 boxes by area. For each: the count with the L-approach switched off (guillotine and
@@ -8,6 +8,9 @@ recursive five-block) and on, Barnes's bound, and on the first ``--milp`` cases 
 optimum by an integer program over raster positions (scipy). Prints the share of
 cases at the bound or the optimum, before and after, the time per floor with the
 L-approach (caches cleared), and the literature floor (49, 28, 8, 3) with its time.
+Last, ``--searched`` larger random floors (20-100 boxes by area) whose whole floor the
+L-approach searches (grid of 151-1,024 raster points, table below the bound): the CPU
+time of that search and how often it gains.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--milp", type=int, default=60)
+    parser.add_argument("--searched", type=int, default=25)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     rows, seconds = [], []
@@ -87,8 +91,33 @@ def main() -> None:
     for case in LITERATURE:
         start = time.perf_counter()
         found = count(*case, True)
-        print(f"{case}: {found} boxes ({count(*case, False)} without the L-approach), "
-              f"{time.perf_counter() - start:.2f} s with it")
+        took = time.perf_counter() - start
+        print(f"{case}: {found} boxes ({count(*case, False)} without the L-approach), {took:.2f} s with it")
+    whole_floor_searches(args.searched, args.seed)
+
+
+def whole_floor_searches(cases: int, seed: int) -> None:
+    """CPU time of the whole-floor search on random floors that need it: 20-100 boxes
+    by area, grids of 151-1,024 raster points, the table's last cell below its bound."""
+    rng = random.Random(seed)
+    seconds, gains = [], 0
+    while len(seconds) < cases:
+        w = rng.randint(2, 9)
+        l = rng.randint(w + 1, 12)
+        length, width = rng.randint(l + 1, 6 * l), rng.randint(l + 1, 6 * l)
+        length, width = max(length, width), min(length, width)
+        grid = len(pallet_loading.raster_points(length, (w, l))) * len(pallet_loading.raster_points(width, (w, l)))
+        if not 20 <= length * width // (l * w) <= 100 or not 150 < grid <= pallet_loading.WHOLE_FLOOR_CELLS:
+            continue
+        pallet_loading.whole_floor.cache_clear()
+        table = pallet_loading.floor_table(length, width, (w, l))
+        if table.final[-1, -1] or max(len(table.xs), len(table.ys)) > pallet_loading.WHOLE_FLOOR_SIDE + 1:
+            continue
+        start = time.process_time()
+        gains += pallet_loading.floor_count(length, width, (w, l)) > table.count[-1, -1]
+        seconds.append(time.process_time() - start)
+    print(f"whole-floor search on {cases} floors whose table stops below the bound: CPU median "
+          f"{np.median(seconds):.2f} s, max {max(seconds):.2f} s; gains a box in {gains}")
 
 
 if __name__ == "__main__":
