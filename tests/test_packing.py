@@ -169,7 +169,7 @@ def test_whole_floor_search_stops_at_its_step_budget_without_claiming_the_optimu
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.tuples(st.integers(6, 16), st.integers(6, 14), st.integers(2, 3), st.integers(3, 5)))
-@example((49, 28, 3, 8))  # the only one here that the L-approach improves
+@example((49, 28, 3, 8))  # the whole-floor search turns 56 into 57
 def test_whole_floor_lies_between_its_table_and_barnes_bound_and_places_its_count(l_approach_budget, case):
     # No cell of the table tries the L-approach, so the whole floor's search does all of it
     # (the budgets are set once for every example). The optimum: see the small-floor tests.
