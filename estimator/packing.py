@@ -61,7 +61,8 @@ import numpy as np
 from estimator.counts import whole_counts
 from estimator.errors import InputError
 from estimator.pallet_loading import (
-    FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, raster_points,
+    FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, largest_raster_point,
+    raster_points,
 )
 
 RESOLUTION_M = 0.001
@@ -629,7 +630,7 @@ def _bounds(interior, box, upright, max_layers):
         yield 0
         return
     yield volume_bound(interior, box)
-    reduced = [int(raster_points(interior[a], tuple({box[o[a]] for o in fitting}))[-1]) for a in range(3)]
+    reduced = [largest_raster_point(interior[a], tuple({box[o[a]] for o in fitting})) for a in range(3)]
     yield volume_bound(reduced, box)
     if max_layers != NO_LAYER_LIMIT and not upright:
         footprint = min(box[o[0]] * box[o[1]] for o in fitting)
@@ -638,14 +639,14 @@ def _bounds(interior, box, upright, max_layers):
     yield from _slice_bounds(interior, box, fitting, max_layers)
 
 
-def _slice_bounds(interior, box, fitting, max_layers) -> list[int]:
-    """Bounds for axes on which only one box side can lie (always the height if upright).
+def _slice_bounds(interior, box, fitting, max_layers):
+    """Bounds for axes on which only one box side can lie (always the height if upright),
+    yielded the cheapest first.
 
     Pushed towards the wall, such boxes sit at whole multiples of that side along the
     axis, so no line along it meets more than ``interior // side`` of them, and each
     slice across it is a two-dimensional packing of the other two sides.
     """
-    bounds = []
     for axis in range(3):
         sides = {box[o[axis]] for o in fitting}
         if len(sides) != 1:
@@ -657,12 +658,11 @@ def _slice_bounds(interior, box, fitting, max_layers) -> list[int]:
         if axis == 2 and max_layers != NO_LAYER_LIMIT:
             slices = min(slices, max_layers)
         across = [interior[a] for a in range(3) if a != axis]
-        bounds.append(slices * floor_bound(across[0], across[1], tuple(rest)))
-        bounds.append(slices * line_bound(across[0], across[1], tuple(rest)))
+        yield slices * floor_bound(across[0], across[1], tuple(rest))
+        yield slices * line_bound(across[0], across[1], tuple(rest))
         exact = small_floor_optimum(across[0], across[1], tuple(rest))
         if exact is not None:
-            bounds.append(slices * exact)
-    return bounds
+            yield slices * exact
 
 
 def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | None:
@@ -730,7 +730,7 @@ def _separation_bounds(reduced, box, fitting) -> list[int]:
     smallest = [min(box[o[a]] for o in fitting) for a in range(3)]
     crowded = [2 * smallest[a] > reduced[a] for a in range(3)]
     bounds = []
-    for axis in np.flatnonzero(crowded).tolist():
+    for axis in (a for a in range(3) if crowded[a]):
         rest = [a for a in range(3) if a != axis]
         shadow = min(box[o[rest[0]]] * box[o[rest[1]]] for o in fitting)
         bounds.append(reduced[rest[0]] * reduced[rest[1]] // shadow)
@@ -760,7 +760,7 @@ def line_bound(length: int, width: int, box: tuple[int, int]) -> int:
     2
     """
     a, b = box
-    reduced = [int(raster_points(side, (a, b))[-1]) for side in (length, width)]
+    reduced = [largest_raster_point(side, (a, b)) for side in (length, width)]
     if min(reduced) == 0:
         return 0
     rows = [  # (coefficient of n_A, of n_B, right-hand side): a x + b y <= c

@@ -108,6 +108,34 @@ def raster_points(limit: int, sizes: tuple[int, ...]) -> np.ndarray:
     return np.flatnonzero(reachable)
 
 
+# Most combinations of the larger sizes that :func:`largest_raster_point` tries one by one
+# (a few tens of microseconds); beyond it the raster points are built as an array.
+RASTER_COMBINATIONS = 512
+
+
+def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
+    """The largest raster point, ``raster_points(limit, sizes)[-1]``, in plain integers.
+
+    Every count of each larger size is completed with as many of the smallest as fit;
+    for container-sized boxes that is a few dozen combinations, far cheaper than the
+    array of every point. Beyond :data:`RASTER_COMBINATIONS` the array is built.
+
+    Examples
+    --------
+    >>> largest_raster_point(10, (3, 4))
+    10
+    >>> largest_raster_point(2330, (1135, 1381))
+    2270
+    """
+    *larger, smallest = sorted({int(size) for size in sizes}, reverse=True)
+    if math.prod(limit // size + 1 for size in larger) > RASTER_COMBINATIONS:
+        return int(raster_points(limit, tuple(sizes))[-1])
+    rooms = [limit]  # what each combination of the larger sizes leaves
+    for size in larger:
+        rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
+    return limit - min(room % smallest for room in rooms)
+
+
 def largest_at_most(points: np.ndarray, values) -> np.ndarray:
     """Index of the largest raster point at most each value (values >= 0)."""
     return np.searchsorted(points, values, side="right") - 1
@@ -295,10 +323,9 @@ def bar_waste(x, y, bar):
     ``min(r s, (bar - r)(bar - s))`` when both sides hold a strip; a side shorter than a
     strip leaves the other side's remainder along all of it.
     """
-    x, y = np.asarray(x), np.asarray(y)
-    r, s = x % bar, y % bar
-    both = np.minimum(r * s, (bar - r) * (bar - s))
-    return np.where(x < bar, x * np.where(y < bar, y, s), np.where(y < bar, y * r, both))
+    r, s = x % bar, y % bar  # a side shorter than a strip is its own remainder
+    short = (x < bar) | (y < bar)  # then the waste is r s: lift the other choice above it
+    return np.minimum(r * s, (bar - r) * (bar - s) + short * r * s)
 
 
 def barnes_bound(x, y, box: tuple[int, int]):
@@ -311,7 +338,7 @@ def barnes_bound(x, y, box: tuple[int, int]):
     """
     l, w = box
     g = math.gcd(l, w)
-    x, y = np.asarray(x) // g, np.asarray(y) // g
+    x, y = x // g, y // g
     waste = np.maximum(bar_waste(x, y, l // g), bar_waste(x, y, w // g))
     return (x * y - waste) // ((l // g) * (w // g))
 
@@ -737,7 +764,7 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
 def floor_bound(length: int, width: int, box: tuple[int, int]) -> int:
     """Barnes's bound on the floor reduced to its largest raster sides."""
     sizes = tuple(box)
-    return int(barnes_bound(raster_points(length, sizes)[-1], raster_points(width, sizes)[-1], _sorted(box)))
+    return int(barnes_bound(largest_raster_point(length, sizes), largest_raster_point(width, sizes), _sorted(box)))
 
 
 def _sorted(box) -> tuple[int, int]:
