@@ -62,7 +62,7 @@ from estimator.counts import whole_counts
 from estimator.errors import InputError
 from estimator.pallet_loading import (
     FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, largest_raster_point,
-    raster_points,
+    line_bound, raster_points,
 )
 
 RESOLUTION_M = 0.001
@@ -736,77 +736,6 @@ def _separation_bounds(reduced, box, fitting) -> list[int]:
         bounds.append(reduced[rest[0]] * reduced[rest[1]] // shadow)
         bounds += [reduced[a] // smallest[a] for a in rest if all(crowded[b] for b in range(3) if b != a)]
     return bounds
-
-
-def line_bound(length: int, width: int, box: tuple[int, int]) -> int:
-    """Most ``box`` rectangles (either way round) in ``length x width``, by lines across.
-
-    Notes
-    -----
-    Call a rectangle with its first side along the length type A, the other type B, and
-    ``n_A``, ``n_B`` their numbers. A line along the length meets ``p`` of type A and
-    ``q`` of type B with ``p a + q b <= length``, so ``(p, q)`` lies in the convex hull
-    of those integer points; averaged over every such line across the (raster-reduced)
-    width ``W*``, ``(n_A b, n_B a) / W*`` lies in that hull too, because each rectangle
-    of type A is met by lines over ``b`` of the width. The same holds for lines along
-    the width. The largest ``n_A + n_B`` meeting both (a linear programme in two
-    variables, solved at the vertices) is a bound; it is below the area bound when the
-    rectangles cannot fill a line (two 1135 mm sides in 2330 mm leave 60 mm, one
-    1381 mm side 949 mm).
-
-    Examples
-    --------
-    >>> line_bound(2330, 2380, (1135, 1381))  # the area bound says 3
-    2
-    """
-    a, b = box
-    reduced = [largest_raster_point(side, (a, b)) for side in (length, width)]
-    if min(reduced) == 0:
-        return 0
-    rows = [  # (coefficient of n_A, of n_B, right-hand side): a x + b y <= c
-        (alpha * b, beta * a, gamma * reduced[1]) for alpha, beta, gamma in _knapsack_hull(length, a, b)
-    ] + [
-        (alpha * a, beta * b, gamma * reduced[0]) for alpha, beta, gamma in _knapsack_hull(width, b, a)
-    ]
-    return _two_variable_lp_floor(np.array(rows, dtype=float))
-
-
-def _knapsack_hull(limit: int, first: int, second: int) -> list[tuple[int, int, int]]:
-    """Facets ``alpha p + beta q <= gamma`` of the hull of ``{p, q >= 0 whole: p first + q second <= limit}``."""
-    p = np.arange(limit // first + 1)
-    q = (limit - p * first) // second
-    hull = []  # upper concave hull of (p, q), from p = 0
-    for point in zip(p.tolist(), q.tolist()):
-        while len(hull) >= 2 and _turns_up(hull[-2], hull[-1], point):
-            hull.pop()
-        hull.append(point)
-    facets = [(0, 1, hull[0][1]), (1, 0, hull[-1][0])]
-    for (p1, q1), (p2, q2) in zip(hull, hull[1:]):
-        facets.append((q1 - q2, p2 - p1, (q1 - q2) * p1 + (p2 - p1) * q1))
-    return facets
-
-
-def _turns_up(first, middle, last) -> bool:
-    """Whether ``middle`` lies on or below the segment from ``first`` to ``last``."""
-    return (middle[0] - first[0]) * (last[1] - first[1]) - (middle[1] - first[1]) * (last[0] - first[0]) >= 0
-
-
-def _two_variable_lp_floor(rows: np.ndarray) -> int:
-    """Floor of the largest ``x + y`` with ``x, y >= 0`` and every row ``a x + b y <= c``.
-
-    The optimum of a bounded two-variable programme lies at a vertex, where two of the
-    constraint lines (the rows, ``x = 0``, ``y = 0``) cross; every feasible crossing is tried.
-    """
-    lines = np.vstack([rows, [[-1.0, 0.0, 0.0], [0.0, -1.0, 0.0]]])
-    i, j = np.triu_indices(len(lines), k=1)
-    det = lines[i, 0] * lines[j, 1] - lines[i, 1] * lines[j, 0]
-    ok = np.abs(det) > 1e-12
-    i, j, det = i[ok], j[ok], det[ok]
-    x = (lines[i, 2] * lines[j, 1] - lines[i, 1] * lines[j, 2]) / det
-    y = (lines[i, 0] * lines[j, 2] - lines[i, 2] * lines[j, 0]) / det
-    slack = 1e-9 * (1 + np.abs(lines[:, 2]))
-    feasible = np.all(lines[:, 0, None] * x + lines[:, 1, None] * y <= lines[:, 2, None] + slack[:, None], axis=0)
-    return int(np.floor(np.max(x[feasible] + y[feasible]) + 1e-9))
 
 
 # --- the door -----------------------------------------------------------------------

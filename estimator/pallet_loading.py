@@ -73,6 +73,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 import math
 
 import numpy as np
@@ -204,12 +205,22 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         if xs[i] <= pinwheel_length:
+            _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
             for j in np.flatnonzero(count[i] < bound[i]).tolist():
                 _best_five_block(count, decision, argument, xs, ys, i, j)
         _best_width_cuts(count, decision, argument, i, y_rest, bound[i], ys,
                          search if xs[i] <= pinwheel_length else None)
     final = search.final | (count >= bound)
     return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, final)
+
+
+def _sharpen_bounds(bound: np.ndarray, count: np.ndarray, length: int, ys: np.ndarray, box) -> None:
+    """Lower the bound of each cell of a column still below it to its line bound
+    (:func:`line_bound`), where smaller: a cell whose count reaches it is optimal, and
+    the pinwheel and L-approach searches, which cost far more, skip it. Each cell's
+    bound depends on the cell alone."""
+    for j in np.flatnonzero(count < bound).tolist():
+        bound[j] = min(int(bound[j]), line_bound(length, int(ys[j]), box))
 
 
 def _half(points: np.ndarray, index: int) -> int:
@@ -705,6 +716,77 @@ class _Colours:
             plus = X * (Y // m) + (X // m) * r + below(c + m + 1) - below(c - s + 1 + m)
             found = self.rectangles[X, Y, m] = (plus, np.roll(plus, 1 - Y))
         return found
+
+
+def line_bound(length: int, width: int, box: tuple[int, int]) -> int:
+    """Most ``box`` rectangles (either way round) in ``length x width``, by lines across.
+
+    Notes
+    -----
+    Call a rectangle with its first side along the length type A, the other type B, and
+    ``n_A``, ``n_B`` their numbers. A line along the length meets ``p`` of type A and
+    ``q`` of type B with ``p a + q b <= length``, so ``(p, q)`` lies in the convex hull
+    of those integer points; averaged over every such line across the (raster-reduced)
+    width ``W*``, ``(n_A b, n_B a) / W*`` lies in that hull too, because each rectangle
+    of type A is met by lines over ``b`` of the width. The same holds for lines along
+    the width. The largest ``n_A + n_B`` meeting both (a linear programme in two
+    variables, solved at the vertices) is a bound; it is below the area bound when the
+    rectangles cannot fill a line (two 1135 mm sides in 2330 mm leave 60 mm, one
+    1381 mm side 949 mm).
+
+    Examples
+    --------
+    >>> line_bound(2330, 2380, (1135, 1381))  # the area bound says 3
+    2
+    """
+    a, b = box
+    reduced = [largest_raster_point(side, (a, b)) for side in (length, width)]
+    if min(reduced) == 0:
+        return 0
+    rows = [  # (coefficient of n_A, of n_B, right-hand side): a x + b y <= c
+        (alpha * b, beta * a, gamma * reduced[1]) for alpha, beta, gamma in _knapsack_hull(length, a, b)
+    ] + [
+        (alpha * a, beta * b, gamma * reduced[0]) for alpha, beta, gamma in _knapsack_hull(width, b, a)
+    ]
+    return _two_variable_lp_floor(rows)
+
+
+def _knapsack_hull(limit: int, first: int, second: int) -> list[tuple[int, int, int]]:
+    """Facets ``alpha p + beta q <= gamma`` of the hull of ``{p, q >= 0 whole: p first + q second <= limit}``."""
+    hull = []  # upper concave hull of (p, q), from p = 0
+    for point in ((p, (limit - p * first) // second) for p in range(limit // first + 1)):
+        while len(hull) >= 2 and _turns_up(hull[-2], hull[-1], point):
+            hull.pop()
+        hull.append(point)
+    facets = [(0, 1, hull[0][1]), (1, 0, hull[-1][0])]
+    for (p1, q1), (p2, q2) in zip(hull, hull[1:]):
+        facets.append((q1 - q2, p2 - p1, (q1 - q2) * p1 + (p2 - p1) * q1))
+    return facets
+
+
+def _turns_up(first, middle, last) -> bool:
+    """Whether ``middle`` lies on or below the segment from ``first`` to ``last``."""
+    return (middle[0] - first[0]) * (last[1] - first[1]) - (middle[1] - first[1]) * (last[0] - first[0]) >= 0
+
+
+def _two_variable_lp_floor(rows: list[tuple[int, int, int]]) -> int:
+    """Floor of the largest ``x + y`` with ``x, y >= 0`` and every row ``a x + b y <= c``
+    (whole numbers ``a, b, c >= 0``, the optimum bounded).
+
+    By duality it is the least ``sum c_i u_i`` over ``u >= 0`` with ``sum a_i u_i >= 1``
+    and ``sum b_i u_i >= 1``, reached at a vertex: one row with ``u = 1 / min(a, b)``, or
+    two rows with both sums equal to 1. Each vertex is a ratio of whole numbers, so the
+    floor is exact.
+    """
+    best = min((c // min(a, b) for a, b, c in rows if min(a, b) > 0), default=None)
+    for (a1, b1, c1), (a2, b2, c2) in combinations(rows, 2):
+        det, u, v = a1 * b2 - a2 * b1, b2 - a2, a1 - b1  # u and v times det
+        if det < 0:
+            det, u, v = -det, -u, -v
+        if det and u >= 0 and v >= 0:
+            value = (c1 * u + c2 * v) // det
+            best = value if best is None else min(best, value)
+    return best
 
 
 def floor_count(length: int, width: int, box: tuple[int, int]) -> int:
