@@ -84,7 +84,7 @@ import numpy as np
 FIVE_BLOCK_BUDGET = 200_000
 
 # Decision codes stored per table cell, to rebuild the pattern.
-_HOMOGENEOUS, _CUT_LENGTH, _CUT_WIDTH, _FIVE_BLOCK, _L_APPROACH = 0, 1, 2, 3, 4
+_HOMOGENEOUS, _CUT_LENGTH, _CUT_WIDTH, _FIVE_BLOCK, _L_APPROACH, _TURNED = 0, 1, 2, 3, 4, 5
 
 
 def raster_points(limit: int, sizes: tuple[int, ...]) -> np.ndarray:
@@ -202,6 +202,8 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     search = _LSearch(xs, ys, count, box)
     for i in range(1, len(xs)):
         _best_length_cuts(count, decision, argument, i, x_rest[i], xs)
+        if i < len(ys):
+            _turned_cells(count, decision, bound, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         if xs[i] <= pinwheel_length:
@@ -212,6 +214,16 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
                          search if xs[i] <= pinwheel_length else None)
     final = search.final | (count >= bound)
     return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, final)
+
+
+def _turned_cells(count, decision, bound, i) -> None:
+    """Take the cells of column i narrower than they are long from row i, the same
+    floors turned, already solved (the raster points of both sides are the same sums);
+    their bound becomes their count, so no search runs on them twice."""
+    turned = count[:i, i]
+    better = turned > count[i, :i]
+    count[i, :i][better], decision[i, :i][better] = turned[better], _TURNED
+    bound[i, :i] = count[i, :i]
 
 
 def _sharpen_bounds(bound: np.ndarray, count: np.ndarray, length: int, ys: np.ndarray, box) -> None:
@@ -886,6 +898,8 @@ def _place(table: FloorTable, i, j, x0, y0, placed) -> None:
         sizes = _block_sizes(int(xs[i]), int(ys[j]), x1, x2, y1, y2)
         for (dx, dy), (ox, oy) in zip(sizes, _block_origins(x1, x2, y1, y2)):
             _place(table, largest_at_most(xs, dx), largest_at_most(ys, dy), x0 + ox, y0 + oy, placed)
+    elif kind == _TURNED:
+        placed.extend((x0 + y, y0 + x, dy, dx) for x, y, dx, dy in floor_placements(table, j, i))
     else:
         key = (int(i), int(j), int(i), int(j))
         placed.extend((x0 + x, y0 + y, dx, dy) for x, y, dx, dy in _cut_boxes(table, key))
