@@ -48,8 +48,7 @@ def count(length, width, box, l_approach: bool) -> int:
     saved = pallet_loading.L_APPROACH_CELLS, pallet_loading.WHOLE_FLOOR_CELLS
     if not l_approach:
         pallet_loading.L_APPROACH_CELLS = pallet_loading.WHOLE_FLOOR_CELLS = 0
-    pallet_loading.floor_table.cache_clear()
-    pallet_loading.whole_floor.cache_clear()
+    pallet_loading.clear_floor_tables()
     try:
         return pallet_loading.floor_count(length, width, box)
     finally:

@@ -40,7 +40,7 @@ import numpy as np
 
 from estimator.catalog import load_catalog
 from estimator.packing import best_layout, box_mm, count_by_length, interior_mm
-from estimator.pallet_loading import floor_table
+from estimator.pallet_loading import clear_floor_tables, floor_table
 from estimator.fastspace import (  # section 3
     CACHE_DIR_VARIABLE, CACHE_OFF_VARIABLE, clear_profiles, layout_counts, profiles_kept,
 )
@@ -52,8 +52,9 @@ PY3DBP_MAX_ITEMS = 150
 
 
 def clear_caches() -> None:
-    for cached in (best_layout, count_by_length, floor_table):
+    for cached in (best_layout, count_by_length):
         cached.cache_clear()
+    clear_floor_tables()
 
 
 def interiors() -> dict[str, tuple[int, int, int]]:

@@ -62,7 +62,7 @@ from estimator.counts import whole_counts
 from estimator.errors import InputError
 from estimator.pallet_loading import (
     FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, largest_raster_point,
-    line_bound, raster_points,
+    line_bound, raster_points, small_floor_optimum,
 )
 
 RESOLUTION_M = 0.001
@@ -92,10 +92,6 @@ LANE_BUDGET = 4_000_000
 # ms. Above it (smaller boxes, whose cross-section floors take long to search and rarely
 # gain) only the standing frame is searched.
 TURN_BUDGET = 400
-# Exhaustive floor search for the slice bound: at most this many raster placements and
-# branches (a few ms); beyond them the area and line bounds stand.
-EXACT_SPOTS = 60
-EXACT_NODES = 20_000
 
 # Box axes (length, width, height) mapped onto container axes (length, width, height).
 ALL_ORIENTATIONS = tuple(permutations(range(3)))
@@ -663,59 +659,6 @@ def _slice_bounds(interior, box, fitting, max_layers):
         exact = small_floor_optimum(across[0], across[1], tuple(rest))
         if exact is not None:
             yield slices * exact
-
-
-def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | None:
-    """The most ``box`` rectangles (either way round) in ``length x width``, by exhaustive
-    search, or None where the floor has more than ``EXACT_SPOTS`` raster positions or the
-    search more than ``EXACT_NODES`` steps.
-
-    Notes
-    -----
-    A packing pushed towards the corner puts every rectangle at raster points, and two
-    rectangles placed there overlap exactly when both cover the raster point at the
-    lower corner of their overlap, so the answer is the largest set of raster
-    placements no two of which cover a common raster point (a maximum independent set,
-    found by branching on each placement with the count of those left as the bound).
-
-    Examples
-    --------
-    >>> small_floor_optimum(2330, 2380, (1135, 1381))  # the area bound says 3
-    2
-    >>> small_floor_optimum(2340, 2380, (894, 1313))  # four round a 419 mm hole
-    4
-    """
-    shapes = {tuple(box), tuple(reversed(box))}
-    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
-    spots = [(x, y, a, b) for a, b in shapes for x in xs[xs + a <= length].tolist() for y in ys[ys + b <= width].tolist()]
-    if len(spots) > EXACT_SPOTS:
-        return None
-    clashes = [
-        sum(1 << k for k, (u, v, c, d) in enumerate(spots) if x < u + c and u < x + a and y < v + d and v < y + b)
-        for x, y, a, b in spots
-    ]
-    return _largest_independent_set(clashes, (1 << len(spots)) - 1)
-
-
-def _largest_independent_set(clashes: list[int], candidates: int) -> int | None:
-    """Size of the largest set among ``candidates`` (a bit mask) with no two clashing,
-    or None beyond ``EXACT_NODES`` branches."""
-    best, steps = 0, 0
-    pending = [(candidates, 0)]
-    while pending:
-        left, taken = pending.pop()
-        steps += 1
-        if steps > EXACT_NODES:
-            return None
-        if taken + left.bit_count() <= best:
-            continue
-        if not left:
-            best = taken
-            continue
-        spot = (left & -left).bit_length() - 1
-        pending.append((left & ~(1 << spot), taken))
-        pending.append((left & ~clashes[spot], taken + 1))
-    return best
 
 
 def _separation_bounds(reduced, box, fitting) -> list[int]:

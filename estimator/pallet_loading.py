@@ -83,6 +83,12 @@ import numpy as np
 # answer stands; such floors hold hundreds of boxes and lose at most a few per cent.
 FIVE_BLOCK_BUDGET = 200_000
 
+# Exhaustive floor search (:func:`small_floor_optimum`): at most this many raster
+# placements and branches (a few ms); beyond them the area and line bounds stand. It
+# also proves a cell optimal before the L-approach searches it, which costs far more.
+EXACT_SPOTS = 60
+EXACT_NODES = 20_000
+
 # Decision codes stored per table cell, to rebuild the pattern.
 _HOMOGENEOUS, _CUT_LENGTH, _CUT_WIDTH, _FIVE_BLOCK, _L_APPROACH, _TURNED = 0, 1, 2, 3, 4, 5
 
@@ -189,31 +195,83 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     Returns
     -------
     FloorTable
+
+    Notes
+    -----
+    A cell's count depends on the cell, the box and ``pinwheel_length`` alone, so every
+    floor of one width, box and ``pinwheel_length`` is a first part of one table, solved
+    column by column as far as asked (:class:`_FloorSolver`): the cross-section floor of
+    the turned container and the standing floor of the same width share their work.
     """
-    sizes = tuple(box)
-    xs, ys = raster_points(length, sizes), raster_points(width, sizes)
-    count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
-    bound = barnes_bound(xs[:, None], ys[None, :], box)
-    decision = np.full(count.shape, _HOMOGENEOUS, dtype=np.int8)
-    argument = np.zeros(count.shape + (4,), dtype=np.int64)
-    x_rest = [largest_at_most(xs, xs[i] - xs[1 : _half(xs, i)]) for i in range(len(xs))]
-    y_rest = [largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]) for j in range(len(ys))]
     pinwheel_length = length if pinwheel_length is None else pinwheel_length
-    search = _LSearch(xs, ys, count, box)
-    for i in range(1, len(xs)):
-        _best_length_cuts(count, decision, argument, i, x_rest[i], xs)
+    capacity = max(length, 2 * width)  # the longest floor a layout asks of this width
+    return _floor_solver(capacity, width, tuple(box), pinwheel_length).table(length)
+
+
+@lru_cache(maxsize=64)
+def _floor_solver(capacity: int, width: int, box: tuple[int, int], pinwheel_length: int) -> _FloorSolver:
+    return _FloorSolver(capacity, width, box, pinwheel_length)
+
+
+def clear_floor_tables() -> None:
+    """Empty the floor-table caches (a cold start)."""
+    floor_table.cache_clear()
+    _floor_solver.cache_clear()
+    whole_floor.cache_clear()
+
+
+class _FloorSolver:
+    """The floor table of ``capacity x width``, solved column by column (along the
+    length) as far as asked; each column needs only the columns before it."""
+
+    def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int):
+        self.xs, self.ys = raster_points(capacity, box), raster_points(width, box)
+        xs, ys = self.xs, self.ys
+        self.box, self.pinwheel_length = box, pinwheel_length
+        self.count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
+        self.bound = barnes_bound(xs[:, None], ys[None, :], box)
+        self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
+        self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
+        self.y_rest = [largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]) for j in range(len(ys))]
+        self.search = _LSearch(xs, ys, self.count, box)
+        self.final = np.zeros(self.count.shape, dtype=bool)
+        self.final[0] = True  # the first column, of length 0, holds nothing
+        self.solved = 1  # columns solved; the first, of length 0, holds nothing
+
+    def table(self, length: int) -> FloorTable:
+        """The table of the floor ``length`` long, solving the columns it still needs."""
+        n = int(np.searchsorted(self.xs, length, side="right"))
+        for i in range(self.solved, n):
+            self._solve_column(i)
+        self.solved = max(self.solved, n)
+        return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
+                          self.search.cuts, self.final[:n])
+
+    def _solve_column(self, i: int) -> None:
+        xs, ys, box = self.xs, self.ys, self.box
+        count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
+        x_rest = largest_at_most(xs, xs[i] - xs[1 : _half(xs, i)])
+        _best_length_cuts(count, decision, argument, i, x_rest, xs)
         if i < len(ys):
             _turned_cells(count, decision, bound, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
-        if xs[i] <= pinwheel_length:
+        searched = xs[i] <= self.pinwheel_length
+        if searched:
             _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
             for j in np.flatnonzero(count[i] < bound[i]).tolist():
                 _best_five_block(count, decision, argument, xs, ys, i, j)
-        _best_width_cuts(count, decision, argument, i, y_rest, bound[i], ys,
-                         search if xs[i] <= pinwheel_length else None)
-    final = search.final | (count >= bound)
-    return FloorTable(xs, ys, tuple(box), count, decision, argument, search.cuts, final)
+        _best_width_cuts(count, decision, argument, i, self.y_rest, bound[i], ys, self.search if searched else None,
+                         int(xs[i]), box)
+        self._mark_final(i)
+
+    def _mark_final(self, i: int) -> None:
+        """Cells of column i whose count is the class optimum: searched to the end by the
+        L-approach or at their bound; a turned cell is final when its twin is (its bound
+        was set to its count only to skip the search)."""
+        self.final[i] = self.search.final[i] | (self.count[i] >= self.bound[i])
+        if i < len(self.ys):
+            self.final[i, :i] = self.final[:i, i]
 
 
 def _turned_cells(count, decision, bound, i) -> None:
@@ -233,6 +291,13 @@ def _sharpen_bounds(bound: np.ndarray, count: np.ndarray, length: int, ys: np.nd
     bound depends on the cell alone."""
     for j in np.flatnonzero(count < bound).tolist():
         bound[j] = min(int(bound[j]), line_bound(length, int(ys[j]), box))
+
+
+def _exact_bound(bound: int, length: int, width: int, box) -> int:
+    """The most boxes in ``length x width`` by exhaustive search, or ``bound`` where the
+    search is beyond its budget (the lower of the two)."""
+    exact = small_floor_optimum(length, width, box)
+    return bound if exact is None else min(bound, exact)
 
 
 def _half(points: np.ndarray, index: int) -> int:
@@ -257,9 +322,10 @@ def _best_length_cuts(count, decision, argument, i, x_rest, xs) -> None:
     argument[i, better, 0] = cuts[k[better]]
 
 
-def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search) -> None:
-    """Improve column i, narrowest first, by one cut across the width, then (where
-    ``search`` is given) by the L-approach.
+def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search, length, box) -> None:
+    """Improve column i (``length`` long), narrowest first, by one cut across the width,
+    then (where ``search`` is given) by the L-approach, unless the exhaustive search of a
+    small floor (:func:`small_floor_optimum`) proves the cell optimal first.
 
     Plain integers: the column is short and each cell needs the cells below it. As
     along the length, the cut that keeps the previous cell whole is always tried.
@@ -277,6 +343,8 @@ def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search) ->
         if cut:
             column[j] = count[i, j] = best
             decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
+        if search is not None and column[j] < bound[j] and search.allows(i, j):
+            bound[j] = _exact_bound(int(bound[j]), length, int(ys[j]), box)
         if search is not None and column[j] < bound[j] and search.allows(i, j):
             column[j] = search.improve(i, j, int(bound[j]))
             if column[j] > count[i, j]:
@@ -798,6 +866,59 @@ def _two_variable_lp_floor(rows: list[tuple[int, int, int]]) -> int:
         if det and u >= 0 and v >= 0:
             value = (c1 * u + c2 * v) // det
             best = value if best is None else min(best, value)
+    return best
+
+
+def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | None:
+    """The most ``box`` rectangles (either way round) in ``length x width``, by exhaustive
+    search, or None where the floor has more than ``EXACT_SPOTS`` raster positions or the
+    search more than ``EXACT_NODES`` steps.
+
+    Notes
+    -----
+    A packing pushed towards the corner puts every rectangle at raster points, and two
+    rectangles placed there overlap exactly when both cover the raster point at the
+    lower corner of their overlap, so the answer is the largest set of raster
+    placements no two of which cover a common raster point (a maximum independent set,
+    found by branching on each placement with the count of those left as the bound).
+
+    Examples
+    --------
+    >>> small_floor_optimum(2330, 2380, (1135, 1381))  # the area bound says 3
+    2
+    >>> small_floor_optimum(2340, 2380, (894, 1313))  # four round a 419 mm hole
+    4
+    """
+    shapes = {tuple(box), tuple(reversed(box))}
+    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
+    spots = [(x, y, a, b) for a, b in shapes for x in xs[xs + a <= length].tolist() for y in ys[ys + b <= width].tolist()]
+    if len(spots) > EXACT_SPOTS:
+        return None
+    clashes = [
+        sum(1 << k for k, (u, v, c, d) in enumerate(spots) if x < u + c and u < x + a and y < v + d and v < y + b)
+        for x, y, a, b in spots
+    ]
+    return _largest_independent_set(clashes, (1 << len(spots)) - 1)
+
+
+def _largest_independent_set(clashes: list[int], candidates: int) -> int | None:
+    """Size of the largest set among ``candidates`` (a bit mask) with no two clashing,
+    or None beyond ``EXACT_NODES`` branches."""
+    best, steps = 0, 0
+    pending = [(candidates, 0)]
+    while pending:
+        left, taken = pending.pop()
+        steps += 1
+        if steps > EXACT_NODES:
+            return None
+        if taken + left.bit_count() <= best:
+            continue
+        if not left:
+            best = taken
+            continue
+        spot = (left & -left).bit_length() - 1
+        pending.append((left & ~(1 << spot), taken))
+        pending.append((left & ~clashes[spot], taken + 1))
     return best
 
 

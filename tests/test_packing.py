@@ -137,8 +137,7 @@ def l_approach_budget(monkeypatch):
     """Set the L-approach's budgets for one test; floor tables cached under either
     budget are dropped before and after."""
     def admit(cells, side=64, whole_cells=None, steps=None):
-        floor_table.cache_clear()
-        pallet_loading.whole_floor.cache_clear()
+        pallet_loading.clear_floor_tables()
         monkeypatch.setattr(pallet_loading, "L_APPROACH_CELLS", cells)
         monkeypatch.setattr(pallet_loading, "L_APPROACH_SIDE", side)
         if whole_cells is not None:
@@ -146,8 +145,7 @@ def l_approach_budget(monkeypatch):
         if steps is not None:
             monkeypatch.setattr(pallet_loading, "WHOLE_FLOOR_STEPS", steps)
     yield admit
-    floor_table.cache_clear()
-    pallet_loading.whole_floor.cache_clear()
+    pallet_loading.clear_floor_tables()
 
 
 def test_l_approach_in_every_cell_reaches_57_on_the_literature_floor_when_its_grid_is_admitted(l_approach_budget):
