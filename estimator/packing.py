@@ -280,8 +280,8 @@ def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]
     length, width, height = interior
     limit = section_limit(length, width)
     grids = [
-        (math.prod(interior[a] // box[o[a]] for a in range(2)) * layers_that_fit(height, box[o[2]], max_layers), o)
-        for o in orientations(upright) if box[o[0]] <= limit
+        ((length // box[a]) * (width // box[b]) * layers_that_fit(height, box[c], max_layers), (a, b, c))
+        for a, b, c in orientations(upright) if box[a] <= limit
     ]
     count, order = max(grids, default=(0, None))
     if not count:
@@ -486,18 +486,21 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
         return best, choice
     kept = _steps(values)  # a longer piece that holds no more in any case is never needed
     lengths, values = lengths[kept], values[kept]
-    shortest = int(lengths.min())
+    before = largest_at_most(positions, positions[:, None] - lengths[None, :])  # where each piece starts
+    missing = before < 0  # the piece does not fit
+    before[missing] = 0
+    ends = np.searchsorted(positions, positions + int(lengths.min())).tolist()
     p = 1
     while p < len(positions):
-        run = np.arange(p, int(np.searchsorted(positions, positions[p] + shortest)))
-        before = largest_at_most(positions, positions[run, None] - lengths[None, :])
-        totals = np.where((before >= 0)[..., None], best[np.clip(before, 0, None)] + values[None], -1)
-        pick = np.argmax(totals, axis=1)
+        end = ends[p]
+        totals = best[before[p:end]] + values
+        totals[missing[p:end]] = -1
+        pick = totals.argmax(axis=1)
         reached = totals.max(axis=1)
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
-        best[run] = carried
-        choice[run] = np.where(reached >= carried, kept[pick], -1)
-        p = run[-1] + 1
+        best[p:end] = carried
+        choice[p:end] = np.where(reached >= carried, kept[pick], -1)
+        p = end
     return best, choice
 
 
@@ -621,7 +624,8 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, 
 
 def _bounds(interior, box, upright, max_layers):
     """Every upper bound of :func:`upper_bound`, the cheapest first."""
-    fitting = [o for o in orientations(upright) if all(box[o[a]] <= interior[a] for a in range(3))]
+    length, width, height = interior
+    fitting = [(a, b, c) for a, b, c in orientations(upright) if box[a] <= length and box[b] <= width and box[c] <= height]
     if not fitting:
         yield 0
         return
@@ -670,12 +674,12 @@ def _separation_bounds(reduced, box, fitting) -> list[int]:
     area over the smallest shadow). If that holds for two axes, every pair is apart
     along the third, so their sides along it add up to at most its length.
     """
-    smallest = [min(box[o[a]] for o in fitting) for a in range(3)]
+    smallest = [min([box[o[a]] for o in fitting]) for a in range(3)]
     crowded = [2 * smallest[a] > reduced[a] for a in range(3)]
     bounds = []
     for axis in (a for a in range(3) if crowded[a]):
         rest = [a for a in range(3) if a != axis]
-        shadow = min(box[o[rest[0]]] * box[o[rest[1]]] for o in fitting)
+        shadow = min([box[o[rest[0]]] * box[o[rest[1]]] for o in fitting])
         bounds.append(reduced[rest[0]] * reduced[rest[1]] // shadow)
         bounds += [reduced[a] // smallest[a] for a in rest if all(crowded[b] for b in range(3) if b != a)]
     return bounds

@@ -134,13 +134,13 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     >>> largest_raster_point(2330, (1135, 1381))
     2270
     """
-    *larger, smallest = sorted({int(size) for size in sizes}, reverse=True)
-    if math.prod(limit // size + 1 for size in larger) > RASTER_COMBINATIONS:
+    *larger, smallest = sorted(set(sizes), reverse=True)
+    if math.prod([limit // size + 1 for size in larger]) > RASTER_COMBINATIONS:
         return int(raster_points(limit, tuple(sizes))[-1])
     rooms = [limit]  # what each combination of the larger sizes leaves
     for size in larger:
         rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
-    return limit - min(room % smallest for room in rooms)
+    return limit - min([room % smallest for room in rooms])
 
 
 def largest_at_most(points: np.ndarray, values) -> np.ndarray:
@@ -232,7 +232,13 @@ class _FloorSolver:
         self.bound = barnes_bound(xs[:, None], ys[None, :], box)
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
-        self.y_rest = [largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]) for j in range(len(ys))]
+        # Each width's cuts (narrower part, rest), in plain integers: the ones up to half
+        # of it, then the one that keeps the next narrower cell whole.
+        self.y_cuts = [
+            list(enumerate(largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]).tolist(), start=1))
+            + [(j - 1, int(largest_at_most(ys, ys[j] - ys[j - 1])))]
+            for j in range(1, len(ys))
+        ]
         self.search = _LSearch(xs, ys, self.count, box)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
@@ -250,8 +256,7 @@ class _FloorSolver:
     def _solve_column(self, i: int) -> None:
         xs, ys, box = self.xs, self.ys, self.box
         count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
-        x_rest = largest_at_most(xs, xs[i] - xs[1 : _half(xs, i)])
-        _best_length_cuts(count, decision, argument, i, x_rest, xs)
+        _best_length_cuts(count, decision, argument, i, *_length_cuts(xs, i))
         if i < len(ys):
             _turned_cells(count, decision, bound, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
@@ -261,7 +266,7 @@ class _FloorSolver:
             _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
             for j in np.flatnonzero(count[i] < bound[i]).tolist():
                 _best_five_block(count, decision, argument, xs, ys, i, j)
-        _best_width_cuts(count, decision, argument, i, self.y_rest, bound[i], ys, self.search if searched else None,
+        _best_width_cuts(count, decision, argument, i, self.y_cuts, bound[i], ys, self.search if searched else None,
                          int(xs[i]), box)
         self._mark_final(i)
 
@@ -305,15 +310,18 @@ def _half(points: np.ndarray, index: int) -> int:
     return int(np.searchsorted(points, points[index] / 2, side="right"))
 
 
-def _best_length_cuts(count, decision, argument, i, x_rest, xs) -> None:
-    """Improve every cell of column i by one cut across the length (all widths at once).
+def _length_cuts(xs: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cuts across a floor ``xs[i]`` long (first part, rest) worth trying: those up to
+    half the length (the others mirror them), and the one that keeps the previous column
+    whole, so that a longer floor never holds fewer, whatever the budgets left out of
+    the shorter one's search."""
+    cuts = np.arange(1, _half(xs, i) + 1)
+    cuts[-1] = i - 1
+    return cuts, largest_at_most(xs, xs[i] - xs[cuts])
 
-    Besides the cuts up to half the length (the others mirror them), the cut that keeps
-    the previous column whole: a longer floor then never holds fewer, whatever the
-    budgets left out of the shorter one's search.
-    """
-    cuts = np.append(np.arange(1, 1 + len(x_rest)), i - 1)
-    rests = np.append(x_rest, largest_at_most(xs, xs[i] - xs[i - 1])).astype(np.int64)
+
+def _best_length_cuts(count, decision, argument, i, cuts, rests) -> None:
+    """Improve every cell of column i by one cut across the length (all widths at once)."""
     along = count[cuts, :] + count[rests, :]
     k = np.argmax(along, axis=0)
     best = along[k, np.arange(along.shape[1])]
@@ -322,7 +330,7 @@ def _best_length_cuts(count, decision, argument, i, x_rest, xs) -> None:
     argument[i, better, 0] = cuts[k[better]]
 
 
-def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search, length, box) -> None:
+def _best_width_cuts(count, decision, argument, i, y_cuts, bound, ys, search, length, box) -> None:
     """Improve column i (``length`` long), narrowest first, by one cut across the width,
     then (where ``search`` is given) by the L-approach, unless the exhaustive search of a
     small floor (:func:`small_floor_optimum`) proves the cell optimal first.
@@ -330,23 +338,21 @@ def _best_width_cuts(count, decision, argument, i, y_rest, bound, ys, search, le
     Plain integers: the column is short and each cell needs the cells below it. As
     along the length, the cut that keeps the previous cell whole is always tried.
     """
-    column = count[i].tolist()
+    column, limit = count[i].tolist(), bound.tolist()
     for j in range(1, len(column)):
-        if column[j] >= bound[j]:
+        if column[j] >= limit[j]:
             continue
-        rests = [(m, rest) for m, rest in enumerate(y_rest[j].tolist(), start=1)]
-        rests.append((j - 1, int(largest_at_most(ys, ys[j] - ys[j - 1]))))
         best, cut = column[j], 0
-        for m, rest in rests:
+        for m, rest in y_cuts[j - 1]:
             if column[m] + column[rest] > best:
                 best, cut = column[m] + column[rest], m
         if cut:
             column[j] = count[i, j] = best
             decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
-        if search is not None and column[j] < bound[j] and search.allows(i, j):
-            bound[j] = _exact_bound(int(bound[j]), length, int(ys[j]), box)
-        if search is not None and column[j] < bound[j] and search.allows(i, j):
-            column[j] = search.improve(i, j, int(bound[j]))
+        if search is not None and column[j] < limit[j] and search.allows(i, j):
+            bound[j] = limit[j] = _exact_bound(limit[j], length, int(ys[j]), box)
+        if search is not None and column[j] < limit[j] and search.allows(i, j):
+            column[j] = search.improve(i, j, limit[j])
             if column[j] > count[i, j]:
                 count[i, j], decision[i, j] = column[j], _L_APPROACH
 
