@@ -591,7 +591,8 @@ def _slice_sections(slices: _Slices, k: int, start: int, j: int, left: int) -> l
 
 def volume_bound(interior, box) -> int:
     """Interior volume over box volume, floored."""
-    return math.prod(int(side) for side in interior) // math.prod(int(side) for side in box)
+    (length, width, height), (a, b, c) = interior, box
+    return int(length) * int(width) * int(height) // (int(a) * int(b) * int(c))
 
 
 def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, reached: int = -1) -> int:

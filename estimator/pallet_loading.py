@@ -135,10 +135,10 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     2270
     """
     *larger, smallest = sorted(set(sizes), reverse=True)
-    if math.prod([limit // size + 1 for size in larger]) > RASTER_COMBINATIONS:
-        return int(raster_points(limit, tuple(sizes))[-1])
     rooms = [limit]  # what each combination of the larger sizes leaves
     for size in larger:
+        if len(rooms) * (limit // size + 1) > RASTER_COMBINATIONS:
+            return int(raster_points(limit, tuple(sizes))[-1])
         rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
     return limit - min([room % smallest for room in rooms])
 
