@@ -1,0 +1,111 @@
+"""Floor tables and bounds made faster: each shortcut against the slow, obvious answer."""
+
+from itertools import combinations
+import math
+
+import numpy as np
+from hypothesis import example, given, settings, strategies as st
+
+from estimator import pallet_loading
+from estimator.pallet_loading import (
+    bar_waste, clear_floor_tables, floor_placements, floor_table, largest_raster_point, line_bound,
+    raster_points,
+)
+
+
+@given(st.integers(0, 20_000), st.lists(st.integers(1, 5000), min_size=1, max_size=3))
+@example(12010, [200, 201, 202])  # too many combinations: the array of raster points
+def test_largest_raster_point_is_the_last_of_the_raster_points(limit, sizes):
+    assert largest_raster_point(limit, tuple(sizes)) == raster_points(limit, tuple(sizes))[-1]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 500)), max_size=8),
+       st.integers(1, 500), st.integers(1, 500))
+def test_two_variable_programme_floor_equals_scipy_linprog(rows, x_cap, y_cap):
+    from scipy.optimize import linprog
+
+    rows = rows + [(1, 0, x_cap), (0, 1, y_cap)]  # bounded
+    result = linprog([-1, -1], A_ub=[r[:2] for r in rows], b_ub=[r[2] for r in rows], bounds=(0, None))
+    assert pallet_loading._two_variable_lp_floor(rows) == math.floor(-result.fun + 1e-7)
+
+
+def case_by_case_waste(x, y, bar):
+    """Barnes's least strip waste, case by case: a side shorter than a strip leaves the
+    other side's remainder along all of it; else the better of the two corners."""
+    r, s = x % bar, y % bar
+    if x < bar:
+        return x * (y if y < bar else s)
+    if y < bar:
+        return y * r
+    return min(r * s, (bar - r) * (bar - s))
+
+
+@given(st.integers(0, 300), st.integers(0, 300), st.integers(1, 60))
+def test_bar_waste_equals_the_case_by_case_rule_for_integers_and_arrays(x, y, bar):
+    assert bar_waste(x, y, bar) == case_by_case_waste(x, y, bar)
+    assert bar_waste(np.array([x]), np.array([y]), bar)[0] == case_by_case_waste(x, y, bar)
+
+
+def assert_every_cell_placed(table):
+    """Every cell's pattern holds its count, inside the cell and without overlaps."""
+    for i, length in enumerate(table.xs.tolist()):
+        for j, width in enumerate(table.ys.tolist()):
+            boxes = floor_placements(table, i, j)
+            assert len(boxes) == table.count[i, j], (i, j)
+            for x, y, dx, dy in boxes:
+                assert x >= 0 and y >= 0 and x + dx <= length and y + dy <= width
+                assert sorted((dx, dy)) == sorted(table.box)
+            for a, b in combinations(boxes, 2):
+                assert not (a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3])
+
+
+floors = st.tuples(st.integers(4, 40), st.integers(4, 40), st.integers(2, 9), st.integers(2, 9))
+
+
+@settings(max_examples=40, deadline=None)
+@given(floors)
+@example((23, 17, 5, 3))  # cells narrower than long, taken turned
+def test_every_cell_places_its_count_inside_and_disjoint(case):
+    length, width, l, w = case
+    clear_floor_tables()
+    assert_every_cell_placed(floor_table(length, width, (l, w), pinwheel_length=width))
+
+
+def test_cells_narrower_than_long_are_taken_from_the_same_floors_turned():
+    clear_floor_tables()
+    table = floor_table(23, 17, (3, 5), pinwheel_length=17)
+    assert (table.decision == pallet_loading._TURNED).any()
+    square = min(len(table.xs), len(table.ys))
+    assert (table.count[:square, :square] == table.count[:square, :square].T).all()
+
+
+def fresh_counts(length, width, box):
+    clear_floor_tables()
+    table = floor_table(length, width, box, pinwheel_length=width)
+    return table.xs.copy(), table.count.copy()
+
+
+@settings(max_examples=30, deadline=None)
+@given(floors, st.floats(0.1, 1.0), st.booleans())
+def test_floors_of_one_width_solved_in_either_order_equal_their_own_tables(case, share, longer_first):
+    length, width, l, w = case
+    lengths = [max(int(length * share), 1), length + width]
+    fresh = [fresh_counts(side, width, (l, w)) for side in lengths]
+    clear_floor_tables()
+    order = [1, 0] if longer_first else [0, 1]
+    shared = {k: floor_table(lengths[k], width, (l, w), pinwheel_length=width) for k in order}
+    for k in order:
+        assert shared[k].xs.tolist() == raster_points(lengths[k], (l, w)).tolist() == fresh[k][0].tolist()
+        assert (shared[k].count == fresh[k][1]).all()
+        assert_every_cell_placed(shared[k])
+
+
+@settings(max_examples=30, deadline=None)
+@given(floors)
+def test_line_bound_of_every_cell_never_falls_below_its_count(case):
+    length, width, l, w = case
+    clear_floor_tables()
+    table = floor_table(length, width, (l, w))
+    for i, x in enumerate(table.xs.tolist()):
+        for j, y in enumerate(table.ys.tolist()):
+            assert line_bound(x, y, (l, w)) >= table.count[i, j]
