@@ -30,6 +30,13 @@ grid exceeds ``L_APPROACH_CELLS`` points (or ``L_APPROACH_SIDE`` on a side) skip
 L-approach. Both tests look at the cell alone, so a cell's count never depends on the
 table around it.
 
+Shortcuts that change no count: a cell below Barnes's bound is first held to its line
+bound (:func:`line_bound`), and a cell the L-approach would search is first tried by
+exhaustive search where that is small (:func:`small_floor_optimum`); a cell that reaches
+either is optimal, and the pinwheel and L-approach searches skip it. A cell narrower
+than it is long takes the count of the same floor turned, already solved. Every floor of
+one width, box and pinwheel length is the first part of one table (:func:`floor_table`).
+
 Most of the L-approach's time goes on cells it cannot improve (their count is already
 the optimum, below Barnes's bound), each needing a full search to prove it; a floor of
 the size of ``(49, 28, 8, 3)`` has about a hundred. So :func:`floor_count` (and
