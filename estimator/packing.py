@@ -237,11 +237,14 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     """
     count, sections = grid_layout(interior, box, upright, max_layers)
     frame = STANDING
-    bound = upper_bound(interior, box, upright, max_layers, reached=count)
+    # The exhaustive floor searches, which can take longer than every layout search,
+    # sharpen the bound only if the layouts stop short of the others.
+    bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
     searches = searched_layouts(interior, box, upright, max_layers)
     while count < bound:  # a layout at the bound is optimal: nothing more to search
         found = next(searches, None)
         if found is None:
+            bound = upper_bound(interior, box, upright, max_layers, reached=count)
             break
         if found[1][0] > count:
             count, sections, frame = found[1]
@@ -595,7 +598,8 @@ def volume_bound(interior, box) -> int:
     return int(length) * int(width) * int(height) // (int(a) * int(b) * int(c))
 
 
-def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, reached: int = -1) -> int:
+def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, reached: int = -1,
+                exhaustive: bool = True) -> int:
     """The tightest of the volume, raster, layer, slice, line and separation bounds.
 
     Parameters
@@ -603,6 +607,9 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, 
     reached : int
         A count known to fit: once some bound equals it, that is the tightest and the
         rest are not computed.
+    exhaustive : bool
+        Whether to include the slice bounds by exhaustive floor search
+        (:func:`small_floor_optimum`), which can take tens of milliseconds.
 
     Notes
     -----
@@ -616,14 +623,14 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, 
     boxes, so the boxes' footprints cover at most ``max_layers`` floors.
     """
     best = None
-    for bound in _bounds(interior, box, upright, max_layers):
+    for bound in _bounds(interior, box, upright, max_layers, exhaustive):
         best = bound if best is None else min(best, bound)
         if best <= reached:
             break
     return best
 
 
-def _bounds(interior, box, upright, max_layers):
+def _bounds(interior, box, upright, max_layers, exhaustive=True):
     """Every upper bound of :func:`upper_bound`, the cheapest first."""
     length, width, height = interior
     fitting = [(a, b, c) for a, b, c in orientations(upright) if box[a] <= length and box[b] <= width and box[c] <= height]
@@ -637,10 +644,10 @@ def _bounds(interior, box, upright, max_layers):
         footprint = min(box[o[0]] * box[o[1]] for o in fitting)
         yield max_layers * (reduced[0] * reduced[1] // footprint)
     yield from _separation_bounds(reduced, box, fitting)
-    yield from _slice_bounds(interior, box, fitting, max_layers)
+    yield from _slice_bounds(interior, box, fitting, max_layers, exhaustive)
 
 
-def _slice_bounds(interior, box, fitting, max_layers):
+def _slice_bounds(interior, box, fitting, max_layers, exhaustive=True):
     """Bounds for axes on which only one box side can lie (always the height if upright),
     yielded the cheapest first.
 
@@ -661,7 +668,7 @@ def _slice_bounds(interior, box, fitting, max_layers):
         across = [interior[a] for a in range(3) if a != axis]
         yield slices * floor_bound(across[0], across[1], tuple(rest))
         yield slices * line_bound(across[0], across[1], tuple(rest))
-        exact = small_floor_optimum(across[0], across[1], tuple(rest))
+        exact = small_floor_optimum(across[0], across[1], tuple(rest)) if exhaustive else None
         if exact is not None:
             yield slices * exact
 

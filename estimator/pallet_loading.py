@@ -241,11 +241,10 @@ class _FloorSolver:
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
         # Each width's cuts (narrower part, rest), in plain integers: the ones up to half
         # of it, then the one that keeps the next narrower cell whole.
-        self.y_cuts = [
-            list(enumerate(largest_at_most(ys, ys[j] - ys[1 : _half(ys, j)]).tolist(), start=1))
-            + [(j - 1, int(largest_at_most(ys, ys[j] - ys[j - 1])))]
-            for j in range(1, len(ys))
-        ]
+        rests = largest_at_most(ys, ys[:, None] - ys[None, :]).tolist()  # of width j after a cut at m
+        halves = np.searchsorted(ys, ys / 2, side="right").tolist()
+        self.y_cuts = [[(m, rests[j][m]) for m in range(1, halves[j])] + [(j - 1, rests[j][j - 1])]
+                       for j in range(1, len(ys))]
         self.search = _LSearch(xs, ys, self.count, box)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
