@@ -241,10 +241,10 @@ class _FloorSolver:
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
         # Each width's cuts (narrower part, rest), in plain integers: the ones up to half
         # of it, then the one that keeps the next narrower cell whole.
-        rests = largest_at_most(ys, ys[:, None] - ys[None, :]).tolist()  # of width j after a cut at m
-        halves = np.searchsorted(ys, ys / 2, side="right").tolist()
-        self.y_cuts = [[(m, rests[j][m]) for m in range(1, halves[j])] + [(j - 1, rests[j][j - 1])]
-                       for j in range(1, len(ys))]
+        rests, halves = _rests(ys)
+        rests = rests.tolist()
+        self.y_cuts = [[(m, rests[n][m]) for m in _firsts(halves, n)] for n in range(1, len(ys))]
+        self.x_rests, self.x_halves = _rests(xs)
         self.search = _LSearch(xs, ys, self.count, box)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
@@ -262,7 +262,8 @@ class _FloorSolver:
     def _solve_column(self, i: int) -> None:
         xs, ys, box = self.xs, self.ys, self.box
         count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
-        _best_length_cuts(count, decision, argument, i, *_length_cuts(xs, i))
+        cuts = np.array(_firsts(self.x_halves, i))
+        _best_length_cuts(count, decision, argument, i, cuts, self.x_rests[i, cuts])
         if i < len(ys):
             _turned_cells(count, decision, bound, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
@@ -316,24 +317,29 @@ def _half(points: np.ndarray, index: int) -> int:
     return int(np.searchsorted(points, points[index] / 2, side="right"))
 
 
-def _length_cuts(xs: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
-    """The cuts across a floor ``xs[i]`` long (first part, rest) worth trying: those up to
-    half the length (the others mirror them), and the one that keeps the previous column
-    whole, so that a longer floor never holds fewer, whatever the budgets left out of
-    the shorter one's search."""
-    cuts = np.arange(1, _half(xs, i) + 1)
-    cuts[-1] = i - 1
-    return cuts, largest_at_most(xs, xs[i] - xs[cuts])
+def _rests(points: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """What a cut leaves: ``rests[n, m]`` the largest raster point inside
+    ``points[n] - points[m]``; and ``halves[n]``, the end of the cuts up to half of
+    ``points[n]`` (the others mirror them)."""
+    rests = largest_at_most(points, points[:, None] - points[None, :])
+    return rests, np.searchsorted(points, points / 2, side="right").tolist()
+
+
+def _firsts(halves: list[int], n: int) -> list[int]:
+    """The first parts (indices) of the cuts across ``points[n]`` worth trying: those up
+    to half of it, and the one that keeps the previous size whole, so that a larger
+    floor never holds fewer, whatever the budgets left out of the smaller one's search."""
+    return list(range(1, halves[n])) + [n - 1]
 
 
 def _best_length_cuts(count, decision, argument, i, cuts, rests) -> None:
     """Improve every cell of column i by one cut across the length (all widths at once)."""
-    along = count[cuts, :] + count[rests, :]
-    k = np.argmax(along, axis=0)
-    best = along[k, np.arange(along.shape[1])]
+    along = count[cuts] + count[rests]
+    best = along.max(axis=0)
     better = best > count[i]
-    count[i, better], decision[i, better] = best[better], _CUT_LENGTH
-    argument[i, better, 0] = cuts[k[better]]
+    if better.any():
+        count[i, better], decision[i, better] = best[better], _CUT_LENGTH
+        argument[i, better, 0] = cuts[along.argmax(axis=0)[better]]
 
 
 def _best_width_cuts(count, decision, argument, i, y_cuts, bound, ys, search, length, box) -> None:
