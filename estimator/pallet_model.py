@@ -1,0 +1,498 @@
+"""Crates on pallets in the model: the space and mass limits of palletised loading.
+
+With the setting ``load.pallet = ID`` (``--pallet ID``) the crates travel as unit loads
+(pallets.py): complete layers of crates on a pallet's deck, the unit loads standing on the
+container floor and stacked where the interior height and the pallet's ``stack_load``
+allow. The count equals ``pallets.pack_pallets`` at the sizes rounded as below (tested),
+for arrays of Monte Carlo draws:
+
+* **Resolution.** Interior sides and the door height are rounded down to
+  :data:`fastspace.MODEL_RESOLUTION_M` (1 cm), crate sides up, so every count is a loading
+  that fits at the exact sizes (feasible, never above a physically loadable count). The
+  pallet's numbers are used as they are, in whole millimetres like pallets.py.
+* **Few searches.** Only two counts need a search: crates per layer on the deck
+  (``pallet_loading.floor_count``), by deck and rounded crate footprint, and unit loads
+  per tier on the container floor (``packing.pack`` with one tier), by rounded floor and
+  pallet base. Draws sharing them share one search; the rest is closed form: for upright
+  unit loads of one height, ``pack`` gives the one-tier count times the tiers (tested).
+* **Every build of unit load.** Each way to stand the crate, with every layer count up to
+  the tallest the pallet allows (height, crate layer cap, and its load mass, dropping
+  whole layers as MIL-STD-1660A asks), is one *build*; a lower unit load may stack where
+  a taller one cannot. The best build is taken for each draw.
+
+The mass limit counts the pallets: N crates on unit loads of c crates weigh
+``N m + ceil(N / c) t`` with the pallet's tare t, which must not exceed the usable payload.
+A build's count is ``min(by space, by mass)``, both with that build; the answer is the
+best build's. The reported limits are each the best over the builds (space alone, and
+mass alone, which favours the fullest unit loads), so ``rounds`` may lie a few crates
+below both when no single build reaches both; it is always a real loading.
+
+Kits (the 152 mm complete round: projectile crate and charge crate) are loaded as
+separate unit loads per crate type on the same pallet, each floor position holding a
+stack of one type. For each type two builds are tried (the most crates per floor
+position, and the most crates per pallet, the least tare), and the best of their pairs
+taken: a feasible loading, possibly a little below the best mixed one (stacks of both
+types, or crates of both on one pallet, are not tried).
+
+References
+----------
+.. [1] MIL-STD-1660A, Design Criteria for Ammunition Unit Loads, 4.5.4 (whole layers
+   removed when too heavy). ammonuclearordboxespkgsspclzd.emilspec.com/MIL-STD-1660/page18.html
+.. [2] US Army subcourse MM0148: palletised loads stand on their pallets, which are their
+   dunnage. armymunitions.tpub.com/Mm0148a/Ammunition-Stacks-10.htm
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from estimator.counts import whole_counts
+from estimator.errors import InputError
+from estimator.fastspace import MODEL_RESOLUTION_M, rounded_box_mm, rounded_interior_mm
+from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, box_mm, interior_mm, pack
+from estimator.pallet_loading import floor_count
+
+# Share of the usable payload allowed for floating-point rounding, as the model's mass limit.
+_MASS_TOLERANCE = 1e-12
+# A pallet side this long or longer is a slip of unit (as pallets.pallet_spec refuses it). [m]
+_LONGEST_PALLET_M = 1e6
+
+
+@dataclass(frozen=True)
+class PalletArrays:
+    """One pallet type in SI arrays (m, kg) that broadcast with the draws."""
+
+    length_m: np.ndarray  # outer base, as the unit load stands on the container floor
+    width_m: np.ndarray
+    deck_length_m: np.ndarray  # usable for crates
+    deck_width_m: np.ndarray
+    base_height_m: np.ndarray
+    tare_kg: np.ndarray
+    max_load_height_m: np.ndarray  # of the crates above the deck
+    max_load_mass_kg: np.ndarray  # of the crates on one pallet
+    stack_load_kg: np.ndarray | None = None  # most a loaded pallet bears; None: not stacked
+
+
+@dataclass(frozen=True)
+class Builds:
+    """Every way to build unit loads of one crate type, each as arrays over the draws."""
+
+    per_pallet: list[np.ndarray]  # crates on one unit load (0 where the build is impossible)
+    per_position: list[np.ndarray]  # crates in one stack of unit loads on a floor position
+
+
+# --- the two searched counts, shared by draws ----------------------------------------
+
+
+def _by_distinct_rows(columns: Sequence[np.ndarray], solve) -> np.ndarray:
+    """``solve(row)`` for each distinct row of integer ``columns``, spread to every row."""
+    stacked = np.stack([np.ravel(c) for c in np.broadcast_arrays(*columns)], axis=1)
+    if not len(stacked):
+        return np.zeros(np.broadcast_shapes(*(np.shape(c) for c in columns)), dtype=np.int64)
+    distinct, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    solved = np.array([solve(tuple(int(v) for v in row)) for row in distinct], dtype=np.int64)
+    return solved[inverse.ravel()].reshape(np.broadcast_shapes(*(np.shape(c) for c in columns)))
+
+
+def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.ndarray]) -> np.ndarray:
+    """Crates in one layer on the deck: the best floor pattern (``floor_count``).
+
+    Parameters
+    ----------
+    deck_mm : two int arrays
+        Deck length and width. [mm]
+    footprint_mm : two int arrays
+        The crate's sides lying flat, shorter first. [mm]
+    """
+    def solve(row):
+        length, width, short, long = row
+        return floor_count(length, width, (short, long)) if short <= min(length, width) and long <= max(length, width) else 0
+    return _by_distinct_rows([*deck_mm, *footprint_mm], solve)
+
+
+def unit_loads_per_tier(floor_mm: Sequence[np.ndarray], base_mm: Sequence[np.ndarray]) -> np.ndarray:
+    """Unit loads standing side by side on the container floor (``packing.pack``, one tier).
+
+    Parameters
+    ----------
+    floor_mm : two int arrays
+        Usable interior length and width. [mm]
+    base_mm : two int arrays
+        The pallet's outer base. [mm]
+    """
+    def solve(row):
+        length, width, base_length, base_width = row
+        if min(base_length, base_width) > min(length, width) or max(base_length, base_width) > max(length, width):
+            return 0
+        # One tier: the box as tall as the interior, so pack's own layer count is 1.
+        return pack((length * RESOLUTION_M, width * RESOLUTION_M, 1.0),
+                    (base_length * RESOLUTION_M, base_width * RESOLUTION_M, 1.0), True, 1).count
+    return _by_distinct_rows([*floor_mm, *base_mm], solve)
+
+
+# --- unit loads ----------------------------------------------------------------------
+
+
+def _standings(crate_mm: Sequence[np.ndarray], upright: bool):
+    """Each way to stand the crate: (shorter footprint side, longer one, vertical side). [mm]"""
+    length, width, height = crate_mm
+    ways = [(width, length, height)] if upright else [(width, height, length), (length, height, width),
+                                                      (length, width, height)]
+    return [(np.minimum(a, b), np.maximum(a, b), vertical) for a, b, vertical in ways]
+
+
+def stack_tiers(per_pallet, layers, crate_mass_kg, pallet: PalletArrays, crate_max_layers) -> np.ndarray:
+    """Most unit loads one above the other by the pallet's ``stack_load`` and the crate's
+    layer cap (as ``pallets.UnitLoad.stack_layers``), at least 1. [1]"""
+    load_kg = per_pallet * np.asarray(crate_mass_kg, dtype=float)
+    if pallet.stack_load_kg is None:
+        return np.ones(np.shape(load_kg), dtype=np.int64)
+    gross_kg = pallet.tare_kg + load_kg
+    with np.errstate(divide="ignore", invalid="ignore"):
+        above = np.floor_divide(pallet.stack_load_kg - load_kg, gross_kg)
+    by_load = 1 + np.maximum(np.nan_to_num(above, nan=0.0), 0).astype(np.int64)
+    cap = np.asarray(crate_max_layers, dtype=np.int64)
+    by_cap = np.maximum(cap // np.maximum(layers, 1), 1)
+    return np.where(cap == NO_LAYER_LIMIT, by_load, np.minimum(by_load, by_cap))
+
+
+def unit_load_builds(interior_mm_: Sequence[np.ndarray], door_height_mm: np.ndarray, crate_mm, crate_mass_kg,
+                     upright: bool, crate_max_layers, pallet: PalletArrays) -> Builds:
+    """Every build (standing, layer count) of unit loads of one crate type, over the draws.
+
+    Parameters
+    ----------
+    interior_mm_ : three int arrays
+        Usable interior, rounded down. [mm]
+    door_height_mm : int array
+        Door height, rounded down: no unit load is taller. [mm]
+    crate_mm : three int arrays
+        Crate sides, rounded up (the third vertical if ``upright``). [mm]
+    crate_mass_kg : array
+        Gross mass of one crate. [kg]
+    upright : bool
+    crate_max_layers : int array
+        Most crates one above the other, counted over stacked unit loads too; 0: no limit.
+    pallet : PalletArrays
+
+    Returns
+    -------
+    Builds
+        Crates per pallet and per floor position of every build; both 0 where the build
+        is impossible (more layers than the tallest unit load).
+    """
+    crate_mass_kg = np.asarray(crate_mass_kg, dtype=float)
+    cap = np.asarray(crate_max_layers, dtype=np.int64)
+    deck = (interior_mm(pallet.deck_length_m), interior_mm(pallet.deck_width_m))
+    height_limit_m = np.minimum(interior_mm_[2], door_height_mm) * RESOLUTION_M
+    room_m = np.minimum(pallet.max_load_height_m, height_limit_m - pallet.base_height_m)
+    room_mm = interior_mm(np.maximum(room_m, 0.0))
+    per_pallet, per_position = [], []
+    for short, long, vertical in _standings(crate_mm, upright):
+        per_layer = crates_per_layer(deck, (short, long))
+        by_height = room_mm // vertical
+        by_cap = np.where(cap == NO_LAYER_LIMIT, by_height, np.minimum(by_height, cap))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            by_mass = np.floor_divide(pallet.max_load_mass_kg, per_layer * crate_mass_kg)
+        by_mass = np.where(per_layer > 0, np.nan_to_num(by_mass, posinf=0.0), 0).astype(np.int64)
+        tallest = np.minimum(by_cap, by_mass)
+        for layers in range(1, int(np.max(tallest, initial=0)) + 1):
+            possible = layers <= tallest
+            crates = np.where(possible, per_layer * layers, 0)
+            load_height_mm = box_mm(pallet.base_height_m + layers * vertical * RESOLUTION_M)
+            tiers = np.minimum(interior_mm_[2] // load_height_mm,
+                               stack_tiers(crates, layers, crate_mass_kg, pallet, cap))
+            per_pallet.append(crates)
+            per_position.append(np.where(possible, tiers * crates, 0))
+    return Builds(per_pallet, per_position)
+
+
+def crates_by_mass(usable_kg, crate_mass_kg, tare_kg, per_pallet) -> np.ndarray:
+    """Most crates N with ``N m + ceil(N / c) t <= usable`` (c crates per unit load).
+
+    Parameters
+    ----------
+    usable_kg : array
+        Usable payload. [kg]
+    crate_mass_kg, tare_kg : arrays
+        Gross mass of one crate and the pallet's tare. [kg]
+    per_pallet : int array
+        Crates per unit load c; 0 gives 0.
+
+    Examples
+    --------
+    >>> int(crates_by_mass(1000.0, 60.0, 25.0, 8))  # 2 full pallets (1010 kg) is too much
+    15
+    """
+    usable = np.asarray(usable_kg, dtype=float) * (1 + _MASS_TOLERANCE)
+    crate, tare = np.asarray(crate_mass_kg, dtype=float), np.asarray(tare_kg, dtype=float)
+    per_pallet = np.asarray(per_pallet, dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        full = np.floor(usable / (per_pallet * crate + tare))
+        rest = usable - full * (per_pallet * crate + tare)
+        extra = np.clip(np.floor((rest - tare) / crate), 0, np.maximum(per_pallet - 1, 0))
+    crates = whole_counts(np.where(per_pallet > 0, np.nan_to_num(full * per_pallet + extra), 0), "crates by mass")
+    # One step either way keeps the floating-point test exact (as model._max_whole_rounds_one_part).
+    crates = np.where(_palletised_mass(crates, crate, tare, per_pallet) > usable, crates - 1, crates)
+    more = np.where(_palletised_mass(crates + 1, crate, tare, per_pallet) <= usable, crates + 1, crates)
+    return np.where(per_pallet > 0, more, 0)
+
+
+def _palletised_mass(crates, crate_mass_kg, tare_kg, per_pallet) -> np.ndarray:
+    """Crates and the pallets they need. [kg]"""
+    pallets = -(-crates // np.maximum(per_pallet, 1))
+    return crates * crate_mass_kg + pallets * tare_kg
+
+
+# --- one crate type ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PalletisedCrates:
+    """Crates of one type on pallets in one container, broadcast over the draws."""
+
+    crates: np.ndarray  # the best build's count: min(by space, by mass) of that build
+    by_space: np.ndarray  # most crates the space allows, best build
+    by_mass: np.ndarray  # most crates the usable payload allows with the pallets' tare, best build
+    pallets: np.ndarray  # unit loads of the best build (pallets whose tare the load carries)
+
+
+def best_build(builds: Builds, floor_positions, usable_kg, crate_mass_kg, tare_kg) -> PalletisedCrates:
+    """The build that loads the most crates, with its count by space and mass."""
+    shape = np.broadcast_shapes(np.shape(floor_positions), np.shape(usable_kg), np.shape(crate_mass_kg),
+                                np.shape(tare_kg), *(np.shape(c) for c in builds.per_pallet))
+    best = np.zeros(shape, dtype=np.int64)
+    best_pallets = np.zeros(shape, dtype=np.int64)
+    by_space = np.zeros(shape, dtype=np.int64)
+    by_mass = np.zeros(shape, dtype=np.int64)
+    for per_pallet, per_position in zip(builds.per_pallet, builds.per_position):
+        space = floor_positions * per_position
+        mass = crates_by_mass(usable_kg, crate_mass_kg, tare_kg, per_pallet)
+        crates = np.minimum(space, mass)
+        better = crates > best
+        best = np.where(better, crates, best)
+        best_pallets = np.where(better, -(-crates // np.maximum(per_pallet, 1)), best_pallets)
+        by_space, by_mass = np.maximum(by_space, space), np.maximum(by_mass, mass)
+    return PalletisedCrates(best, by_space, by_mass, best_pallets)
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container ready for unit loads: rounded interior and door, floor positions."""
+
+    interior_mm: list[np.ndarray]  # usable interior, rounded down [mm]
+    door_height_mm: np.ndarray  # rounded down [mm]
+    floor_positions: np.ndarray  # unit loads per tier; 0 where the pallet cannot pass the door
+
+
+def container_for_pallets(interior_m, door_m, pallet: PalletArrays,
+                          resolution_m: float = MODEL_RESOLUTION_M) -> Container:
+    """Round the usable interior and door down to ``resolution_m`` and count the unit loads
+    per tier.
+
+    Parameters
+    ----------
+    interior_m : three arrays
+        Usable interior (less clearance; no floor dunnage, the pallet is the dunnage). [m]
+    door_m : two arrays
+        Door width and height. [m] Where the pallet's base cannot pass the door, no unit load.
+    pallet : PalletArrays
+    resolution_m : float
+        [m]
+    """
+    interior = [rounded_interior_mm(side, resolution_m) for side in interior_m]
+    positions = unit_loads_per_tier(interior[:2], (box_mm(pallet.length_m), box_mm(pallet.width_m)))
+    positions = np.where(pallet_passes_door(door_m[0], pallet), positions, 0)
+    return Container(interior, rounded_interior_mm(door_m[1], resolution_m), positions)
+
+
+def builds_in(container: Container, crate_m, crate_mass_kg, upright: bool, pallet: PalletArrays,
+              crate_max_layers=NO_LAYER_LIMIT, resolution_m: float = MODEL_RESOLUTION_M) -> Builds:
+    """:func:`unit_load_builds` of a crate (sides [m], rounded up to ``resolution_m``) in the container."""
+    crate = [rounded_box_mm(side, resolution_m) for side in crate_m]
+    return unit_load_builds(container.interior_mm, container.door_height_mm, crate, crate_mass_kg, upright,
+                            crate_max_layers, pallet)
+
+
+def palletised_crates(interior_m, door_m, crate_m, crate_mass_kg, upright: bool, pallet: PalletArrays,
+                      usable_kg, crate_max_layers=NO_LAYER_LIMIT,
+                      resolution_m: float = MODEL_RESOLUTION_M) -> PalletisedCrates:
+    """Crates of one type a container carries on pallets, for arrays of draws.
+
+    Parameters
+    ----------
+    interior_m : three arrays
+        Usable interior (less clearance; no floor dunnage, the pallet is the dunnage). [m]
+    door_m : two arrays
+        Door width and height. [m] Where the pallet's base cannot pass the door, 0.
+    crate_m : three arrays
+        Crate length, width, height (height vertical if ``upright``). [m]
+    crate_mass_kg : array
+        Gross mass of one crate. [kg]
+    upright : bool
+    pallet : PalletArrays
+    usable_kg : array
+        Usable payload: rated payload times the load fraction. [kg]
+    crate_max_layers : int array
+        Most crates one above the other (0: no limit).
+    resolution_m : float
+        Interior and door rounded down, crate up, to this. [m]
+
+    Returns
+    -------
+    PalletisedCrates
+        Its ``by_space`` equals the crates of ``pallets.pack_pallets`` at the rounded sizes.
+
+    Examples
+    --------
+    >>> eur = PalletArrays(1.2, 0.8, 1.2, 0.8, 0.144, 25.0, 2.136, 1000.0)
+    >>> loaded = palletised_crates((5.75, 2.2, 2.25), (0.9, 2.2), (0.8, 0.3, 0.3), 60.0, False, eur, 25000.0)
+    >>> int(loaded.by_space), int(loaded.crates)
+    (176, 176)
+    """
+    container = container_for_pallets(interior_m, door_m, pallet, resolution_m)
+    builds = builds_in(container, crate_m, crate_mass_kg, upright, pallet, crate_max_layers, resolution_m)
+    return best_build(builds, container.floor_positions, usable_kg, crate_mass_kg, pallet.tare_kg)
+
+
+def pallet_passes_door(door_width_m, pallet: PalletArrays) -> np.ndarray:
+    """Whether the unit load's base passes the door end-on (its height is kept below the
+    door's by construction)."""
+    return np.minimum(pallet.length_m, pallet.width_m) <= np.asarray(door_width_m, dtype=float)
+
+
+# --- kits: several crate types, each on its own unit loads ---------------------------
+
+
+def _largest_whole(fits, high) -> np.ndarray:
+    """Largest R in [0, high] with ``fits(R)``, for a ``fits`` that holds up to some R (bisection)."""
+    low = np.zeros(np.shape(high), dtype=np.int64)
+    high = np.asarray(high, dtype=np.int64).copy()
+    while np.any(low < high):
+        middle = (low + high + 1) // 2
+        ok = fits(middle)
+        low = np.where(ok, middle, low)
+        high = np.where(ok, high, middle - 1)
+    return low
+
+
+def _crates_needed(rounds, items, items_per_round) -> np.ndarray:
+    return -((-np.asarray(rounds, dtype=np.int64) * items_per_round) // np.asarray(items, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class KitPart:
+    """One crate type of a kit on pallets: its builds and what a round needs of it."""
+
+    builds: Builds
+    crate_mass_kg: np.ndarray
+    items: np.ndarray  # items per crate, whole numbers
+    items_per_round: int
+
+
+def kit_rounds_on_pallets(parts: Sequence[KitPart], floor_positions, usable_kg, tare_kg):
+    """Rounds of a kit on pallets: separate unit loads per crate type, floor positions
+    shared between them.
+
+    For each part two builds are tried (most crates per floor position; most crates per
+    pallet), and every pair: rounds R fit when the stacks need at most ``floor_positions``
+    positions, ``sum_i ceil(N_i / s_i) <= F``, and crates and pallets weigh at most the
+    usable payload, ``sum_i N_i m_i + ceil(N_i / c_i) t <= usable``, with
+    ``N_i = ceil(R q_i / k_i)`` crates of part i.
+
+    Returns
+    -------
+    rounds, by_space, by_mass : int arrays
+        The best pair's rounds (a feasible loading); the most by space alone (best
+        positions per crate), and by mass alone (fewest pallets).
+    """
+    usable = np.asarray(usable_kg, dtype=float) * (1 + _MASS_TOLERANCE)
+    space_first = [_best_of(part.builds, part.builds.per_position, part.builds.per_pallet) for part in parts]
+    mass_first = [_best_of(part.builds, part.builds.per_pallet, part.builds.per_position) for part in parts]
+    floor_positions = np.asarray(floor_positions, dtype=np.int64)
+
+    def positions_used(rounds, choice):
+        used = 0
+        for part, (_, per_position) in zip(parts, choice):
+            crates = _crates_needed(rounds, part.items, part.items_per_round)
+            # A part with no possible build cannot ship a crate: more than the floor holds.
+            used = used + np.where(per_position > 0, -(-crates // np.maximum(per_position, 1)),
+                                   np.where(crates > 0, floor_positions + 1, 0))
+        return used
+
+    def mass_used(rounds, choice):
+        used = 0.0
+        for part, (per_pallet, _) in zip(parts, choice):
+            crates = _crates_needed(rounds, part.items, part.items_per_round)
+            used = used + np.where((per_pallet > 0) | (crates == 0),
+                                   _palletised_mass(crates, part.crate_mass_kg, tare_kg, per_pallet), np.inf)
+        return used
+
+    by_space_high = np.minimum.reduce([
+        floor_positions * per_position * np.asarray(part.items, dtype=np.int64) // part.items_per_round
+        for part, (_, per_position) in zip(parts, space_first)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_mass_high = whole_counts(np.nan_to_num(np.minimum.reduce([
+            usable / part.crate_mass_kg * np.asarray(part.items, dtype=float) / part.items_per_round
+            for part in parts])), "rounds by mass per container")
+    by_space = _largest_whole(lambda r: positions_used(r, space_first) <= floor_positions, by_space_high)
+    by_mass = _largest_whole(lambda r: mass_used(r, mass_first) <= usable, by_mass_high)
+    high = np.minimum(by_space, by_mass)
+    rounds = np.zeros_like(high)
+    for choice in product(*zip(space_first, mass_first)):
+        rounds = np.maximum(rounds, _largest_whole(
+            lambda r: (positions_used(r, choice) <= floor_positions) & (mass_used(r, choice) <= usable), high))
+    return rounds, by_space, by_mass
+
+
+def _best_of(builds: Builds, first: list[np.ndarray], second: list[np.ndarray]):
+    """The build with the largest ``first``, ties broken by ``second``: (per pallet, per position)."""
+    best_first = np.zeros(np.shape(first[0]) if first else (), dtype=np.int64)
+    best_second = np.zeros_like(best_first)
+    pallet = np.zeros_like(best_first)
+    position = np.zeros_like(best_first)
+    for f, s, per_pallet, per_position in zip(first, second, builds.per_pallet, builds.per_position):
+        better = (f > best_first) | ((f == best_first) & (s > best_second))
+        best_first, best_second = np.where(better, f, best_first), np.where(better, s, best_second)
+        pallet, position = np.where(better, per_pallet, pallet), np.where(better, per_position, position)
+    return pallet, position
+
+
+# --- the scenario's pallet -----------------------------------------------------------
+
+
+def pallet_arrays(values: Mapping[str, np.ndarray]) -> PalletArrays:
+    """The scenario's pallet from values keyed by parameter name (``pallet.tare``). [SI]"""
+    def number(field):
+        return np.asarray(values[f"pallet.{field}"], dtype=float)
+
+    fields = ("length", "width", "deck_length", "deck_width", "base_height", "tare", "max_load_height",
+              "max_load_mass")
+    stack = number("stack_load") if "pallet.stack_load" in values else None
+    return PalletArrays(*(number(field) for field in fields), stack)
+
+
+def check_pallet(parameters: Mapping, pallet_id: str, door_width_high_m: float) -> None:
+    """Refuse a pallet whose deck overhangs its base, whose sides are a slip of unit, or
+    whose base cannot pass the container's door at any value of the ranges.
+
+    Raises
+    ------
+    InputError
+        Naming the pallet, the bad value and what was expected.
+    """
+    for deck, outer in (("deck_length", "length"), ("deck_width", "width")):
+        if parameters[f"pallet.{deck}"].high > parameters[f"pallet.{outer}"].low:
+            raise InputError(f"pallet {pallet_id}: {deck} {parameters[f'pallet.{deck}'].high:.4g} m; expected at most "
+                             f"its {outer} {parameters[f'pallet.{outer}'].low:.4g} m (the deck lies within the base)")
+    for name, parameter in parameters.items():
+        if name.startswith("pallet.") and parameter.dimension == "length" and parameter.high >= _LONGEST_PALLET_M:
+            raise InputError(f"pallet {pallet_id}: {name} {parameter.high:.3g} m; expected below {_LONGEST_PALLET_M:.0e} m")
+    narrowest = min(parameters["pallet.length"].low, parameters["pallet.width"].low)
+    if narrowest > door_width_high_m:
+        raise InputError(f"pallet {pallet_id}: its base ({narrowest:.3g} m at its narrowest) cannot pass the door "
+                         f"({door_width_high_m:.3g} m wide at its largest); expected a pallet that fits the door")
