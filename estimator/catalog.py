@@ -101,7 +101,7 @@ USER_SECTIONS = ("container", "munition", "pallet", *LOADING_FIELDS)
 # A package id becomes the first half of its parameter names (crate.gross_mass), so it
 # must be a name --set can type and must not shadow the other groups.
 PACKAGE_ID = re.compile(r"[A-Za-z_]\w*", re.ASCII)
-RESERVED_PACKAGE_IDS = ("container", *LOADING_FIELDS)
+RESERVED_PACKAGE_IDS = ("container", "pallet", *LOADING_FIELDS)
 # Whole numbers in claims stay well inside the float64 range the model counts in exactly.
 MAX_CONTAINERS = 10**12
 MAX_ROUNDS = 10**15

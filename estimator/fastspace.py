@@ -388,3 +388,18 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
 
     rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), usable, _step_mm(resolution_m), profile_key, compute)
     return np.where(usable, rounds, -1).reshape(shape)
+
+
+def stored_count(key: tuple, solve) -> int:
+    """One count kept with the profiles (in this process and the cache file) under ``key``,
+    a flat tuple of ints and strings; ``solve()`` computes it the first time.
+
+    pallet_model.py keeps its floor counts of crates on a pallet's deck here.
+    """
+    return int(_profile(("count", *key), 0, 1, lambda longest: np.array([solve()]))[0])
+
+
+def save_profiles() -> None:
+    """Write the cache file if this process solved profiles or counts since it was written."""
+    if _CACHE_STATE["added"]:
+        _write_cache()

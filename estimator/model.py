@@ -14,7 +14,9 @@ need ``ceil(R * q_i / k_i)`` whole packages of type i. By mass those weigh
 type i alone is shared in proportion, ``sum_i ceil(R q_i / k_i) / S_i <= 1``: exact for a
 single package type, an upper estimate of a real mixed stow for several. With the setting
 ``load.packing = layout`` S_i comes from the layouts of packing.py and a kit gets the best
-split of the container length instead, a feasible stow (fastspace.py).
+split of the container length instead, a feasible stow (fastspace.py). With the setting
+``load.pallet = ID`` the crates travel as unit loads on that pallet, and the pallets' tare
+counts in the mass limit (pallet_model.py).
 
 The core functions take plain float and integer arrays in SI units (kg, m) that broadcast
 together; :func:`evaluate` maps a scenario's named parameters onto them and
@@ -38,6 +40,9 @@ from estimator.counts import whole_counts
 from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
 from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
+from estimator.pallet_model import (
+    KitPart, builds_in, check_pallet, container_for_pallets, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
+)
 from estimator.parameters import Scenario
 
 MASS, SPACE = "mass", "space"
@@ -282,14 +287,46 @@ def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:
     Raises
     ------
     InputError
-        If a package of the kit cannot pass the door at any value (:func:`check_door`).
+        If a package of the kit (or, on pallets, the pallet) cannot pass the door at any
+        value (:func:`check_door`, ``pallet_model.check_pallet``).
     """
+    parts = kit_arrays(values, scenario)
+    if scenario.pallet is not None:
+        check_pallet(scenario.parameters, scenario.pallet, scenario.parameters["container.door_width"].high)
+        return palletised_capacity(values, parts)
     check_door(scenario)
     door = (values["container.door_width"], values["container.door_height"])
     return rounds_per_container(
-        values["container.payload"], values["load.fraction"], usable_interior(values), kit_arrays(values, scenario),
-        door, scenario.packing,
+        values["container.payload"], values["load.fraction"], usable_interior(values), parts, door, scenario.packing,
     )
+
+
+def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[PackageArrays]) -> Capacity:
+    """Rounds per container when the kit's crates travel on the scenario's pallet
+    (``pallet.<field>`` values), each crate type on its own unit loads (pallet_model.py).
+
+    The usable height keeps the floor dunnage: the pallet is the dunnage.
+    """
+    interior = usable_interior({**values, "load.dunnage_height": 0.0})
+    door = (values["container.door_width"], values["container.door_height"])
+    usable_kg = np.asarray(values["container.payload"], dtype=float) * np.asarray(values["load.fraction"], dtype=float)
+    pallet = pallet_arrays(values)
+    if len(parts) == 1:
+        part = parts[0]
+        loaded = palletised_crates(interior, door, _sides(part), part.gross_mass_kg, part.upright, pallet, usable_kg,
+                                   part.max_layers)
+        rounds, by_mass, by_space = (
+            crates * np.asarray(part.items, dtype=np.int64) // part.items_per_round
+            for crates in (loaded.crates, loaded.by_mass, loaded.by_space))
+        alone = (loaded.by_space,)
+    else:
+        container = container_for_pallets(interior, door, pallet)
+        kit = [KitPart(builds_in(container, _sides(p), p.gross_mass_kg, p.upright, pallet, p.max_layers),
+                       np.asarray(p.gross_mass_kg, dtype=float), p.items, p.items_per_round) for p in parts]
+        rounds, by_space, by_mass = kit_rounds_on_pallets(kit, container.floor_positions, usable_kg, pallet.tare_kg)
+        alone = tuple(container.floor_positions * np.maximum.reduce(part.builds.per_position) for part in kit)
+    rounds, by_mass, by_space = np.broadcast_arrays(rounds, by_mass, by_space)
+    return Capacity(rounds, by_mass, by_space, alone)
 
 
 @dataclass(frozen=True)

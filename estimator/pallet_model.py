@@ -52,8 +52,10 @@ import numpy as np
 
 from estimator.counts import whole_counts
 from estimator.errors import InputError
-from estimator.fastspace import MODEL_RESOLUTION_M, rounded_box_mm, rounded_interior_mm
-from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, box_mm, interior_mm, pack
+from estimator.fastspace import (
+    MODEL_RESOLUTION_M, layout_counts, rounded_box_mm, rounded_interior_mm, save_profiles, stored_count,
+)
+from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, box_mm, interior_mm
 from estimator.pallet_loading import floor_count
 
 # Share of the usable payload allowed for floating-point rounding, as the model's mass limit.
@@ -88,16 +90,6 @@ class Builds:
 # --- the two searched counts, shared by draws ----------------------------------------
 
 
-def _by_distinct_rows(columns: Sequence[np.ndarray], solve) -> np.ndarray:
-    """``solve(row)`` for each distinct row of integer ``columns``, spread to every row."""
-    stacked = np.stack([np.ravel(c) for c in np.broadcast_arrays(*columns)], axis=1)
-    if not len(stacked):
-        return np.zeros(np.broadcast_shapes(*(np.shape(c) for c in columns)), dtype=np.int64)
-    distinct, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    solved = np.array([solve(tuple(int(v) for v in row)) for row in distinct], dtype=np.int64)
-    return solved[inverse.ravel()].reshape(np.broadcast_shapes(*(np.shape(c) for c in columns)))
-
-
 def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.ndarray]) -> np.ndarray:
     """Crates in one layer on the deck: the best floor pattern (``floor_count``).
 
@@ -107,31 +99,65 @@ def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.nd
         Deck length and width. [mm]
     footprint_mm : two int arrays
         The crate's sides lying flat, shorter first. [mm]
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Broadcast over the inputs. Draws of the catalog's crate ranges give a few hundred
+        footprints at 1 cm; each is solved once and kept with fastspace's profiles (in the
+        process and the cache file, ``fastspace.stored_count``).
     """
-    def solve(row):
-        length, width, short, long = row
-        return floor_count(length, width, (short, long)) if short <= min(length, width) and long <= max(length, width) else 0
-    return _by_distinct_rows([*deck_mm, *footprint_mm], solve)
+    columns = np.broadcast_arrays(*(np.asarray(c, dtype=np.int64) for c in (*deck_mm, *footprint_mm)))
+    distinct, inverse = _distinct_rows(columns)
+    counts = np.array([stored_count(("deck", *row), lambda row=row: _floor_count(*row))
+                       for row in distinct.tolist()], dtype=np.int64)
+    return counts[inverse].reshape(columns[0].shape)
 
 
-def unit_loads_per_tier(floor_mm: Sequence[np.ndarray], base_mm: Sequence[np.ndarray]) -> np.ndarray:
-    """Unit loads standing side by side on the container floor (``packing.pack``, one tier).
+def _floor_count(length: int, width: int, short: int, long: int) -> int:
+    """``floor_count``, 0 when the footprint fits the deck in neither way."""
+    fits = short <= min(length, width) and long <= max(length, width)
+    return floor_count(length, width, (short, long)) if fits else 0
+
+
+def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of non-negative integer ``columns`` and each row's index among them.
+
+    The columns are packed into one int64 key (mixed radix over their spans), which
+    numpy sorts far faster than rows.
+    """
+    flat = [np.ravel(c) for c in columns]
+    if not len(flat[0]):
+        return np.zeros((0, len(flat)), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low = [int(c.min()) for c in flat]
+    span = [int(c.max()) - lo + 1 for c, lo in zip(flat, low)]
+    if np.sum(np.log2(span)) >= 62:
+        distinct, inverse = np.unique(np.stack(flat, axis=1), axis=0, return_inverse=True)
+        return distinct, inverse.ravel()
+    key = np.zeros(len(flat[0]), dtype=np.int64)
+    for c, lo, size in zip(flat, low, span):
+        key = key * size + (c - lo)
+    keys, inverse = np.unique(key, return_inverse=True)
+    rows = []
+    for lo, size in zip(reversed(low), reversed(span)):
+        rows.append(keys % size + lo)
+        keys = keys // size
+    return np.stack(rows[::-1], axis=1), inverse.ravel()
+
+
+def unit_loads_per_tier(floor_m: Sequence[np.ndarray], base_m: Sequence[np.ndarray]) -> np.ndarray:
+    """Unit loads standing side by side on the container floor: ``packing.pack`` with one
+    tier, through ``fastspace.layout_counts`` (one solve for every floor length, cached).
 
     Parameters
     ----------
-    floor_mm : two int arrays
-        Usable interior length and width. [mm]
-    base_mm : two int arrays
-        The pallet's outer base. [mm]
+    floor_m : two arrays
+        Usable interior length and width, at whole millimetres. [m]
+    base_m : two arrays
+        The pallet's outer base (rounded up to whole millimetres, as pack does). [m]
     """
-    def solve(row):
-        length, width, base_length, base_width = row
-        if min(base_length, base_width) > min(length, width) or max(base_length, base_width) > max(length, width):
-            return 0
-        # One tier: the box as tall as the interior, so pack's own layer count is 1.
-        return pack((length * RESOLUTION_M, width * RESOLUTION_M, 1.0),
-                    (base_length * RESOLUTION_M, base_width * RESOLUTION_M, 1.0), True, 1).count
-    return _by_distinct_rows([*floor_mm, *base_mm], solve)
+    # One tier: the box as tall as the interior, so the layer count is 1.
+    return layout_counts((*floor_m, 1.0), (*base_m, 1.0), True, 1, resolution_m=RESOLUTION_M)
 
 
 # --- unit loads ----------------------------------------------------------------------
@@ -305,7 +331,7 @@ def container_for_pallets(interior_m, door_m, pallet: PalletArrays,
         [m]
     """
     interior = [rounded_interior_mm(side, resolution_m) for side in interior_m]
-    positions = unit_loads_per_tier(interior[:2], (box_mm(pallet.length_m), box_mm(pallet.width_m)))
+    positions = unit_loads_per_tier([side * RESOLUTION_M for side in interior[:2]], (pallet.length_m, pallet.width_m))
     positions = np.where(pallet_passes_door(door_m[0], pallet), positions, 0)
     return Container(interior, rounded_interior_mm(door_m[1], resolution_m), positions)
 
@@ -314,8 +340,10 @@ def builds_in(container: Container, crate_m, crate_mass_kg, upright: bool, palle
               crate_max_layers=NO_LAYER_LIMIT, resolution_m: float = MODEL_RESOLUTION_M) -> Builds:
     """:func:`unit_load_builds` of a crate (sides [m], rounded up to ``resolution_m``) in the container."""
     crate = [rounded_box_mm(side, resolution_m) for side in crate_m]
-    return unit_load_builds(container.interior_mm, container.door_height_mm, crate, crate_mass_kg, upright,
-                            crate_max_layers, pallet)
+    builds = unit_load_builds(container.interior_mm, container.door_height_mm, crate, crate_mass_kg, upright,
+                              crate_max_layers, pallet)
+    save_profiles()  # the floor counts on the deck solved for these draws
+    return builds
 
 
 def palletised_crates(interior_m, door_m, crate_m, crate_mass_kg, upright: bool, pallet: PalletArrays,

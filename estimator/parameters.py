@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from estimator.catalog import CONTAINER_FIELDS, LOADING_FIELDS, MAY_BE_ZERO, OPTIONAL_PACKAGE_FIELDS, PACKAGE_FIELDS
-from estimator.catalog import Catalog, KitPart, Number
+from estimator.catalog import OPTIONAL_PALLET_FIELDS, PALLET_FIELDS, Catalog, KitPart, Number, Pallet
 from estimator.errors import InputError
 
 USER_SOURCE = "set by the user (--set)"
@@ -56,6 +56,7 @@ class Scenario:
     upright: dict[str, bool]
     parameters: dict[str, Parameter]
     packing: str = "grid"  # how the space limit counts crates: "grid" or "layout" (fastspace.py)
+    pallet: str | None = None  # the pallet type crates travel on (pallet_model.py); None: loose crates
 
     def max_layers_name(self, package: str) -> str | None:
         """The parameter that caps the layers of ``package``, or None when nothing does."""
@@ -121,6 +122,7 @@ class Override:
     low: float
     high: float
     choice: str | None = None  # for a setting (SETTINGS) instead of a parameter
+    parameters: tuple = ()  # for load.pallet: the pallet's numbers as Parameters
 
 
 def split_override(text: str, option: str = "--set") -> tuple[str, str, str]:
@@ -160,6 +162,7 @@ def parameter_kinds(catalog: Catalog) -> dict[str, str]:
         for package in munition.packages:
             kinds.update({f"{package}.{field}": dim for field, (dim, _) in PACKAGE_FIELDS.items()})
             kinds.update({f"{package}.{field}": dim for field, (dim, _) in OPTIONAL_PACKAGE_FIELDS.items()})
+    kinds.update({f"pallet.{field}": dim for field, dim in {**PALLET_FIELDS, **OPTIONAL_PALLET_FIELDS}.items()})
     return kinds
 
 
@@ -184,11 +187,19 @@ def parse_override(text: str, kinds: dict[str, str], option: str = "--set") -> O
 
 
 # Scenario settings ``--set`` accepts beside the parameters: name -> allowed values.
-SETTINGS = {"load.packing": ("grid", "layout")}
+# ``load.pallet`` takes a pallet id of the catalog (or ``none``), checked against it.
+SETTINGS = {"load.packing": ("grid", "layout"), "load.pallet": ()}
+NO_PALLET = "none"
+# Whether a larger value of a pallet field never gives fewer rounds (+1) or never more (-1).
+PALLET_EFFECTS = {
+    "length": -1, "width": -1, "deck_length": +1, "deck_width": +1, "base_height": -1, "tare": -1,
+    "max_load_height": +1, "max_load_mass": +1, "stack_load": +1,
+}
 
 
-def parse_setting(text: str) -> Override:
-    """Parse ``--set load.packing=grid|layout`` (a choice, not a number).
+def parse_setting(text: str, catalog: Catalog | None = None) -> Override:
+    """Parse ``--set load.packing=grid|layout`` or ``--set load.pallet=ID|none`` (a choice,
+    not a number); a pallet id must be one of ``catalog``'s.
 
     Examples
     --------
@@ -196,28 +207,63 @@ def parse_setting(text: str) -> Override:
     'layout'
     """
     name, low_text, high_text = split_override(text)
-    choices = SETTINGS[name]
+    if name == "load.pallet" and low_text == high_text:
+        return _pallet_setting(low_text, catalog)
+    choices = SETTINGS[name] or ("one pallet id", NO_PALLET)
     if low_text != high_text or low_text not in choices:
         raise InputError(f"--set {name}={low_text if low_text == high_text else low_text + '..' + high_text}: "
                          f"expected one of {', '.join(choices)}")
     return Override(name, float("nan"), float("nan"), low_text)
 
 
+def _pallet_setting(pallet_id: str, catalog: Catalog | None) -> Override:
+    """``load.pallet=ID``: the pallet's numbers become parameters ``pallet.<field>``."""
+    if pallet_id == NO_PALLET:
+        return Override("load.pallet", float("nan"), float("nan"), NO_PALLET)
+    if catalog is None or pallet_id not in catalog.pallets:
+        known = ", ".join(sorted(catalog.pallets)) if catalog is not None and catalog.pallets else "none defined"
+        raise InputError(f"pallet {pallet_id!r}: unknown; expected one of {known} (assumptions/pallets.toml "
+                         f"or a [pallet.ID] of --assumptions), or {NO_PALLET} for loose crates")
+    return Override("load.pallet", float("nan"), float("nan"), pallet_id, pallet_parameters(catalog.pallets[pallet_id]))
+
+
+def pallet_parameters(pallet: Pallet) -> tuple[Parameter, ...]:
+    """The pallet's numbers as parameters ``pallet.<field>``, with their effects."""
+    return tuple(_from_number(f"pallet.{field}", number, PALLET_EFFECTS[field])
+                 for field, number in pallet.numbers.items())
+
+
 def parse_overrides(texts, catalog: Catalog) -> list[Override]:
-    """Parse every ``--set`` text (parameters and SETTINGS); the first bad one raises InputError."""
+    """Parse every ``--set`` text (parameters and SETTINGS); the first bad one raises InputError.
+
+    A ``pallet.<field>`` needs a pallet (``load.pallet``) among the same settings.
+    """
     kinds = parameter_kinds(catalog)
-    return [
-        parse_setting(text) if split_override(text)[0] in SETTINGS else parse_override(text, kinds)
+    overrides = [
+        parse_setting(text, catalog) if split_override(text)[0] in SETTINGS else parse_override(text, kinds)
         for text in texts
     ]
+    pallets = [o.choice for o in overrides if o.name == "load.pallet"]
+    for override in overrides:
+        if override.name.startswith("pallet.") and (not pallets or pallets[-1] == NO_PALLET):
+            raise InputError(f"--set {override.name}: no pallet chosen; expected --pallet ID or "
+                             f"--set load.pallet=ID as well")
+    return overrides
 
 
 def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
-    """Apply the overrides whose names this scenario has; others belong to other scenarios."""
+    """Apply the overrides whose names this scenario has; others belong to other scenarios.
+
+    Settings come first, so ``pallet.<field>`` applies to the pallet chosen whatever the order.
+    """
     params = dict(scenario.parameters)
     for override in overrides:
         if override.name == "load.packing":
             scenario = replace(scenario, packing=override.choice)
+        elif override.name == "load.pallet":
+            scenario, params = _with_pallet(scenario, params, override)
+    for override in overrides:
+        if override.name in SETTINGS:
             continue
         if override.name not in params and _is_optional_field_of(scenario, override.name):
             params[override.name] = _optional_parameter(override.name)
@@ -229,15 +275,36 @@ def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
     return replace(scenario, parameters=params)
 
 
+def _with_pallet(scenario: Scenario, params: dict, override: Override):
+    """The scenario on the pallet ``override`` chooses (or loose crates, ``none``).
+
+    On a pallet the floor dunnage is not used (the pallet is the dunnage), so its effect is 0.
+    """
+    params = {name: p for name, p in params.items() if not name.startswith("pallet.")}
+    dunnage = scenario.parameters["load.dunnage_height"]
+    if override.choice == NO_PALLET:
+        params["load.dunnage_height"] = dunnage
+        return replace(scenario, pallet=None), params
+    params.update({p.name: p for p in override.parameters})
+    params["load.dunnage_height"] = replace(dunnage, effect=0)
+    return replace(scenario, pallet=override.choice), params
+
+
 def _is_optional_field_of(scenario: Scenario, name: str) -> bool:
-    """Whether ``name`` is an optional field (``crate.max_layers``) of a package in the kit."""
-    package, _, field = name.partition(".")
-    return field in OPTIONAL_PACKAGE_FIELDS and package in scenario.upright
+    """Whether ``name`` is an optional field of a package in the kit (``crate.max_layers``)
+    or of the scenario's pallet (``pallet.stack_load``)."""
+    group, _, field = name.partition(".")
+    if group == "pallet":
+        return field in OPTIONAL_PALLET_FIELDS and scenario.pallet is not None
+    return field in OPTIONAL_PACKAGE_FIELDS and group in scenario.upright
 
 
 def _optional_parameter(name: str) -> Parameter:
     """A parameter for an optional field the catalog leaves out, before ``--set`` fills it."""
-    dimension, effect = OPTIONAL_PACKAGE_FIELDS[name.partition(".")[2]]
+    group, _, field = name.partition(".")
+    if group == "pallet":
+        return Parameter(name, 0.0, 0.0, "mass", "kg", PALLET_EFFECTS[field], False, USER_SOURCE, False)
+    dimension, effect = OPTIONAL_PACKAGE_FIELDS[field]
     return Parameter(name, 0.0, 0.0, "dimensionless", "1", effect, dimension == "count", USER_SOURCE, False)
 
 
