@@ -136,11 +136,29 @@ def emit(text: str, output: str | None) -> None:
 
 
 def set_option(function):
+    """``--set`` and ``--pallet``: the command gets both in ``settings`` (``--pallet ID`` is
+    ``--set load.pallet=ID``, applied last)."""
+    function = click.option(
+        # Eager, so that it is read before --set wherever it stands on the command line.
+        "--pallet", "pallet_ids", multiple=True, metavar="ID", callback=_pallet_setting, expose_value=False,
+        is_eager=True,
+        help="Crates travel as unit loads on this pallet type (EUR, 463L, or a [pallet.ID] of "
+        "--assumptions): the same as --set load.pallet=ID. Default: loose crates.",
+    )(function)
     return click.option(
-        "--set", "settings", multiple=True, metavar="NAME=VALUE|NAME=LOW..HIGH",
+        "--set", "settings", multiple=True, metavar="NAME=VALUE|NAME=LOW..HIGH", callback=_with_pallet,
         help="Replace an assumption, in any unit: --set container.payload=26t, "
         "--set crate.gross_mass=60..80kg. Names: estimator assumptions.",
     )(function)
+
+
+def _pallet_setting(ctx, param, value):
+    ctx.meta["pallet_settings"] = tuple(f"load.pallet={pallet}" for pallet in value)
+
+
+def _with_pallet(ctx, param, value):
+    """``--set`` values, then ``--pallet`` as ``load.pallet=ID`` (both are parsed before the command runs)."""
+    return tuple(value) + ctx.meta.get("pallet_settings", ())
 
 
 def round_option(function):

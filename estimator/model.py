@@ -32,6 +32,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -324,7 +325,7 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
         kit = [KitPart(builds_in(container, _sides(p), p.gross_mass_kg, p.upright, pallet, p.max_layers),
                        np.asarray(p.gross_mass_kg, dtype=float), p.items, p.items_per_round) for p in parts]
         rounds, by_space, by_mass = kit_rounds_on_pallets(kit, container.floor_positions, usable_kg, pallet.tare_kg)
-        alone = tuple(container.floor_positions * np.maximum.reduce(part.builds.per_position) for part in kit)
+        alone = tuple(container.floor_positions * reduce(np.maximum, part.builds.per_position, 0) for part in kit)
     rounds, by_mass, by_space = np.broadcast_arrays(rounds, by_mass, by_space)
     return Capacity(rounds, by_mass, by_space, alone)
 

@@ -45,6 +45,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from itertools import product
 from typing import Mapping, Sequence
 
@@ -213,7 +214,10 @@ def unit_load_builds(interior_mm_: Sequence[np.ndarray], door_height_mm: np.ndar
     """
     crate_mass_kg = np.asarray(crate_mass_kg, dtype=float)
     cap = np.asarray(crate_max_layers, dtype=np.int64)
-    deck = (interior_mm(pallet.deck_length_m), interior_mm(pallet.deck_width_m))
+    # The deck lies within the base (catalog and check_pallet refuse more); a search
+    # that steps a deck side past the base (check --explain) finds no more room there.
+    deck = (interior_mm(np.minimum(pallet.deck_length_m, pallet.length_m)),
+            interior_mm(np.minimum(pallet.deck_width_m, pallet.width_m)))
     height_limit_m = np.minimum(interior_mm_[2], door_height_mm) * RESOLUTION_M
     room_m = np.minimum(pallet.max_load_height_m, height_limit_m - pallet.base_height_m)
     room_mm = interior_mm(np.maximum(room_m, 0.0))
@@ -269,8 +273,8 @@ def crates_by_mass(usable_kg, crate_mass_kg, tare_kg, per_pallet) -> np.ndarray:
 
 
 def _palletised_mass(crates, crate_mass_kg, tare_kg, per_pallet) -> np.ndarray:
-    """Crates and the pallets they need. [kg]"""
-    pallets = -(-crates // np.maximum(per_pallet, 1))
+    """Crates and the pallets they need (none where ``per_pallet`` is 0). [kg]"""
+    pallets = np.where(per_pallet > 0, -(-crates // np.maximum(per_pallet, 1)), 0)
     return crates * crate_mass_kg + pallets * tare_kg
 
 
@@ -303,6 +307,9 @@ def best_build(builds: Builds, floor_positions, usable_kg, crate_mass_kg, tare_k
         best = np.where(better, crates, best)
         best_pallets = np.where(better, -(-crates // np.maximum(per_pallet, 1)), best_pallets)
         by_space, by_mass = np.maximum(by_space, space), np.maximum(by_mass, mass)
+    # Where no unit load can be built, space allows nothing; mass alone is the crates' own.
+    buildable = reduce(np.logical_or, [per_pallet > 0 for per_pallet in builds.per_pallet], np.zeros(shape, bool))
+    by_mass = np.where(buildable, by_mass, crates_by_mass(usable_kg, crate_mass_kg, 0.0, 1))
     return PalletisedCrates(best, by_space, by_mass, best_pallets)
 
 
@@ -452,23 +459,25 @@ def kit_rounds_on_pallets(parts: Sequence[KitPart], floor_positions, usable_kg, 
                                    np.where(crates > 0, floor_positions + 1, 0))
         return used
 
-    def mass_used(rounds, choice):
+    def mass_used(rounds, choice, buildable_only=True):
+        # A part with no possible build: no loading (buildable_only), or, for the mass
+        # limit alone, its crates without pallets.
         used = 0.0
         for part, (per_pallet, _) in zip(parts, choice):
             crates = _crates_needed(rounds, part.items, part.items_per_round)
-            used = used + np.where((per_pallet > 0) | (crates == 0),
-                                   _palletised_mass(crates, part.crate_mass_kg, tare_kg, per_pallet), np.inf)
+            mass = _palletised_mass(crates, part.crate_mass_kg, tare_kg, per_pallet)
+            used = used + (np.where((per_pallet > 0) | (crates == 0), mass, np.inf) if buildable_only else mass)
         return used
 
-    by_space_high = np.minimum.reduce([
+    by_space_high = reduce(np.minimum, [
         floor_positions * per_position * np.asarray(part.items, dtype=np.int64) // part.items_per_round
         for part, (_, per_position) in zip(parts, space_first)])
     with np.errstate(divide="ignore", invalid="ignore"):
-        by_mass_high = whole_counts(np.nan_to_num(np.minimum.reduce([
+        by_mass_high = whole_counts(np.nan_to_num(reduce(np.minimum, [
             usable / part.crate_mass_kg * np.asarray(part.items, dtype=float) / part.items_per_round
             for part in parts])), "rounds by mass per container")
     by_space = _largest_whole(lambda r: positions_used(r, space_first) <= floor_positions, by_space_high)
-    by_mass = _largest_whole(lambda r: mass_used(r, mass_first) <= usable, by_mass_high)
+    by_mass = _largest_whole(lambda r: mass_used(r, mass_first, buildable_only=False) <= usable, by_mass_high)
     high = np.minimum(by_space, by_mass)
     rounds = np.zeros_like(high)
     for choice in product(*zip(space_first, mass_first)):

@@ -209,7 +209,10 @@ def parse_setting(text: str, catalog: Catalog | None = None) -> Override:
     name, low_text, high_text = split_override(text)
     if name == "load.pallet" and low_text == high_text:
         return _pallet_setting(low_text, catalog)
-    choices = SETTINGS[name] or ("one pallet id", NO_PALLET)
+    if name == "load.pallet":
+        raise InputError(f"--set load.pallet={low_text}..{high_text}: expected one pallet id (such as EUR) or "
+                         f"{NO_PALLET}, not a range")
+    choices = SETTINGS[name]
     if low_text != high_text or low_text not in choices:
         raise InputError(f"--set {name}={low_text if low_text == high_text else low_text + '..' + high_text}: "
                          f"expected one of {', '.join(choices)}")

@@ -133,6 +133,7 @@ def estimate_records(estimates) -> list[dict]:
             "by_space": _low_high(e.interval.rounds_by_space),
             "histogram": _histogram(e),
             "packing": e.scenario.packing,
+            "pallet": e.scenario.pallet,
         }
         for e in estimates
     ]
@@ -174,7 +175,7 @@ def render_estimate(estimates, fmt: str, provenance: dict | None, draws: int, se
             "binding is the limit at each corner, with the share of draws bound by mass. "
             f"Likely: {draws:,} draws (seed {seed}); the shape is a histogram over the range. "
             "Sources: estimator assumptions.")
-    return _table(header, rows) + "\n\n" + note
+    return _table(header, rows) + "\n\n" + note + _pallet_note(records)
 
 
 # --- check ---------------------------------------------------------------------------
@@ -212,6 +213,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "plausible": check.verdict == "within",
                 "histogram": _histogram(check),
                 "packing": check.interval.scenario.packing,
+                "pallet": check.interval.scenario.pallet,
             }
             if explanations and check.key in explanations:
                 record["what_would_it_take"] = explanation_record(explanations[check.key])
@@ -228,6 +230,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "total": _distribution(result.interval.total, result.simulation.total),
                 "binding": _binding(result.interval.binding, result.simulation),
                 "packing": result.scenario.packing,
+                "pallet": result.scenario.pallet,
             })
     return claims, context
 
@@ -269,7 +272,8 @@ def render_check(reports, fmt: str, provenance: dict | None, draws: int, explana
         return _json({"draws": draws, "claims": claims, "context": context}, provenance)
     if fmt == "csv":
         return _csv([_flatten({k: v for k, v in r.items() if k != "what_would_it_take"}) for r in claims])
-    return "\n\n".join(_claim_block(report, explanations or {}) for report in reports)
+    note = _pallet_note(claims + context).strip()
+    return "\n\n".join([*(_claim_block(report, explanations or {}) for report in reports), *([note] if note else [])])
 
 
 def _claim_block(report, explanations: dict) -> str:
@@ -389,6 +393,7 @@ def need_records(needs) -> list[dict]:
             "binding": _binding(n.interval.binding, n.simulation),
             "histogram": {"of": "containers", "edges": edges, "counts": counts},
             "packing": n.scenario.packing,
+            "pallet": n.scenario.pallet,
         })
     return records
 
@@ -415,7 +420,16 @@ def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int)
     note = ("Containers needed run from the optimistic to the pessimistic corner of every assumption; "
             f"likely: {draws:,} draws (seed {seed}), p95 = 95 % of draws need at most that many. "
             "Sources: estimator assumptions.")
-    return _table(header, rows) + "\n\n" + note
+    return _table(header, rows) + "\n\n" + note + _pallet_note(records)
+
+
+def _pallet_note(records) -> str:
+    """A sentence naming the pallets the crates travel on, or nothing for loose crates."""
+    pallets = sorted({r["pallet"] for r in records if r.get("pallet")})
+    if not pallets:
+        return ""
+    return (f" Crates travel as unit loads on {', '.join(pallets)} pallets (whole layers on the deck; the "
+            "pallets' tare counts against the payload; crates that do not fit the deck count 0).")
 
 
 # --- assumptions -----------------------------------------------------------------------
@@ -489,6 +503,7 @@ def sweep_records(points) -> list[dict]:
             "by_mass": _low_high(iv.rounds_by_mass),
             "by_space": _low_high(iv.rounds_by_space),
             "packing": iv.scenario.packing,
+            "pallet": iv.scenario.pallet,
         }
         for key, found in (point.percentiles or {}).items():
             record[key].update(zip(("p5", "p50", "p95"), found))
@@ -528,7 +543,7 @@ def render_sweep(points, axes, fmt: str, provenance: dict | None = None, draws: 
             "pessimistic to its optimistic corner.")
     if draws:
         note += f" Likely: {draws:,} draws a point (seed {seed}), the same draws at every point."
-    return _table(header, rows) + "\n\n" + note
+    return _table(header, rows) + "\n\n" + note + _pallet_note(records)
 
 
 # --- sensitivity ---------------------------------------------------------------------------
