@@ -39,7 +39,12 @@ ENOUGH_PAYLOAD_KG = 1e9  # so that only space limits
 # from a cartridge box to a long shell crate; doors from too narrow to pass everything.
 interiors = st.tuples(st.floats(1.5, 12.1), st.floats(1.5, 2.45), st.floats(0.8, 2.7))
 doors = st.tuples(st.floats(0.7, 2.45), st.floats(0.8, 2.7))
-crates = st.tuples(st.floats(0.12, 1.3), st.floats(0.12, 0.9), st.floats(0.1, 0.8))
+# Crate sides at whole centimetres: the model counts at that resolution anyway, and
+# examples then share floor counts (the slow part), so more of them run. From 0.2 m, about
+# the smallest catalog crate side: a floor count of hundreds of smaller boxes on a 463L
+# deck takes seconds.
+crates = st.tuples(st.integers(20, 130), st.integers(20, 90), st.integers(20, 80)).map(
+    lambda sides: tuple(side / 100 for side in sides))
 crate_masses = st.floats(5.0, 300.0)
 layer_caps = st.sampled_from([0, 0, 1, 2, 3, 5])
 
@@ -86,7 +91,7 @@ def test_arrays_equal_pack_pallets_one_case_at_a_time(spec, batch, upright):
         assert int(loaded.crates[i]) == want  # the payload never binds here
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.sampled_from(SPECS), interiors, crates, crate_masses, st.booleans(), layer_caps)
 def test_palletised_count_never_exceeds_the_loose_crate_space_bound(spec, interior, crate, mass, upright, cap):
     loaded = palletised_crates(interior, (3.0, 3.0), crate, mass, upright, arrays_of(spec), ENOUGH_PAYLOAD_KG, cap)
@@ -96,7 +101,7 @@ def test_palletised_count_never_exceeds_the_loose_crate_space_bound(spec, interi
     assert int(loaded.by_space) <= upper_bound(interior_mm, crate_mm, upright, cap)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.sampled_from(SPECS), interiors, crates, crate_masses, st.booleans(), st.floats(500.0, 40_000.0))
 def test_crates_and_their_pallets_never_weigh_more_than_the_usable_payload(spec, interior, crate, mass, upright,
                                                                           usable_kg):
@@ -127,7 +132,7 @@ def test_mass_limit_counts_the_tare_of_every_pallet_begun(usable_kg, crate_kg, t
         usable_kg, crate_kg, tare_kg, per_pallet)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.sampled_from(SPECS), interiors, crates, crate_masses, st.booleans(), st.integers(0, 2),
        st.floats(1.0, 1.6), st.floats(2_000.0, 40_000.0))
 def test_count_never_falls_when_the_container_grows(spec, interior, crate, mass, upright, axis, factor, usable_kg):
@@ -150,54 +155,45 @@ def test_pallet_that_cannot_pass_the_door_loads_nothing():
 # --- kits ----------------------------------------------------------------------------
 
 
-def all_pairs_best(parts, positions, usable_kg, tare_kg, rounds_limit) -> int:
-    """The most rounds over every pair of builds (not only the two per part the model
-    tries), counting rounds one at a time: an upper bound on the model's kit answer."""
-    best = 0
-    for first in zip(parts[0].builds.per_pallet, parts[0].builds.per_position):
-        for second in zip(parts[1].builds.per_pallet, parts[1].builds.per_position):
-            rounds = 0
-            while rounds < rounds_limit and kit_fits(rounds + 1, parts, (first, second), positions, usable_kg,
-                                                     tare_kg):
-                rounds += 1
-            best = max(best, rounds)
-    return best
-
-
-def kit_fits(rounds, parts, choice, positions, usable_kg, tare_kg) -> bool:
-    """Whether ``rounds`` fit with these builds (crates per pallet, per floor position)."""
+def kit_use(rounds, parts, choice, tare_kg):
+    """Floor positions and kilograms that ``rounds`` take with these builds (crates per
+    pallet, per floor position), or None when a part needs crates but has no build."""
     used_positions, used_kg = 0, 0.0
     for part, (per_pallet, per_position) in zip(parts, choice):
         crates = -(-rounds * part.items_per_round // int(part.items))
         if crates and not per_pallet:
-            return False
+            return None
         used_positions += -(-crates // per_position) if crates else 0
         used_kg += crates * float(part.crate_mass_kg) + (-(-crates // per_pallet) if crates else 0) * tare_kg
-    return used_positions <= positions and used_kg <= usable_kg * (1 + 1e-12)
+    return used_positions, used_kg
 
 
 def scalar_builds(builds: Builds) -> Builds:
     return Builds([int(c) for c in builds.per_pallet], [int(s) for s in builds.per_position])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.sampled_from(SPECS), st.tuples(st.floats(2.0, 6.0), st.floats(1.5, 2.4), st.floats(0.8, 2.4)),
        st.lists(st.tuples(crates, crate_masses, st.integers(1, 3), st.integers(1, 2)), min_size=2, max_size=2),
        st.floats(2_000.0, 30_000.0))
-def test_kit_rounds_are_a_feasible_loading_never_above_every_pair_of_builds(spec, interior, kit, usable_kg):
+def test_kit_rounds_are_a_feasible_loading_and_each_limit_alone_is_the_best_of_every_build(
+        spec, interior, kit, usable_kg):
     pallet = arrays_of(spec)
     container = container_for_pallets(interior, (3.0, 3.0), pallet)
     parts = [KitPart(scalar_builds(builds_in(container, crate, mass, False, pallet)), np.float64(mass),
                      np.int64(items), per_round) for crate, mass, items, per_round in kit]
-    positions = int(container.floor_positions)
+    positions, room_kg = int(container.floor_positions), usable_kg * (1 + 1e-12)
     rounds, by_space, by_mass = (int(a) for a in kit_rounds_on_pallets(parts, positions, usable_kg, spec.tare_kg))
-    assume(rounds <= 400)  # the slow oracle counts one round at a time
+    pairs = [(a, b) for a in zip(parts[0].builds.per_pallet, parts[0].builds.per_position)
+             for b in zip(parts[1].builds.per_pallet, parts[1].builds.per_position)]
+    uses = {r: [kit_use(r, parts, pair, spec.tare_kg) for pair in pairs] for r in (rounds, by_space + 1, by_mass + 1)}
     assert rounds <= by_space and rounds <= by_mass
-    assert rounds <= all_pairs_best(parts, positions, usable_kg, spec.tare_kg, rounds + 1)
-    choices = [(a, b) for a in zip(parts[0].builds.per_pallet, parts[0].builds.per_position)
-               for b in zip(parts[1].builds.per_pallet, parts[1].builds.per_position)]
-    assert rounds == 0 or any(kit_fits(rounds, parts, choice, positions, usable_kg, spec.tare_kg)
-                              for choice in choices)
+    # Some pair of builds loads the answer within the floor and the payload ...
+    assert rounds == 0 or any(use and use[0] <= positions and use[1] <= room_kg for use in uses[rounds])
+    # ... and no pair of builds (of all, not only those tried) passes either limit alone.
+    assert not any(use and use[0] <= positions for use in uses[by_space + 1])
+    if all(pair[0] for pair in pairs):  # every part has a build, so every crate is on a pallet
+        assert not any(use and use[1] <= room_kg for use in uses[by_mass + 1])
 
 
 def test_kit_on_pallets_loads_both_crate_types():
