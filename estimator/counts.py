@@ -48,3 +48,36 @@ def whole_counts(values, what: str) -> np.ndarray:
             "counts exactly; check the units and sizes given"
         )
     return values.astype(np.int64)
+
+
+def packages_for(rounds, items, items_per_round: int) -> np.ndarray:
+    """Whole packages of ``items`` items each that ``rounds`` rounds of ``items_per_round``
+    items need: ``ceil(R q / k)``.
+
+    Examples
+    --------
+    >>> packages_for(np.array([0, 1, 3]), 2, 1).tolist()
+    [0, 1, 2]
+    """
+    rounds = np.asarray(rounds, dtype=np.int64)
+    return -((-rounds * items_per_round) // np.asarray(items, dtype=np.int64))
+
+
+def largest_meeting(fits, low, high) -> np.ndarray:
+    """Largest whole R in [low, high] with ``fits(R)``, elementwise, by vectorised bisection.
+
+    ``fits`` must hold at ``low`` and, for each element, from 0 up to some R and not above.
+
+    Examples
+    --------
+    >>> largest_meeting(lambda r: r * r <= np.array([10, 99]), np.zeros(2, dtype=np.int64), np.full(2, 20)).tolist()
+    [3, 9]
+    """
+    low, high = (a.copy() for a in np.broadcast_arrays(np.asarray(low, dtype=np.int64),
+                                                         np.asarray(high, dtype=np.int64)))
+    while np.any(low < high):
+        middle = (low + high + 1) // 2
+        ok = fits(middle)
+        low = np.where(ok, middle, low)
+        high = np.where(ok, high, middle - 1)
+    return low

@@ -37,7 +37,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from estimator.counts import whole_counts
+from estimator.counts import largest_meeting, packages_for, whole_counts
 from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
 from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
@@ -82,9 +82,7 @@ class Capacity:
 
 def packages_needed(rounds, part: PackageArrays) -> np.ndarray:
     """Whole packages of ``part`` that ``rounds`` rounds need: ``ceil(R q / k)``."""
-    rounds = np.asarray(rounds, dtype=np.int64)
-    items = np.asarray(part.items, dtype=np.int64)
-    return -((-rounds * part.items_per_round) // items)
+    return packages_for(rounds, part.items, part.items_per_round)
 
 
 def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[PackageArrays]) -> np.ndarray:
@@ -116,19 +114,12 @@ def max_whole_rounds(capacity, costs: Sequence[np.ndarray], parts: Sequence[Pack
         low = np.floor((capacity - one_each) / per_round)
     high = whole_counts(np.nan_to_num(high, nan=0.0, posinf=np.inf).clip(min=0), "rounds per container")
     low = np.nan_to_num(low, nan=0.0).clip(min=0).astype(np.int64)
-    low, high = np.broadcast_arrays(np.minimum(low, high), high)
-    low, high = low.copy(), high.copy()
 
     def fits(rounds):
         used = sum(packages_needed(rounds, p) * c for c, p in zip(costs, parts))
         return used <= capacity * (1 + _SHARE_TOLERANCE)
 
-    while np.any(low < high):
-        middle = (low + high + 1) // 2
-        ok = fits(middle)
-        low = np.where(ok, middle, low)
-        high = np.where(ok, high, middle - 1)
-    return low
+    return largest_meeting(fits, np.minimum(low, high), high)
 
 
 def _max_whole_rounds_one_part(capacity, cost, part: PackageArrays) -> np.ndarray:

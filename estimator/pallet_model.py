@@ -57,7 +57,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from estimator.counts import whole_counts
+from estimator.counts import largest_meeting, packages_for, whole_counts
 from estimator.errors import InputError
 from estimator.fastspace import (
     MODEL_RESOLUTION_M, layout_counts, rounded_box_mm, rounded_interior_mm, save_profiles, stored_count,
@@ -409,22 +409,6 @@ def pallet_passes_door(door_width_m, pallet: PalletArrays) -> np.ndarray:
 # --- kits: several crate types, each on its own unit loads ---------------------------
 
 
-def _largest_whole(fits, high) -> np.ndarray:
-    """Largest R in [0, high] with ``fits(R)``, for a ``fits`` that holds up to some R (bisection)."""
-    low = np.zeros(np.shape(high), dtype=np.int64)
-    high = np.asarray(high, dtype=np.int64).copy()
-    while np.any(low < high):
-        middle = (low + high + 1) // 2
-        ok = fits(middle)
-        low = np.where(ok, middle, low)
-        high = np.where(ok, high, middle - 1)
-    return low
-
-
-def _crates_needed(rounds, items, items_per_round) -> np.ndarray:
-    return -((-np.asarray(rounds, dtype=np.int64) * items_per_round) // np.asarray(items, dtype=np.int64))
-
-
 @dataclass(frozen=True)
 class KitPart:
     """One crate type of a kit on pallets: its builds and what a round needs of it."""
@@ -459,7 +443,7 @@ def kit_rounds_on_pallets(parts: Sequence[KitPart], floor_positions, usable_kg, 
     def positions_used(rounds, choice):
         used = 0
         for part, (_, per_position) in zip(parts, choice):
-            crates = _crates_needed(rounds, part.items, part.items_per_round)
+            crates = packages_for(rounds, part.items, part.items_per_round)
             # A part with no possible build cannot ship a crate: more than the floor holds.
             used = used + np.where(per_position > 0, -(-crates // np.maximum(per_position, 1)),
                                    np.where(crates > 0, floor_positions + 1, 0))
@@ -470,7 +454,7 @@ def kit_rounds_on_pallets(parts: Sequence[KitPart], floor_positions, usable_kg, 
         # limit alone, its crates without pallets.
         used = 0.0
         for part, (per_pallet, _) in zip(parts, choice):
-            crates = _crates_needed(rounds, part.items, part.items_per_round)
+            crates = packages_for(rounds, part.items, part.items_per_round)
             mass = _palletised_mass(crates, part.crate_mass_kg, tare_kg, per_pallet)
             used = used + (np.where((per_pallet > 0) | (crates == 0), mass, np.inf) if buildable_only else mass)
         return used
@@ -482,13 +466,13 @@ def kit_rounds_on_pallets(parts: Sequence[KitPart], floor_positions, usable_kg, 
         by_mass_high = whole_counts(np.nan_to_num(reduce(np.minimum, [
             usable / part.crate_mass_kg * np.asarray(part.items, dtype=float) / part.items_per_round
             for part in parts])), "rounds by mass per container")
-    by_space = _largest_whole(lambda r: positions_used(r, space_first) <= floor_positions, by_space_high)
-    by_mass = _largest_whole(lambda r: mass_used(r, mass_first, buildable_only=False) <= usable, by_mass_high)
+    by_space = largest_meeting(lambda r: positions_used(r, space_first) <= floor_positions, 0, by_space_high)
+    by_mass = largest_meeting(lambda r: mass_used(r, mass_first, buildable_only=False) <= usable, 0, by_mass_high)
     high = np.minimum(by_space, by_mass)
     rounds = np.zeros_like(high)
     for choice in product(*zip(space_first, mass_first)):
-        rounds = np.maximum(rounds, _largest_whole(
-            lambda r: (positions_used(r, choice) <= floor_positions) & (mass_used(r, choice) <= usable), high))
+        rounds = np.maximum(rounds, largest_meeting(
+            lambda r: (positions_used(r, choice) <= floor_positions) & (mass_used(r, choice) <= usable), 0, high))
     return rounds, by_space, by_mass
 
 
