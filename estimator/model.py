@@ -297,7 +297,7 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
     """Rounds per container when the kit's crates travel on the scenario's pallet
     (``pallet.<field>`` values), each crate type on its own unit loads (pallet_model.py).
 
-    The usable height keeps the floor dunnage: the pallet is the dunnage.
+    No floor dunnage is taken off the height: the pallet is the dunnage.
     """
     interior = usable_interior({**values, "load.dunnage_height": 0.0})
     door = (values["container.door_width"], values["container.door_height"])
