@@ -429,7 +429,8 @@ def _pallet_note(records) -> str:
     if not pallets:
         return ""
     return (f" Crates travel as unit loads on {', '.join(pallets)} pallets (whole layers on the deck; the "
-            "pallets' tare counts against the payload; crates that do not fit the deck count 0).")
+            "pallets' tare counts against the payload; crates that do not fit the deck count 0). With whole "
+            "layers a smaller crate can load fewer, so the corners are not guaranteed bounds (NOTES.md).")
 
 
 # --- assumptions -----------------------------------------------------------------------
