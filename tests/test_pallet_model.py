@@ -322,3 +322,14 @@ def test_every_model_command_takes_the_pallet_option():
     assert swept == {20.0, 200.0}
     parameters = {r["parameter"] for r in json.loads(outputs["sensitivity"].stdout)["results"]}
     assert {"pallet.tare", "pallet.max_load_mass"} <= parameters
+
+
+def test_stack_load_set_on_a_pallet_without_one_lets_unit_loads_stack():
+    # 463L gives no stack_load (unit loads not stacked); --set adds one, and more room to
+    # stack never loads fewer.
+    alone = scenario_on("122mm-shell", "projectile", ["load.pallet=463L"], container="40ft-hc")
+    stacked = scenario_on("122mm-shell", "projectile", ["load.pallet=463L", "pallet.stack_load=20t"],
+                          container="40ft-hc")
+    assert "pallet.stack_load" not in alone.parameters
+    assert stacked.parameters["pallet.stack_load"].low == 20_000.0
+    assert interval(stacked).rounds_by_space[1] > interval(alone).rounds_by_space[1]
