@@ -980,8 +980,7 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
     table = floor_table(length, width, box)
     i, j = len(table.xs) - 1, len(table.ys) - 1
     bound = int(barnes_bound(table.xs[i], table.ys[j], box))
-    within = max(i, j) <= WHOLE_FLOOR_SIDE and (i + 1) * (j + 1) <= WHOLE_FLOOR_CELLS
-    if table.final[i, j] or table.count[i, j] >= bound or not within:
+    if table.final[i, j] or table.count[i, j] >= bound or not _whole_floor_admits(i + 1, j + 1):
         return table
     count = table.count.copy()
     search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1,
@@ -992,6 +991,17 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
         decision[i, j] = _L_APPROACH
     return FloorTable(table.xs, table.ys, table.box, count, decision, table.argument,
                       {**table.cuts, **search.cuts}, search.final)
+
+
+def whole_floor_searched(length: int, width: int, box: tuple[int, int]) -> bool:
+    """Whether :func:`whole_floor` searches the floor (its raster grid within the budget),
+    found from the raster points alone, without solving the table."""
+    sizes = tuple(box)
+    return _whole_floor_admits(len(raster_points(length, sizes)), len(raster_points(width, sizes)))
+
+
+def _whole_floor_admits(length_points: int, width_points: int) -> bool:
+    return max(length_points, width_points) - 1 <= WHOLE_FLOOR_SIDE and length_points * width_points <= WHOLE_FLOOR_CELLS
 
 
 def floor_bound(length: int, width: int, box: tuple[int, int]) -> int:

@@ -13,7 +13,7 @@ import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    line_bound, monotone_map, searched_layouts, small_floor_optimum,
+    line_bound, monotone_map, searched_layouts, small_floor_optimum, whole_floor_layers,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -130,6 +130,22 @@ def test_literature_floor_reaches_its_optimum_57_by_default():
     boxes = [(x, y, 0, dx, dy, 1) for x, y, dx, dy in floor_placements(floor)]
     assert len(boxes) == 57
     assert_disjoint_and_inside(boxes, (49, 28, 1))
+
+
+def test_layers_of_the_literature_floor_hold_57_each_in_a_3d_layout():
+    # 49 x 28 (x 3 per layer) in centimetres; every class reading table cells gives 56.
+    for height, layers in ((30, 1), (65, 2)):
+        layout = best_layout((490, 280, height), (80, 30, 30), upright=True)
+        boxes = layout.placements()
+        assert layout.count == len(boxes) == 57 * layers
+        assert_disjoint_and_inside(boxes, (490, 280, height))
+        assert_boxes_are_the_package(boxes, (80, 30, 30), upright=True)
+
+
+def test_whole_floor_class_gives_nothing_beyond_its_budget():
+    # A 20 ft floor has thousands of raster points for a 0.75 x 0.40 m crate.
+    assert not pallet_loading.whole_floor_searched(5890, 2350, (400, 750))
+    assert whole_floor_layers((5890, 2350, 2390), (750, 400, 350), False, 0) == (0, [])
 
 
 @pytest.fixture
