@@ -19,8 +19,9 @@ hours, so the draws share work:
 * **Caches.** Profiles are kept in the process and in a file in the user's cache folder
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
 
-The count of a draw therefore equals ``packing.best_layout`` called on its rounded sizes
-(tested). Draws are grouped by their rounded width, height and package sizes; each new
+The count of a draw therefore equals ``packing.best_layout(..., whole_floors=False)``
+called on its rounded sizes (tested): the whole-floors class, a search of one floor at a
+time with no profile over the length, is left to ``estimator pack``. Draws are grouped by their rounded width, height and package sizes; each new
 group costs one profile (10-1000 ms, the floor tables being most of it; see NOTES.md for
 the measured figures), then every draw is a lookup.
 
@@ -328,7 +329,8 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
     Returns
     -------
     numpy.ndarray of int64
-        ``max(grid_count at the exact sizes, best_layout at the rounded sizes)``, broadcast
+        ``max(grid_count at the exact sizes, best_layout at the rounded sizes, whole
+        floors left out)``, broadcast
         over the inputs; the grid alone where :func:`packing.layout_applies` is false.
 
     Examples

@@ -225,7 +225,7 @@ def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
 
 @lru_cache(maxsize=65536)
 def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
-                max_layers: int = NO_LAYER_LIMIT) -> Layout:
+                max_layers: int = NO_LAYER_LIMIT, whole_floors: bool = True) -> Layout:
     """The best layout of ``box`` in ``interior`` (whole millimetres) over the grid,
     turned tiers, tiers and lanes (see the module docstring), with its upper bound.
 
@@ -238,6 +238,9 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     upright : bool
     max_layers : int
         Most layers in a stack, or ``NO_LAYER_LIMIT``.
+    whole_floors : bool
+        Also search the whole-floors class (:func:`whole_floor_layers`), which has no
+        profile over the length; fastspace.py's profiles leave it out.
 
     Returns
     -------
@@ -248,7 +251,7 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     # The exhaustive floor searches, which can take longer than every layout search,
     # sharpen the bound only if the layouts stop short of the others.
     bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
-    searches = searched_layouts(interior, box, upright, max_layers)
+    searches = searched_layouts(interior, box, upright, max_layers, whole_floors)
     while count < bound:  # a layout at the bound is optimal: nothing more to search
         found = next(searches, None)
         if found is None:
@@ -260,7 +263,7 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
 
 
-def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
+def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT, whole_floors=True):
     """Yield the best layout of each searched class, cheapest first, as (name, (count,
     stacks, frame)); each class is searched only when the one before has been taken.
 
@@ -278,7 +281,8 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     slices = _slice_values(interior, box, upright, max_layers)
     yield "tiers", (*_best_tiers(interior[0], slices), STANDING)
     yield "lanes", (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING)
-    yield "whole floors", (*whole_floor_layers(interior, box, upright, max_layers), STANDING)
+    if whole_floors:
+        yield "whole floors", (*whole_floor_layers(interior, box, upright, max_layers), STANDING)
 
 
 def whole_floor_layers(interior, box, upright, max_layers) -> tuple[int, list[Section]]:

@@ -29,7 +29,8 @@ def oracle_count(interior, box, upright, max_layers=0):
     inside = tuple(math.floor(side / MODEL_RESOLUTION_M + 1e-6) * STEP_MM for side in interior)
     sides = [math.ceil(side / MODEL_RESOLUTION_M - 1e-6) * STEP_MM for side in box]
     sides = tuple(sorted(sides[:2]) + [sides[2]]) if upright else tuple(sorted(sides))
-    laid_out = best_layout(inside, sides, upright, max_layers).count if min(inside) > 0 else 0
+    # Profiles over the length cover every class but the whole floors (searched per floor).
+    laid_out = best_layout(inside, sides, upright, max_layers, whole_floors=False).count if min(inside) > 0 else 0
     return max(laid_out, int(grid_count(interior, box, upright, max_layers)))
 
 
