@@ -251,19 +251,24 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     # The exhaustive floor searches, which can take longer than every layout search,
     # sharpen the bound only if the layouts stop short of the others.
     bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
-    searches = searched_layouts(interior, box, upright, max_layers, whole_floors)
+    searches = searched_layouts(interior, box, upright, max_layers)
     while count < bound:  # a layout at the bound is optimal: nothing more to search
         found = next(searches, None)
         if found is None:
-            bound = upper_bound(interior, box, upright, max_layers, reached=count)
             break
         if found[1][0] > count:
             count, sections, frame = found[1]
+    if whole_floors and count < bound:
+        floors = whole_floor_layers(interior, box, upright, max_layers, reached=count)
+        if floors[0] > count:
+            count, sections, frame = *floors, STANDING
+    if count < bound:
+        bound = upper_bound(interior, box, upright, max_layers, reached=count)
     sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
     return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
 
 
-def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT, whole_floors=True):
+def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     """Yield the best layout of each searched class, cheapest first, as (name, (count,
     stacks, frame)); each class is searched only when the one before has been taken.
 
@@ -281,21 +286,21 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT, whole_fl
     slices = _slice_values(interior, box, upright, max_layers)
     yield "tiers", (*_best_tiers(interior[0], slices), STANDING)
     yield "lanes", (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING)
-    if whole_floors:
-        yield "whole floors", (*whole_floor_layers(interior, box, upright, max_layers), STANDING)
 
 
-def whole_floor_layers(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
+def whole_floor_layers(interior, box, upright, max_layers, reached: int = 0) -> tuple[int, list[Section]]:
     """Layers of one floor pattern over the whole floor, the floor searched whole by the
     L-approach (:func:`pallet_loading.whole_floor`) where its raster grid is within that
     search's budget: the only class that reaches patterns no table cell holds, such as
     57 boxes of 8 x 3 in 49 x 28 (Birgin, Lobato and Morabito 2010), where every other
-    class stops at 56. Floors beyond the budget give nothing here."""
+    class stops at 56. Floors beyond the budget give nothing here, nor do standings
+    whose floor bound times their layers cannot beat ``reached`` (not searched)."""
     length, width, height = interior
     best: tuple[int, list[Section]] = (0, [])
     for footprint, vertical in standings(box, upright):
         layers = layers_that_fit(height, vertical, max_layers)
-        if not layers or not whole_floor_searched(length, width, footprint):
+        if (not layers or floor_bound(length, width, footprint) * layers <= reached
+                or not whole_floor_searched(length, width, footprint)):
             continue
         per_layer = int(whole_floor(length, width, footprint).count[-1, -1])
         if per_layer * layers > best[0]:
