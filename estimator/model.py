@@ -39,10 +39,11 @@ import numpy as np
 
 from estimator.counts import largest_meeting, packages_for, whole_counts
 from estimator.errors import InputError
-from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
-from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
+from estimator.fastspace import GRID, LAYOUT, MODEL_RESOLUTION_M, kit_rounds, layout_counts, rounded_box_mm
+from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, crates_by_space, interior_mm, passes_door
 from estimator.pallet_model import (
-    KitPart, builds_in, check_pallet, container_for_pallets, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
+    KitPart, builds_in, check_pallet, container_for_pallets, fewest_per_layer, kit_choices, kit_extreme,
+    kit_rounds_on_pallets, pallet_arrays, palletised_crates,
 )
 from estimator.parameters import Scenario
 
@@ -299,10 +300,7 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
 
     No floor dunnage is taken off the height: the pallet is the dunnage.
     """
-    interior = usable_interior({**values, "load.dunnage_height": 0.0})
-    door = (values["container.door_width"], values["container.door_height"])
-    usable_kg = np.asarray(values["container.payload"], dtype=float) * np.asarray(values["load.fraction"], dtype=float)
-    pallet = pallet_arrays(values)
+    interior, door, usable_kg, pallet = _on_pallets(values)
     if len(parts) == 1:
         part = parts[0]
         loaded = palletised_crates(interior, door, _sides(part), part.gross_mass_kg, part.upright, pallet, usable_kg,
@@ -321,9 +319,25 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
     return Capacity(rounds, by_mass, by_space, alone)
 
 
+def _on_pallets(values: Mapping[str, np.ndarray]):
+    """Usable interior (no dunnage: the pallet is the dunnage) [m], door [m], usable
+    payload [kg] and the pallet, from values keyed by parameter name."""
+    interior = usable_interior({**values, "load.dunnage_height": 0.0})
+    door = (values["container.door_width"], values["container.door_height"])
+    usable_kg = np.asarray(values["container.payload"], dtype=float) * np.asarray(values["load.fraction"], dtype=float)
+    return interior, door, usable_kg, pallet_arrays(values)
+
+
+# How an interval's low and high were found (JSON ``range_method``).
+CORNERS = "corners"  # the pessimistic and optimistic corners: monotone count
+GRID_SEARCH = "grid search at 1 cm"  # crate sides (and a ranged deck) searched, the rest at corners
+KIT_BOUNDS = "grid search at 1 cm, kit bounds"  # as GRID_SEARCH, proven bounds the count may not reach
+
+
 @dataclass(frozen=True)
 class Interval:
-    """Low and high answers of a scenario, from its pessimistic and optimistic corners."""
+    """Low and high answers of a scenario: the fewest and most rounds over every value of
+    its ranges, and how they were found (``range_method``)."""
 
     scenario: Scenario
     per_container: tuple[int, int]
@@ -331,6 +345,7 @@ class Interval:
     binding: tuple[str, str]
     rounds_by_mass: tuple[int, int]
     rounds_by_space: tuple[int, int]
+    range_method: str = CORNERS
 
 
 def corner_values(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -342,10 +357,14 @@ def corner_values(scenario: Scenario) -> dict[str, np.ndarray]:
 
 
 def interval(scenario: Scenario) -> Interval:
-    """Evaluate the low and high corners of a scenario in one vectorised call.
+    """The low and high answers of a scenario.
 
-    Valid because the count is monotone in every parameter (see parameters.py).
+    Loose crates: its low and high corners, in one vectorised call, valid because the
+    count is monotone in every parameter (see parameters.py). On pallets the count is not
+    monotone in the crate's sides (nor the deck's): :func:`palletised_interval`.
     """
+    if scenario.pallet is not None:
+        return palletised_interval(scenario)
     values = corner_values(scenario)
     capacity = evaluate(values, scenario)
     totals = fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds)
@@ -363,3 +382,111 @@ def interval(scenario: Scenario) -> Interval:
 def corner_pair(array: np.ndarray) -> tuple[int, int]:
     """The pessimistic and optimistic corners (first axis) of an array as Python ints."""
     return int(array[0]), int(array[1])
+
+
+# --- on pallets: the crate sides searched ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ends:
+    """The fewest and most of each count over a searched grid, at the two corners."""
+
+    rounds: tuple[int, int]
+    mass_binds: tuple[bool, bool]  # where rounds reach their fewest and most
+    by_mass: tuple[int, int]
+    by_space: tuple[int, int]
+    attained: bool  # the rounds are the count's own at some point (not only bounds)
+
+    def widest(self, other: "_Ends") -> "_Ends":
+        """The ends over both grids."""
+        low = self if self.rounds[0] <= other.rounds[0] else other
+        high = self if self.rounds[1] >= other.rounds[1] else other
+        return _Ends((low.rounds[0], high.rounds[1]), (low.mass_binds[0], high.mass_binds[1]),
+                     (min(self.by_mass[0], other.by_mass[0]), max(self.by_mass[1], other.by_mass[1])),
+                     (min(self.by_space[0], other.by_space[0]), max(self.by_space[1], other.by_space[1])),
+                     self.attained and other.attained)
+
+
+def palletised_interval(scenario: Scenario) -> Interval:
+    """The fewest and most rounds on pallets over the whole parameter box.
+
+    On pallets the count is monotone in every parameter but the crate's sides and the
+    deck's (pallet_model.py: whole layers), so those are searched over every value the
+    model distinguishes (crate sides rounded up to 1 cm, the deck down to 1 mm: a few
+    thousand crate sizes per crate type) with the rest at the pessimistic (optimistic)
+    corner. One crate type: the least and most count over that grid, exact. Kits:
+    proven bounds (``pallet_model.kit_extreme``); labelled :data:`KIT_BOUNDS` where the
+    count itself does not reach them.
+    """
+    ends = None
+    for deck in _deck_values(scenario):
+        values = {**{name: value.reshape(2, 1) for name, value in corner_values(scenario).items()}, **deck}
+        found = _crate_ends(values, scenario) if len(scenario.kit) == 1 else _kit_ends(values, scenario)
+        ends = found if ends is None else ends.widest(found)
+    containers, share = (np.array([p.corner(False), p.corner(True)])
+                         for p in (scenario.parameters["fleet.containers"], scenario.parameters["fleet.share"]))
+    totals = fleet_total(containers, share, np.array(ends.rounds))
+    method = GRID_SEARCH if ends.attained else KIT_BOUNDS
+    return Interval(scenario, ends.rounds, corner_pair(totals), tuple(MASS if b else SPACE for b in ends.mass_binds),
+                    ends.by_mass, ends.by_space, method)
+
+
+def _grid_mm(parameter, rounded, step: int) -> np.ndarray:
+    """Every value the model distinguishes in a parameter's range, rounded by ``rounded``. [mm]"""
+    low, high = (int(rounded(value)) for value in (parameter.low, parameter.high))
+    return np.arange(low, high + 1, step)
+
+
+def _crate_grid_m(scenario: Scenario, package: str) -> list[np.ndarray]:
+    """Every crate size the model distinguishes (sides rounded up to 1 cm), as three flat arrays. [m]"""
+    step = int(round(MODEL_RESOLUTION_M / RESOLUTION_M))
+    sides = [_grid_mm(scenario.parameters[f"{package}.{side}"], rounded_box_mm, step)
+             for side in ("length", "width", "height")]
+    return [mesh.ravel() * RESOLUTION_M for mesh in np.meshgrid(*sides, indexing="ij")]
+
+
+def _deck_values(scenario: Scenario) -> list[dict[str, np.ndarray]]:
+    """Every deck the model distinguishes (whole millimetres), as parameter values [m]:
+    one unless the user gave the deck a range."""
+    names = ("pallet.deck_length", "pallet.deck_width")
+    sides = [_grid_mm(scenario.parameters[name], interior_mm, 1) * RESOLUTION_M for name in names]
+    return [dict(zip(names, (np.float64(length), np.float64(width)))) for length in sides[0] for width in sides[1]]
+
+
+def _crate_ends(values: dict, scenario: Scenario) -> _Ends:
+    """One crate type: the count at every crate size of the grid, both corners at once."""
+    package = scenario.kit[0].package
+    grid = dict(zip((f"{package}.{side}" for side in ("length", "width", "height")), _crate_grid_m(scenario, package)))
+    capacity = evaluate({**values, **grid}, scenario)
+    rounds = np.broadcast_to(capacity.rounds, capacity.rounds_by_mass.shape)
+    low, high = int(np.argmin(rounds[0])), int(np.argmax(rounds[1]))
+    binds = np.broadcast_to(capacity.mass_binds, rounds.shape)
+    return _Ends((int(rounds[0, low]), int(rounds[1, high])), (bool(binds[0, low]), bool(binds[1, high])),
+                 (int(capacity.rounds_by_mass[0].min()), int(capacity.rounds_by_mass[1].max())),
+                 (int(capacity.rounds_by_space[0].min()), int(capacity.rounds_by_space[1].max())), True)
+
+
+def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
+    """A kit: each part's builds over its own crate grid, combined by ``kit_extreme``."""
+    check_pallet(scenario.parameters, scenario.pallet, scenario.parameters["container.door_width"].high)
+    interior, door, usable_kg, pallet = _on_pallets(values)
+    container = container_for_pallets(interior, door, pallet)
+    parts = kit_arrays(values, scenario)
+    choices = []
+    for part in parts:
+        sides = [side.reshape(1, -1) for side in _crate_grid_m(scenario, scenario.kit[len(choices)].package)]
+        builds = builds_in(container, sides, part.gross_mass_kg, part.upright, pallet, part.max_layers)
+        fewest = fewest_per_layer([rounded_box_mm(side) for side in sides], part.upright, pallet)
+        choices.append(kit_choices(builds, fewest))
+    tare_kg = np.broadcast_to(pallet.tare_kg, (2, 1))
+    usable_kg = np.broadcast_to(usable_kg, (2, 1))
+    ends = [kit_extreme([c[corner].reshape(-1, c.shape[-1]) for c in choices],
+                        [float(np.broadcast_to(p.gross_mass_kg, (2, 1))[corner, 0]) for p in parts],
+                        [int(np.broadcast_to(p.items, (2, 1))[corner, 0]) for p in parts],
+                        [p.items_per_round for p in parts],
+                        int(np.broadcast_to(container.floor_positions, (2, 1))[corner, 0]),
+                        float(usable_kg[corner, 0]), float(tare_kg[corner, 0]), highest=bool(corner))
+            for corner in (0, 1)]
+    low, high = ends
+    return _Ends((low.bound, high.bound), (low.mass_binds, high.mass_binds), (low.by_mass, high.by_mass),
+                 (low.by_space, high.by_space), low.bound == low.rounds and high.bound == high.rounds)

@@ -193,6 +193,36 @@ def stack_tiers(per_pallet, layers, crate_mass_kg, pallet: PalletArrays, crate_m
     return np.where(cap == NO_LAYER_LIMIT, by_load, np.minimum(by_load, by_cap))
 
 
+def deck_mm(pallet: PalletArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The deck's length and width, rounded down to whole millimetres. [mm]
+
+    The deck lies within the base (catalog and check_pallet refuse more); a search that
+    steps a deck side past the base (check --explain) finds no more room there.
+    """
+    return (interior_mm(np.minimum(pallet.deck_length_m, pallet.length_m)),
+            interior_mm(np.minimum(pallet.deck_width_m, pallet.width_m)))
+
+
+def fewest_per_layer(crate_mm: Sequence[np.ndarray], upright: bool, pallet: PalletArrays) -> np.ndarray:
+    """Fewest crates in a layer over the ways to stand the crate that put any on the deck.
+
+    Every unit load of the crate holds at least this many (a whole layer), whatever the
+    container, the masses and the pallet's other limits; 0 where no way fits the deck.
+
+    Parameters
+    ----------
+    crate_mm : three int arrays
+        Crate sides, rounded up (the third vertical if ``upright``). [mm]
+    upright : bool
+    pallet : PalletArrays
+    """
+    deck = deck_mm(pallet)
+    per_layer = [crates_per_layer(deck, (short, long)) for short, long, _ in _standings(crate_mm, upright)]
+    fitting = [np.where(count > 0, count, np.iinfo(np.int64).max) for count in per_layer]
+    fewest = reduce(np.minimum, fitting)
+    return np.where(fewest == np.iinfo(np.int64).max, 0, fewest)
+
+
 def unit_load_builds(interior_mm_: Sequence[np.ndarray], door_height_mm: np.ndarray, crate_mm, crate_mass_kg,
                      upright: bool, crate_max_layers, pallet: PalletArrays) -> Builds:
     """Every build (standing, layer count) of unit loads of one crate type, over the draws.
@@ -220,10 +250,7 @@ def unit_load_builds(interior_mm_: Sequence[np.ndarray], door_height_mm: np.ndar
     """
     crate_mass_kg = np.asarray(crate_mass_kg, dtype=float)
     cap = np.asarray(crate_max_layers, dtype=np.int64)
-    # The deck lies within the base (catalog and check_pallet refuse more); a search
-    # that steps a deck side past the base (check --explain) finds no more room there.
-    deck = (interior_mm(np.minimum(pallet.deck_length_m, pallet.length_m)),
-            interior_mm(np.minimum(pallet.deck_width_m, pallet.width_m)))
+    deck = deck_mm(pallet)
     height_limit_m = np.minimum(interior_mm_[2], door_height_mm) * RESOLUTION_M
     room_m = np.minimum(pallet.max_load_height_m, height_limit_m - pallet.base_height_m)
     room_mm = interior_mm(np.maximum(room_m, 0.0))
@@ -487,6 +514,87 @@ def _best_of(builds: Builds, first: list[np.ndarray], second: list[np.ndarray]):
         best_first, best_second = np.where(better, f, best_first), np.where(better, s, best_second)
         pallet, position = np.where(better, per_pallet, pallet), np.where(better, per_position, position)
     return pallet, position
+
+
+# --- kits over a grid of crate sizes: the extremes of the count ---------------------
+
+
+def kit_choices(builds: Builds, fewest: np.ndarray) -> np.ndarray:
+    """All that the kit count uses of one part's builds, per draw, as the last axis:
+    crates per pallet and per floor position of the space-first build, the same of the
+    mass-first build (as :func:`kit_rounds_on_pallets` picks them), and
+    :func:`fewest_per_layer`. [1]"""
+    space_first = _best_of(builds, builds.per_position, builds.per_pallet)
+    mass_first = _best_of(builds, builds.per_pallet, builds.per_position)
+    return np.stack(np.broadcast_arrays(*space_first, *mass_first, fewest), axis=-1)
+
+
+@dataclass(frozen=True)
+class KitExtreme:
+    """The least (or most) rounds of a kit over every combination of its parts' crate sizes."""
+
+    bound: int  # a proven bound of the count anywhere the other parameters are no better (worse)
+    rounds: int  # the least (most) count itself over the combinations: bound when equal
+    by_space: int  # the least (most) rounds by space alone
+    by_mass: int  # the least (most) rounds by mass alone
+    mass_binds: bool  # at the combination giving the bound
+
+
+def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], items: Sequence[int],
+                items_per_round: Sequence[int], floor_positions: int, usable_kg: float, tare_kg: float,
+                highest: bool) -> KitExtreme:
+    """The fewest (or, if ``highest``, most) rounds of a kit over every combination of its
+    parts' crate sizes, the other parameters at one corner.
+
+    The count depends on a part's crate size only through its :func:`kit_choices` row,
+    so each part's distinct rows are combined (a few hundred by a few hundred) instead
+    of every pair of crate sizes (millions).
+
+    Parameters
+    ----------
+    choices : one (n_i, 5) int array per part
+        :func:`kit_choices` at each of the part's crate sizes.
+    crate_mass_kg, items, items_per_round : one number per part
+        Gross mass of a crate [kg], items per crate and per round [1].
+    floor_positions : int
+        Unit loads per tier. [1]
+    usable_kg, tare_kg : float
+        Usable payload and the pallet's tare. [kg]
+    highest : bool
+
+    Returns
+    -------
+    KitExtreme
+        ``bound`` when ``highest``: the most ``min(by_space, by_mass)``, which the count
+        never exceeds (those limits take each part's best build by positions and by
+        pallet); both only grow with the container, payload, stack and load limits and
+        fall with the crate and pallet masses. Else the fewest rounds of the loading
+        with the space-first build's positions and :func:`fewest_per_layer` crates per
+        pallet: any point with more room, payload, lighter crates or a lighter pallet
+        still loads that many with its own space-first builds, so the count there is
+        no lower. The pairing of builds that :func:`kit_rounds_on_pallets` picks is not
+        monotone, hence bounds rather than the corners.
+    """
+    distinct = [np.unique(rows, axis=0) for rows in choices]
+    index = [i.ravel() for i in np.meshgrid(*(np.arange(len(rows)) for rows in distinct), indexing="ij")]
+    rows = [part_rows[i] for part_rows, i in zip(distinct, index)]
+
+    def count(build_columns):
+        kit = [KitPart(Builds([r[:, c] for c, _ in build_columns], [r[:, p] for _, p in build_columns]),
+                       np.float64(mass), np.int64(k), q)
+               for r, mass, k, q in zip(rows, crate_mass_kg, items, items_per_round)]
+        return kit_rounds_on_pallets(kit, floor_positions, usable_kg, tare_kg)
+
+    rounds, by_space, by_mass = count([(0, 1), (2, 3)])
+    if highest:
+        limit = np.minimum(by_space, by_mass)
+        at = int(np.argmax(limit))
+        return KitExtreme(int(limit[at]), int(rounds.max()), int(by_space.max()), int(by_mass.max()),
+                          bool(by_mass[at] <= by_space[at]))
+    lower, _, _ = count([(4, 1)])
+    at = int(np.argmin(lower))
+    return KitExtreme(int(lower[at]), int(rounds.min()), int(by_space.min()), int(by_mass.min()),
+                      bool(by_mass[at] <= by_space[at]))
 
 
 # --- the scenario's pallet -----------------------------------------------------------
