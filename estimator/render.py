@@ -134,6 +134,7 @@ def estimate_records(estimates) -> list[dict]:
             "histogram": _histogram(e),
             "packing": e.scenario.packing,
             "pallet": e.scenario.pallet,
+            "range_method": e.interval.range_method,
         }
         for e in estimates
     ]
@@ -214,6 +215,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "histogram": _histogram(check),
                 "packing": check.interval.scenario.packing,
                 "pallet": check.interval.scenario.pallet,
+                "range_method": check.interval.range_method,
             }
             if explanations and check.key in explanations:
                 record["what_would_it_take"] = explanation_record(explanations[check.key])
@@ -231,6 +233,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "binding": _binding(result.interval.binding, result.simulation),
                 "packing": result.scenario.packing,
                 "pallet": result.scenario.pallet,
+                "range_method": result.interval.range_method,
             })
     return claims, context
 
@@ -394,6 +397,7 @@ def need_records(needs) -> list[dict]:
             "histogram": {"of": "containers", "edges": edges, "counts": counts},
             "packing": n.scenario.packing,
             "pallet": n.scenario.pallet,
+            "range_method": n.interval.range_method,
         })
     return records
 
@@ -425,12 +429,20 @@ def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int)
 
 def _pallet_note(records) -> str:
     """A sentence naming the pallets the crates travel on, or nothing for loose crates."""
+    from estimator.model import GRID_SEARCH, KIT_BOUNDS
+
     pallets = sorted({r["pallet"] for r in records if r.get("pallet")})
     if not pallets:
         return ""
-    return (f" Crates travel as unit loads on {', '.join(pallets)} pallets (whole layers on the deck; the "
+    note = (f" Crates travel as unit loads on {', '.join(pallets)} pallets (whole layers on the deck; the "
             "pallets' tare counts against the payload; crates that do not fit the deck count 0). With whole "
-            "layers a smaller crate can load fewer, so the corners are not guaranteed bounds (NOTES.md).")
+            "layers a smaller crate can load fewer, so on pallets the range is the fewest and most rounds over "
+            "every crate size at 1 cm, every other assumption at its corner (range_method "
+            f"\"{GRID_SEARCH}\").")
+    if any(r.get("range_method") == KIT_BOUNDS for r in records):
+        note += (f" Ranges marked \"{KIT_BOUNDS}\" are proven bounds of the kit's count that it may not reach "
+                 "(NOTES.md).")
+    return note
 
 
 # --- assumptions -----------------------------------------------------------------------
@@ -505,6 +517,7 @@ def sweep_records(points) -> list[dict]:
             "by_space": _low_high(iv.rounds_by_space),
             "packing": iv.scenario.packing,
             "pallet": iv.scenario.pallet,
+            "range_method": iv.range_method,
         }
         for key, found in (point.percentiles or {}).items():
             record[key].update(zip(("p5", "p50", "p95"), found))

@@ -8,7 +8,8 @@ corners of every other assumption, with the swept parameters fixed at the point'
 The grid is evaluated vectorised: the two corners lie on a leading axis of length 2, each
 numeric sweep axis on an axis of its own, and :func:`estimator.model.evaluate` broadcasts
 them, so one call answers every point of one scenario. Only the container type, which
-changes the scenario itself, is looped over in Python.
+changes the scenario itself, is looped over in Python; and on pallets, where the range is
+a search over the crate's sides (``model.palletised_interval``), each point.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 
 from estimator.catalog import Catalog
 from estimator.errors import InputError
-from estimator.model import MASS, SPACE, Interval, corner_pair, corner_values, evaluate, fleet_total
+from estimator.model import MASS, SPACE, Interval, corner_pair, corner_values, evaluate, fleet_total, interval
 from estimator.parameters import Override, Scenario, parameter_kinds, parse_override
 
 OPTION = "--vary"
@@ -178,7 +179,10 @@ def grid_values(scenario: Scenario, axes: Sequence[Axis]) -> dict[str, np.ndarra
 
 
 def grid_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoint]:
-    """The interval at every point of a numeric grid, from one vectorised evaluation."""
+    """The interval at every point of a numeric grid, from one vectorised evaluation
+    (on pallets, one search per point: :func:`palletised_points`)."""
+    if scenario.pallet is not None:
+        return palletised_points(scenario, axes)
     values = grid_values(scenario, axes)
     capacity = evaluate(values, scenario)
     shape = (2,) + tuple(len(axis.values) for axis in axes)
@@ -201,6 +205,18 @@ def grid_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoint]:
             ),
             {axis.name: axis.values[i] for axis, i in zip(axes, index)},
         ))
+    return points
+
+
+def palletised_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoint]:
+    """The interval at every grid point on pallets: ``model.interval`` of the scenario with
+    the swept parameters fixed there, since on pallets the count is not monotone in the
+    crate's sides and the range is a search over them, not two corners."""
+    points = []
+    for index in np.ndindex(*(len(axis.values) for axis in axes)):
+        point = {axis.name: axis.values[i] for axis, i in zip(axes, index)}
+        fixed = {name: replace(scenario.parameters[name], low=value, high=value) for name, value in point.items()}
+        points.append(SweepPoint(interval(replace(scenario, parameters={**scenario.parameters, **fixed})), point))
     return points
 
 
