@@ -477,9 +477,13 @@ def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
         sides = [side.reshape(1, -1) for side in _crate_grid_m(scenario, scenario.kit[len(choices)].package)]
         builds = builds_in(container, sides, part.gross_mass_kg, part.upright, pallet, part.max_layers)
         fewest = fewest_per_layer([rounded_box_mm(side) for side in sides], part.upright, pallet)
-        choices.append(kit_choices(builds, fewest))
+        rows = kit_choices(builds, fewest)  # (corner, crate size, column); a corner axis even where no build
+        choices.append(np.broadcast_to(rows, (2, sides[0].size, rows.shape[-1])))
     tare_kg = np.broadcast_to(pallet.tare_kg, (2, 1))
     usable_kg = np.broadcast_to(usable_kg, (2, 1))
+    # The fewest take each crate size's most tiers at the optimistic corner (kit_extreme).
+    choices = [np.concatenate([c[..., :-1], np.broadcast_to(c[1:, :, -1:], c[..., -1:].shape)], axis=-1)
+               for c in choices]
     ends = [kit_extreme([c[corner].reshape(-1, c.shape[-1]) for c in choices],
                         [float(np.broadcast_to(p.gross_mass_kg, (2, 1))[corner, 0]) for p in parts],
                         [int(np.broadcast_to(p.items, (2, 1))[corner, 0]) for p in parts],

@@ -520,13 +520,15 @@ def _best_of(builds: Builds, first: list[np.ndarray], second: list[np.ndarray]):
 
 
 def kit_choices(builds: Builds, fewest: np.ndarray) -> np.ndarray:
-    """All that the kit count uses of one part's builds, per draw, as the last axis:
-    crates per pallet and per floor position of the space-first build, the same of the
-    mass-first build (as :func:`kit_rounds_on_pallets` picks them), and
-    :func:`fewest_per_layer`. [1]"""
+    """All that the kit count and its bounds use of one part's builds, per draw, as the
+    last axis: crates per pallet and per floor position of the space-first build, the same
+    of the mass-first build (as :func:`kit_rounds_on_pallets` picks them),
+    :func:`fewest_per_layer`, and the most tiers of unit loads of any build. [1]"""
     space_first = _best_of(builds, builds.per_position, builds.per_pallet)
     mass_first = _best_of(builds, builds.per_pallet, builds.per_position)
-    return np.stack(np.broadcast_arrays(*space_first, *mass_first, fewest), axis=-1)
+    tiers = reduce(np.maximum, [per_position // np.maximum(per_pallet, 1)
+                                for per_pallet, per_position in zip(builds.per_pallet, builds.per_position)], 0)
+    return np.stack(np.broadcast_arrays(*space_first, *mass_first, fewest, tiers), axis=-1)
 
 
 @dataclass(frozen=True)
@@ -552,8 +554,9 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
 
     Parameters
     ----------
-    choices : one (n_i, 5) int array per part
-        :func:`kit_choices` at each of the part's crate sizes.
+    choices : one (n_i, 6) int array per part
+        :func:`kit_choices` at each of the part's crate sizes; for the fewest, its last
+        column (most tiers) taken at the optimistic corner.
     crate_mass_kg, items, items_per_round : one number per part
         Gross mass of a crate [kg], items per crate and per round [1].
     floor_positions : int
@@ -568,33 +571,45 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
         ``bound`` when ``highest``: the most ``min(by_space, by_mass)``, which the count
         never exceeds (those limits take each part's best build by positions and by
         pallet); both only grow with the container, payload, stack and load limits and
-        fall with the crate and pallet masses. Else the fewest rounds of the loading
-        with the space-first build's positions and :func:`fewest_per_layer` crates per
-        pallet: any point with more room, payload, lighter crates or a lighter pallet
-        still loads that many with its own space-first builds, so the count there is
-        no lower. The pairing of builds that :func:`kit_rounds_on_pallets` picks is not
-        monotone, hence bounds rather than the corners.
+        fall with the crate and pallet masses. Else the fewest rounds of the loadings
+        that every better point still has among its own picks: its space-first build
+        holds at least these positions' crates and, as its tiers are at most the most
+        tiers at the optimistic corner, at least ``ceil(positions / tiers)`` and
+        :func:`fewest_per_layer` crates per pallet; its mass-first build at least these
+        crates per pallet, in at least one tier. So the count anywhere with more room or
+        payload and lighter crates or pallets is no lower. The pairing of builds that
+        :func:`kit_rounds_on_pallets` picks is not monotone, hence bounds rather than
+        the corners.
     """
     distinct = [np.unique(rows, axis=0) for rows in choices]
     index = [i.ravel() for i in np.meshgrid(*(np.arange(len(rows)) for rows in distinct), indexing="ij")]
     rows = [part_rows[i] for part_rows, i in zip(distinct, index)]
 
-    def count(build_columns):
-        kit = [KitPart(Builds([r[:, c] for c, _ in build_columns], [r[:, p] for _, p in build_columns]),
-                       np.float64(mass), np.int64(k), q)
-               for r, mass, k, q in zip(rows, crate_mass_kg, items, items_per_round)]
+    def count(builds):
+        kit = [KitPart(b, np.float64(mass), np.int64(k), q)
+               for b, mass, k, q in zip(builds, crate_mass_kg, items, items_per_round)]
         return kit_rounds_on_pallets(kit, floor_positions, usable_kg, tare_kg)
 
-    rounds, by_space, by_mass = count([(0, 1), (2, 3)])
+    rounds, by_space, by_mass = count([Builds([r[:, 0], r[:, 2]], [r[:, 1], r[:, 3]]) for r in rows])
     if highest:
         limit = np.minimum(by_space, by_mass)
         at = int(np.argmax(limit))
         return KitExtreme(int(limit[at]), int(rounds.max()), int(by_space.max()), int(by_mass.max()),
                           bool(by_mass[at] <= by_space[at]))
-    lower, _, _ = count([(4, 1)])
+    lower, _, _ = count([_lowest_builds(r) for r in rows])
     at = int(np.argmin(lower))
     return KitExtreme(int(lower[at]), int(rounds.min()), int(by_space.min()), int(by_mass.min()),
                       bool(by_mass[at] <= by_space[at]))
+
+
+def _lowest_builds(rows: np.ndarray) -> Builds:
+    """Two builds every better point's picks dominate (see :func:`kit_extreme`): the
+    space-first build's positions with the fewest crates per pallet it can have, and the
+    mass-first build's crates per pallet in one tier."""
+    positions, fewest, tiers = rows[:, 1], rows[:, 4], rows[:, 5]
+    per_pallet = np.maximum(fewest, -(-positions // np.maximum(tiers, 1)))
+    most_per_pallet = rows[:, 2]
+    return Builds([np.where(positions > 0, per_pallet, 0), most_per_pallet], [positions, most_per_pallet])
 
 
 # --- the scenario's pallet -----------------------------------------------------------

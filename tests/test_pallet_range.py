@@ -77,6 +77,8 @@ def test_no_draw_or_point_of_the_box_falls_outside_the_pallet_range(start, span,
 @settings(max_examples=8, deadline=None)
 @given(starts, spans, crate_masses, starts, spans, crate_masses, st.integers(0, 2**32 - 1))
 @example((75, 20, 20), (0, 1, 1), (52, 24), (60, 35, 18), (1, 1, 0), (32, 29), 0)
+# Found on main's corners: the kit count reaches 128 inside the box, the low corner 138.
+@example((80, 35, 22), (1, 0, 2), (86, 6), (91, 23, 18), (2, 0, 3), (43, 17), 0)
 def test_no_draw_or_point_of_the_box_falls_outside_the_kit_range_on_pallets(
         start, span, mass, charge_start, charge_span, charge_mass, seed):
     scenario = scenario_on("152mm-shell", "complete", [
