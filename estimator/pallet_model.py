@@ -97,7 +97,7 @@ class Builds:
 # --- the two searched counts, shared by draws ----------------------------------------
 
 
-def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.ndarray]) -> np.ndarray:
+def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.ndarray], needed=True) -> np.ndarray:
     """Crates in one layer on the deck: the best floor pattern (``floor_count``).
 
     Parameters
@@ -106,6 +106,10 @@ def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.nd
         Deck length and width. [mm]
     footprint_mm : two int arrays
         The crate's sides lying flat, shorter first. [mm]
+    needed : bool array, optional
+        False where the count cannot change the answer (no layer fits by height, or even
+        :func:`grid_per_layer` crates outweigh the load mass): there that lower bound is
+        returned without a search.
 
     Returns
     -------
@@ -114,11 +118,22 @@ def crates_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.nd
         footprints at 1 cm; each is solved once and kept with fastspace's profiles (in the
         process and the cache file, ``fastspace.stored_count``).
     """
-    columns = np.broadcast_arrays(*(np.asarray(c, dtype=np.int64) for c in (*deck_mm, *footprint_mm)))
-    distinct, inverse = _distinct_rows(columns)
-    counts = np.array([stored_count(("deck", *row), lambda row=row: _floor_count(*row))
+    columns = np.broadcast_arrays(*(np.asarray(c, dtype=np.int64) for c in (*deck_mm, *footprint_mm)),
+                                  np.asarray(needed, dtype=bool))
+    columns, needed = columns[:-1], columns[-1]
+    counts = np.array(grid_per_layer(columns[:2], columns[2:]), dtype=np.int64)
+    distinct, inverse = _distinct_rows([c[needed] for c in columns])
+    solved = np.array([stored_count(("deck", *row), lambda row=row: _floor_count(*row))
                        for row in distinct.tolist()], dtype=np.int64)
-    return counts[inverse].reshape(columns[0].shape)
+    counts[needed] = solved[inverse]
+    return counts
+
+
+def grid_per_layer(deck_mm: Sequence[np.ndarray], footprint_mm: Sequence[np.ndarray]) -> np.ndarray:
+    """Crates in one layer laid as one grid, the better of the two ways round: at most
+    :func:`crates_per_layer`, positive exactly where the footprint fits the deck. [1]"""
+    (length, width), (short, long) = deck_mm, footprint_mm
+    return np.maximum((length // short) * (width // long), (length // long) * (width // short))
 
 
 def _floor_count(length: int, width: int, short: int, long: int) -> int:
@@ -204,7 +219,8 @@ def deck_mm(pallet: PalletArrays) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fewest_per_layer(crate_mm: Sequence[np.ndarray], upright: bool, pallet: PalletArrays) -> np.ndarray:
-    """Fewest crates in a layer over the ways to stand the crate that put any on the deck.
+    """At most the fewest crates in a layer over the ways to stand the crate that put any
+    on the deck (:func:`grid_per_layer`: no floor search).
 
     Every unit load of the crate holds at least this many (a whole layer), whatever the
     container, the masses and the pallet's other limits; 0 where no way fits the deck.
@@ -217,7 +233,7 @@ def fewest_per_layer(crate_mm: Sequence[np.ndarray], upright: bool, pallet: Pall
     pallet : PalletArrays
     """
     deck = deck_mm(pallet)
-    per_layer = [crates_per_layer(deck, (short, long)) for short, long, _ in _standings(crate_mm, upright)]
+    per_layer = [grid_per_layer(deck, (short, long)) for short, long, _ in _standings(crate_mm, upright)]
     fitting = [np.where(count > 0, count, np.iinfo(np.int64).max) for count in per_layer]
     fewest = reduce(np.minimum, fitting)
     return np.where(fewest == np.iinfo(np.int64).max, 0, fewest)
@@ -256,9 +272,11 @@ def unit_load_builds(interior_mm_: Sequence[np.ndarray], door_height_mm: np.ndar
     room_mm = interior_mm(np.maximum(room_m, 0.0))
     per_pallet, per_position = [], []
     for short, long, vertical in _standings(crate_mm, upright):
-        per_layer = crates_per_layer(deck, (short, long))
         by_height = room_mm // vertical
         by_cap = np.where(cap == NO_LAYER_LIMIT, by_height, np.minimum(by_height, cap))
+        # No floor search where no layer can stand: too tall, or too heavy even as a grid.
+        needed = (by_cap > 0) & (grid_per_layer(deck, (short, long)) * crate_mass_kg <= pallet.max_load_mass_kg)
+        per_layer = crates_per_layer(deck, (short, long), needed)
         with np.errstate(divide="ignore", invalid="ignore"):
             by_mass = np.floor_divide(pallet.max_load_mass_kg, per_layer * crate_mass_kg)
         by_mass = np.where(per_layer > 0, np.nan_to_num(by_mass, posinf=0.0), 0).astype(np.int64)

@@ -237,3 +237,14 @@ def test_output_says_how_the_range_was_found():
     assert on_eur["range_method"] == GRID_SEARCH
     table = estimate("--pallet", "EUR", *narrowed)
     assert "not guaranteed" not in table and "every crate size at 1 cm" in table
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(300, 1300), st.integers(300, 1300), st.integers(150, 700), st.integers(150, 700))
+def test_one_grid_never_beats_the_floor_search_and_fits_where_it_does(length, width, side, other):
+    # Builds skip the floor search where even the grid count outweighs the load mass.
+    from estimator.pallet_model import crates_per_layer, grid_per_layer
+
+    deck, footprint = (np.int64(length), np.int64(width)), (np.int64(min(side, other)), np.int64(max(side, other)))
+    grid, best = int(grid_per_layer(deck, footprint)), int(crates_per_layer(deck, footprint))
+    assert grid <= best and (grid > 0) == (best > 0)
