@@ -590,12 +590,9 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
         never exceeds (those limits take each part's best build by positions and by
         pallet); both only grow with the container, payload, stack and load limits and
         fall with the crate and pallet masses. Else the fewest rounds of the loadings
-        that every better point still has among its own picks: its space-first build
-        holds at least these positions' crates and, as its tiers are at most the most
-        tiers at the optimistic corner, at least ``ceil(positions / tiers)`` and
-        :func:`fewest_per_layer` crates per pallet; its mass-first build at least these
-        crates per pallet, in at least one tier. So the count anywhere with more room or
-        payload and lighter crates or pallets is no lower. The pairing of builds that
+        that every better point's own picks dominate (:func:`_lowest_builds`), so the
+        count anywhere with more room or payload and lighter crates or pallets is no
+        lower. The pairing of builds that
         :func:`kit_rounds_on_pallets` picks is not monotone, hence bounds rather than
         the corners.
     """
@@ -621,13 +618,21 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
 
 
 def _lowest_builds(rows: np.ndarray) -> Builds:
-    """Two builds every better point's picks dominate (see :func:`kit_extreme`): the
-    space-first build's positions with the fewest crates per pallet it can have, and the
-    mass-first build's crates per pallet in one tier."""
-    positions, fewest, tiers = rows[:, 1], rows[:, 4], rows[:, 5]
-    per_pallet = np.maximum(fewest, -(-positions // np.maximum(tiers, 1)))
-    most_per_pallet = rows[:, 2]
-    return Builds([np.where(positions > 0, per_pallet, 0), most_per_pallet], [positions, most_per_pallet])
+    """Two builds that every better point's own picks dominate, from a part's
+    :func:`kit_choices` rows at the pessimistic corner (the most tiers at the optimistic).
+
+    The space-first build there has at least these positions' crates; if no more, the
+    builds tied for them here are tied there too (builds and their counts only grow) and
+    it has at least the crates per pallet of this one; if more, at least ``ceil((positions
+    + 1) / most tiers)`` and :func:`fewest_per_layer`. The mass-first build has at least
+    these crates per pallet; if no more, at least these positions' crates (the same
+    argument), else at least one tier of more crates.
+    """
+    space_pallet, space_position, mass_pallet, mass_position, fewest, tiers = rows.T
+    more_positions = np.maximum(fewest, -(-(space_position + 1) // np.maximum(tiers, 1)))
+    space_pallet = np.where(space_position > 0, np.minimum(space_pallet, more_positions), 0)
+    mass_position = np.minimum(mass_position, mass_pallet + 1)
+    return Builds([space_pallet, mass_pallet], [space_position, mass_position])
 
 
 # --- the scenario's pallet -----------------------------------------------------------
