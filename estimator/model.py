@@ -42,8 +42,8 @@ from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, MODEL_RESOLUTION_M, kit_rounds, layout_counts, rounded_box_mm
 from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, crates_by_space, interior_mm, passes_door
 from estimator.pallet_model import (
-    KitPart, builds_in, check_pallet, container_for_pallets, fewest_per_layer, kit_choices, kit_extreme,
-    kit_rounds_on_pallets, pallet_arrays, palletised_crates,
+    KitPart, builds_in, check_pallet, container_for_pallets, crates_by_mass, fewest_per_layer, has_build, kit_choices,
+    kit_extreme, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
 )
 from estimator.parameters import Scenario
 
@@ -458,12 +458,39 @@ def _crate_ends(values: dict, scenario: Scenario) -> _Ends:
     package = scenario.kit[0].package
     grid = dict(zip((f"{package}.{side}" for side in ("length", "width", "height")), _crate_grid_m(scenario, package)))
     capacity = evaluate({**values, **grid}, scenario)
-    rounds = np.broadcast_to(capacity.rounds, capacity.rounds_by_mass.shape)
+    shape = (2, grid[f"{package}.length"].size)  # (corner, crate size), whatever the counts depend on
+    rounds, binds, by_mass, by_space = (np.broadcast_to(array, shape) for array in (
+        capacity.rounds, capacity.mass_binds, capacity.rounds_by_mass, capacity.rounds_by_space))
     low, high = int(np.argmin(rounds[0])), int(np.argmax(rounds[1]))
-    binds = np.broadcast_to(capacity.mass_binds, rounds.shape)
     return _Ends((int(rounds[0, low]), int(rounds[1, high])), (bool(binds[0, low]), bool(binds[1, high])),
-                 (int(capacity.rounds_by_mass[0].min()), int(capacity.rounds_by_mass[1].max())),
-                 (int(capacity.rounds_by_space[0].min()), int(capacity.rounds_by_space[1].max())), True)
+                 _crate_mass_ends({**values, **grid}, scenario, by_mass),
+                 (int(by_space[0].min()), int(by_space[1].max())), True)
+
+
+def _crate_mass_ends(values: dict, scenario: Scenario, by_mass: np.ndarray) -> tuple[int, int]:
+    """The fewest and most rounds by mass alone over the grid of one crate type.
+
+    By mass is monotone in the other parameters where the crate has a unit load at the
+    pessimistic corner (then everywhere). Where it has none, by mass is the crates' own
+    (no tare) there, while a better point may build unit loads and pay their tare: the
+    fewest then also take the tare with ``fewest_per_layer`` crates per pallet, and the
+    most the crates' own at the optimistic corner.
+    """
+    interior, door, usable_kg, pallet = _on_pallets(values)
+    part = kit_arrays(values, scenario)[0]
+    builds = builds_in(container_for_pallets(interior, door, pallet), _sides(part), part.gross_mass_kg, part.upright,
+                       pallet, part.max_layers)
+    unbuilt = ~np.broadcast_to(has_build(builds), by_mass.shape)[0]
+    fewest = fewest_per_layer([rounded_box_mm(side) for side in _sides(part)], part.upright, pallet)
+    own = crates_by_mass(usable_kg, part.gross_mass_kg, 0.0, 1)
+    with_tare = np.where(fewest > 0, crates_by_mass(usable_kg, part.gross_mass_kg, pallet.tare_kg, fewest), own)
+
+    def rounds(crates):
+        return np.broadcast_to(crates * np.asarray(part.items, dtype=np.int64) // part.items_per_round, by_mass.shape)
+
+    low = np.where(unbuilt, np.minimum(by_mass[0], rounds(with_tare)[0]), by_mass[0])
+    high = np.where(unbuilt, np.maximum(by_mass[1], rounds(own)[1]), by_mass[1])
+    return int(low.min()), int(high.max())
 
 
 def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
@@ -481,9 +508,10 @@ def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
         choices.append(np.broadcast_to(rows, (2, sides[0].size, rows.shape[-1])))
     tare_kg = np.broadcast_to(pallet.tare_kg, (2, 1))
     usable_kg = np.broadcast_to(usable_kg, (2, 1))
-    # The fewest take each crate size's most tiers at the optimistic corner (kit_extreme).
-    choices = [np.concatenate([c[..., :-1], np.broadcast_to(c[1:, :, -1:], c[..., -1:].shape)], axis=-1)
-               for c in choices]
+    # Each crate size's most tiers at the optimistic corner, and whether it has a unit
+    # load at the pessimistic one, go with both corners' rows (kit_extreme).
+    choices = [np.concatenate([c[..., :5], np.broadcast_to(c[1:, :, 5:6], c[..., 5:6].shape),
+                               np.broadcast_to(c[:1, :, 6:], c[..., 6:].shape)], axis=-1) for c in choices]
     ends = [kit_extreme([c[corner].reshape(-1, c.shape[-1]) for c in choices],
                         [float(np.broadcast_to(p.gross_mass_kg, (2, 1))[corner, 0]) for p in parts],
                         [int(np.broadcast_to(p.items, (2, 1))[corner, 0]) for p in parts],

@@ -359,7 +359,7 @@ def best_build(builds: Builds, floor_positions, usable_kg, crate_mass_kg, tare_k
         best_pallets = np.where(better, -(-crates // np.maximum(per_pallet, 1)), best_pallets)
         by_space, by_mass = np.maximum(by_space, space), np.maximum(by_mass, mass)
     # Where no unit load can be built, space allows nothing; mass alone is the crates' own.
-    buildable = reduce(np.logical_or, [per_pallet > 0 for per_pallet in builds.per_pallet], np.zeros(shape, bool))
+    buildable = np.broadcast_to(has_build(builds), shape)
     by_mass = np.where(buildable, by_mass, crates_by_mass(usable_kg, crate_mass_kg, 0.0, 1))
     return PalletisedCrates(best, by_space, by_mass, best_pallets)
 
@@ -541,12 +541,18 @@ def kit_choices(builds: Builds, fewest: np.ndarray) -> np.ndarray:
     """All that the kit count and its bounds use of one part's builds, per draw, as the
     last axis: crates per pallet and per floor position of the space-first build, the same
     of the mass-first build (as :func:`kit_rounds_on_pallets` picks them),
-    :func:`fewest_per_layer`, and the most tiers of unit loads of any build. [1]"""
+    :func:`fewest_per_layer`, the most tiers of unit loads of any build, and 1 where the
+    crate has a unit load. [1]"""
     space_first = _best_of(builds, builds.per_position, builds.per_pallet)
     mass_first = _best_of(builds, builds.per_pallet, builds.per_position)
     tiers = reduce(np.maximum, [per_position // np.maximum(per_pallet, 1)
                                 for per_pallet, per_position in zip(builds.per_pallet, builds.per_position)], 0)
-    return np.stack(np.broadcast_arrays(*space_first, *mass_first, fewest, tiers), axis=-1)
+    return np.stack(np.broadcast_arrays(*space_first, *mass_first, fewest, tiers, has_build(builds)), axis=-1)
+
+
+def has_build(builds: Builds) -> np.ndarray:
+    """Where the crate has at least one unit load (else by mass counts no tare)."""
+    return reduce(np.logical_or, [per_pallet > 0 for per_pallet in builds.per_pallet], np.zeros((), bool))
 
 
 @dataclass(frozen=True)
@@ -572,9 +578,9 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
 
     Parameters
     ----------
-    choices : one (n_i, 6) int array per part
-        :func:`kit_choices` at each of the part's crate sizes; for the fewest, its last
-        column (most tiers) taken at the optimistic corner.
+    choices : one (n_i, 7) int array per part
+        :func:`kit_choices` at each of the part's crate sizes, its most tiers taken at the
+        optimistic corner and whether it has a unit load at the pessimistic one.
     crate_mass_kg, items, items_per_round : one number per part
         Gross mass of a crate [kg], items per crate and per round [1].
     floor_positions : int
@@ -609,11 +615,14 @@ def kit_extreme(choices: Sequence[np.ndarray], crate_mass_kg: Sequence[float], i
     if highest:
         limit = np.minimum(by_space, by_mass)
         at = int(np.argmax(limit))
-        return KitExtreme(int(limit[at]), int(rounds.max()), int(by_space.max()), int(by_mass.max()),
+        # By mass alone counts no tare for a part with no unit load, which a point worse
+        # than this corner may be: the most then takes that part's crates without pallets.
+        _, _, most_by_mass = count([Builds([np.where(r[:, 6] > 0, r[:, 2], 0)], [r[:, 3]]) for r in rows])
+        return KitExtreme(int(limit[at]), int(rounds.max()), int(by_space.max()), int(most_by_mass.max()),
                           bool(by_mass[at] <= by_space[at]))
-    lower, _, _ = count([_lowest_builds(r) for r in rows])
+    lower, _, least_by_mass = count([_lowest_builds(r) for r in rows])
     at = int(np.argmin(lower))
-    return KitExtreme(int(lower[at]), int(rounds.min()), int(by_space.min()), int(by_mass.min()),
+    return KitExtreme(int(lower[at]), int(rounds.min()), int(by_space.min()), int(least_by_mass.min()),
                       bool(by_mass[at] <= by_space[at]))
 
 
@@ -626,12 +635,15 @@ def _lowest_builds(rows: np.ndarray) -> Builds:
     it has at least the crates per pallet of this one; if more, at least ``ceil((positions
     + 1) / most tiers)`` and :func:`fewest_per_layer`. The mass-first build has at least
     these crates per pallet; if no more, at least these positions' crates (the same
-    argument), else at least one tier of more crates.
+    argument), else at least one tier of more crates. Where the part has no unit load
+    here, a better point may have one, of at least :func:`fewest_per_layer` crates: by
+    mass alone then pays that tare.
     """
-    space_pallet, space_position, mass_pallet, mass_position, fewest, tiers = rows.T
+    space_pallet, space_position, mass_pallet, mass_position, fewest, tiers, _ = rows.T
     more_positions = np.maximum(fewest, -(-(space_position + 1) // np.maximum(tiers, 1)))
     space_pallet = np.where(space_position > 0, np.minimum(space_pallet, more_positions), 0)
     mass_position = np.minimum(mass_position, mass_pallet + 1)
+    mass_pallet = np.where(mass_pallet > 0, mass_pallet, fewest)
     return Builds([space_pallet, mass_pallet], [space_position, mass_position])
 
 
