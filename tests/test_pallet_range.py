@@ -28,6 +28,8 @@ spans = st.tuples(*[st.integers(0, 3)] * 3)
 # Light to heavy crates, and the pallet's load mass from a few crates' worth to EUR's own.
 crate_masses = st.tuples(st.integers(20, 90), st.integers(0, 30))
 load_masses = st.tuples(st.integers(300, 1500), st.integers(0, 500))
+# Stack loads from one light unit load to EUR's 4,000 kg and beyond.
+stack_loads = st.tuples(st.integers(300, 6000), st.integers(0, 3000))
 
 
 def crate_settings(package, start, span, mass):
@@ -60,16 +62,16 @@ def assert_within(scenario, result, values):
 
 
 @settings(max_examples=15, deadline=None)
-@given(starts, spans, crate_masses, load_masses, st.integers(0, 2**32 - 1))
+@given(starts, spans, crate_masses, load_masses, st.integers(0, 2**32 - 1), st.sampled_from(["20ft", "40ft-hc"]))
 # Found on main's corners: 0.75 x 0.20 x 0.21 m loads 536 (corner 0.75 x 0.20 x 0.20: 533).
-@example((75, 20, 20), (0, 0, 1), (52, 24), (1000, 500), 0)
+@example((75, 20, 20), (0, 0, 1), (52, 24), (1000, 500), 0, "20ft")
 # Found by hypothesis: a crate with no unit load at the pessimistic corner counts no tare
 # by mass there, a better point builds unit loads and pays it.
-@example((60, 18, 18), (1, 0, 2), (21, 30), (300, 1), 0)
-def test_no_draw_or_point_of_the_box_falls_outside_the_pallet_range(start, span, mass, load_mass, seed):
+@example((60, 18, 18), (1, 0, 2), (21, 30), (300, 1), 0, "20ft")
+def test_no_draw_or_point_of_the_box_falls_outside_the_pallet_range(start, span, mass, load_mass, seed, container):
     scenario = scenario_on("152mm-shell", "projectile", [
         "load.pallet=EUR", *crate_settings("crate", start, span, mass),
-        f"pallet.max_load_mass={load_mass[0]}..{load_mass[0] + load_mass[1]}kg"])
+        f"pallet.max_load_mass={load_mass[0]}..{load_mass[0] + load_mass[1]}kg"], container)
     result = interval(scenario)
     assert result.range_method == GRID_SEARCH
     rng = np.random.default_rng(seed)
@@ -78,15 +80,17 @@ def test_no_draw_or_point_of_the_box_falls_outside_the_pallet_range(start, span,
 
 
 @settings(max_examples=8, deadline=None)
-@given(starts, spans, crate_masses, starts, spans, crate_masses, st.integers(0, 2**32 - 1))
-@example((75, 20, 20), (0, 1, 1), (52, 24), (60, 35, 18), (1, 1, 0), (32, 29), 0)
+@given(starts, spans, crate_masses, starts, spans, crate_masses, st.integers(0, 2**32 - 1),
+       st.sampled_from(["20ft", "40ft-hc"]), stack_loads)
+@example((75, 20, 20), (0, 1, 1), (52, 24), (60, 35, 18), (1, 1, 0), (32, 29), 0, "20ft", (4000, 0))
 # Found on main's corners: the kit count reaches 128 inside the box, the low corner 138.
-@example((80, 35, 22), (1, 0, 2), (86, 6), (91, 23, 18), (2, 0, 3), (43, 17), 0)
+@example((80, 35, 22), (1, 0, 2), (86, 6), (91, 23, 18), (2, 0, 3), (43, 17), 0, "20ft", (4000, 0))
 def test_no_draw_or_point_of_the_box_falls_outside_the_kit_range_on_pallets(
-        start, span, mass, charge_start, charge_span, charge_mass, seed):
+        start, span, mass, charge_start, charge_span, charge_mass, seed, container, stack_load):
     scenario = scenario_on("152mm-shell", "complete", [
         "load.pallet=EUR", *crate_settings("crate", start, span, mass),
-        *crate_settings("charge_crate", charge_start, charge_span, charge_mass)])
+        *crate_settings("charge_crate", charge_start, charge_span, charge_mass),
+        f"pallet.stack_load={stack_load[0]}..{sum(stack_load)}kg"], container)
     result = interval(scenario)
     assert result.range_method in (GRID_SEARCH, KIT_BOUNDS)
     rng = np.random.default_rng(seed)
