@@ -418,17 +418,36 @@ def palletised_interval(scenario: Scenario) -> Interval:
     proven bounds (``pallet_model.kit_extreme``); labelled :data:`KIT_BOUNDS` where the
     count itself does not reach them.
     """
-    ends = None
-    for deck in _deck_values(scenario):
-        values = {**{name: value.reshape(2, 1) for name, value in corner_values(scenario).items()}, **deck}
-        found = _crate_ends(values, scenario) if len(scenario.kit) == 1 else _kit_ends(values, scenario)
-        ends = found if ends is None else ends.widest(found)
+    ends = _searched_ends(scenario)
     containers, share = (np.array([p.corner(False), p.corner(True)])
                          for p in (scenario.parameters["fleet.containers"], scenario.parameters["fleet.share"]))
     totals = fleet_total(containers, share, np.array(ends.rounds))
     method = GRID_SEARCH if ends.attained else KIT_BOUNDS
     return Interval(scenario, ends.rounds, corner_pair(totals), tuple(MASS if b else SPACE for b in ends.mass_binds),
                     ends.by_mass, ends.by_space, method)
+
+
+# Searched ends by everything they depend on (not the fleet): check asks for the same
+# scenario under several claims. Emptied past _MOST_SEARCHED entries.
+_SEARCHED: dict[tuple, _Ends] = {}
+_MOST_SEARCHED = 256
+
+
+def _searched_ends(scenario: Scenario) -> _Ends:
+    """The per-container ends of :func:`palletised_interval`, each deck searched."""
+    key = (scenario.kit, tuple(sorted(scenario.upright.items())), tuple(sorted(
+        (name, p.low, p.high, p.effect, p.integer) for name, p in scenario.parameters.items()
+        if not name.startswith("fleet."))))
+    if key not in _SEARCHED:
+        if len(_SEARCHED) >= _MOST_SEARCHED:
+            _SEARCHED.clear()
+        ends = None
+        for deck in _deck_values(scenario):
+            values = {**{name: value.reshape(2, 1) for name, value in corner_values(scenario).items()}, **deck}
+            found = _crate_ends(values, scenario) if len(scenario.kit) == 1 else _kit_ends(values, scenario)
+            ends = found if ends is None else ends.widest(found)
+        _SEARCHED[key] = ends
+    return _SEARCHED[key]
 
 
 def _grid_mm(parameter, rounded, step: int) -> np.ndarray:
@@ -500,8 +519,8 @@ def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
     container = container_for_pallets(interior, door, pallet)
     parts = kit_arrays(values, scenario)
     choices = []
-    for part in parts:
-        sides = [side.reshape(1, -1) for side in _crate_grid_m(scenario, scenario.kit[len(choices)].package)]
+    for part, kit_part in zip(parts, scenario.kit):
+        sides = [side.reshape(1, -1) for side in _crate_grid_m(scenario, kit_part.package)]
         builds = builds_in(container, sides, part.gross_mass_kg, part.upright, pallet, part.max_layers)
         fewest = fewest_per_layer([rounded_box_mm(side) for side in sides], part.upright, pallet)
         rows = kit_choices(builds, fewest)  # (corner, crate size, column); a corner axis even where no build

@@ -27,11 +27,13 @@ best build's. The reported limits are each the best over the builds (space alone
 mass alone, which favours the fullest unit loads), so ``rounds`` may lie a few crates
 below both when no single build reaches both; it is always a real loading.
 
-Monotone in the container's sides (tested), the payload and the pallet's limits, but not
-always in the crate's size: with whole layers a smaller crate fills a layer with more
-crates, and a full layer may then outweigh the pallet's load mass (or the stacked unit
-loads its ``stack_load``), leaving fewer layers. The interval's corners then need not
-bound the draws (NOTES.md: so for 152 mm crates on 463L, not on EUR).
+Monotone in the container's sides, the payload, the crate's mass and the pallet's base,
+tare and limits (tested), but not in the crate's size (nor the deck's): with whole layers
+a smaller crate fills a layer with more crates, and a full layer may then outweigh the
+pallet's load mass (or the stacked unit loads its ``stack_load``), leaving fewer layers.
+So the range is searched over every crate size at 1 cm (``model.palletised_interval``;
+for kits :func:`kit_extreme` combines the parts' :func:`kit_choices`), not read off the
+corners (NOTES.md: on 463L the 152 mm crates reach 174 a 20 ft box, the corner 140).
 
 Kits (the 152 mm complete round: projectile crate and charge crate) are loaded as
 separate unit loads per crate type on the same pallet, each floor position holding a

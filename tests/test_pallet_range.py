@@ -255,3 +255,18 @@ def test_one_grid_never_beats_the_floor_search_and_fits_where_it_does(length, wi
     deck, footprint = (np.int64(length), np.int64(width)), (np.int64(min(side, other)), np.int64(max(side, other)))
     grid, best = int(grid_per_layer(deck, footprint)), int(crates_per_layer(deck, footprint))
     assert grid <= best and (grid > 0) == (best > 0)
+
+
+def test_sweep_rows_on_pallets_equal_the_estimate_at_their_point():
+    narrowed = ["--set", "crate.length=75..76cm", "--set", "crate.width=20..21cm", "--set", "crate.height=20..21cm"]
+    swept = run("sweep", "--vary", "pallet.max_load_mass=900kg..1500kg:3", "--munition", "152mm-shell", "--round",
+                "projectile", "--pallet", "EUR", *narrowed, "--format", "json")
+    assert swept.exit_code == 0, swept.stderr
+    for row in json.loads(swept.stdout)["results"]:
+        mass = row["point"]["pallet.max_load_mass"]
+        estimated = run("estimate", "--containers", "2000", "--munition", "152mm-shell", "--round", "projectile",
+                        "--pallet", "EUR", *narrowed, "--set", f"pallet.max_load_mass={mass}kg", "--draws", "10",
+                        "--format", "json")
+        record = json.loads(estimated.stdout)["results"][0]
+        assert row["range_method"] == record["range_method"] == GRID_SEARCH
+        assert row["per_container"] == {key: record["per_container"][key] for key in ("low", "high")}
