@@ -270,3 +270,42 @@ def test_sweep_rows_on_pallets_equal_the_estimate_at_their_point():
         record = json.loads(estimated.stdout)["results"][0]
         assert row["range_method"] == record["range_method"] == GRID_SEARCH
         assert row["per_container"] == {key: record["per_container"][key] for key in ("low", "high")}
+
+
+# --- the kit's low bound, as a lemma on builds ----------------------------------------
+
+# One part's builds at a worse point Q: crates per pallet and tiers; at a better point P
+# each keeps its crates per pallet and may gain tiers, and P may have more builds.
+builds_q = st.lists(st.tuples(st.integers(1, 30), st.integers(1, 3), st.integers(0, 2)), min_size=1, max_size=4)
+builds_new = st.lists(st.tuples(st.integers(1, 40), st.integers(1, 5)), max_size=3)
+
+
+def as_builds(pairs):
+    from estimator.pallet_model import Builds
+
+    return Builds([np.int64(c) for c, _ in pairs], [np.int64(c * tiers) for c, tiers in pairs])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(builds_q, builds_new, st.integers(20, 90), st.integers(0, 20), st.integers(1, 2)),
+                min_size=2, max_size=2),
+       st.integers(1, 30), st.integers(0, 10), st.floats(2_000, 30_000), st.floats(0, 5_000),
+       st.floats(10, 40), st.floats(0, 10))
+def test_kit_low_bound_never_exceeds_the_count_at_a_better_point(parts, floor, more_floor, usable, more_usable,
+                                                                 tare, less_tare):
+    from estimator.pallet_model import KitPart, kit_choices, kit_extreme, kit_rounds_on_pallets
+
+    rows, at_p, masses = [], [], []
+    for at_q, new, mass, lighter, items in parts:
+        worse = [(c, tiers) for c, tiers, _ in at_q]
+        better = [(c, tiers + gain) for c, tiers, gain in at_q] + new
+        fewest = min(c for c, _ in better)  # fewest_per_layer: at most any build's crates
+        row = kit_choices(as_builds(worse), np.int64(fewest)).astype(np.int64)
+        row[5] = max(tiers for _, tiers in better)  # the most tiers, at a point no worse than P
+        rows.append(row.reshape(1, -1))
+        at_p.append(KitPart(as_builds(better), np.float64(mass - lighter), np.int64(items), 1))
+        masses.append(float(mass))
+    items = [int(part[4]) for part in parts]
+    low = kit_extreme(rows, masses, items, [1, 1], floor, usable, tare, highest=False).bound
+    count, _, _ = kit_rounds_on_pallets(at_p, floor + more_floor, usable + more_usable, tare - less_tare)
+    assert low <= int(count)
