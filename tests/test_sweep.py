@@ -46,8 +46,15 @@ def test_grid_point_equals_the_interval_with_the_parameters_fixed(case):
     assert len(points) == np.prod([len(a.values) for a in axes])
     for point in points:
         fixed = apply_overrides(scenario, [Override(name, v, v) for name, v in point.point.items()])
-        expected = interval(fixed)
         got = point.interval
+        try:
+            expected = interval(fixed)
+        except InputError as error:
+            # A point whose package cannot pass the door is part of the swept range that
+            # cannot pass: it counts 0 (README, container.door_width), not an error.
+            assert "door" in str(error)
+            assert got.per_container == got.rounds_by_space == (0, 0)
+            continue
         assert (got.per_container, got.total, got.binding, got.rounds_by_mass, got.rounds_by_space) == (
             expected.per_container, expected.total, expected.binding, expected.rounds_by_mass,
             expected.rounds_by_space)
