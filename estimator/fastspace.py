@@ -275,8 +275,12 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     lengths = columns[0][rows] // step
     shortest, longest = int(lengths.min()), int(lengths.max())
     table = np.empty((len(groups), longest - shortest + 1), dtype=np.int32)
-    for g, (key, group) in enumerate(zip(profile_key(groups), groups.tolist())):
-        profile = _profile(key, longest * step, step, lambda most: compute(group, most))
+    keys, rows_of_groups = profile_key(groups), groups.tolist()
+    # Widest first (columns[2] is the width), so that the first floor table of each box
+    # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
+    for g in np.argsort(-groups[:, 1], kind="stable").tolist():
+        group = rows_of_groups[g]
+        profile = _profile(keys[g], longest * step, step, lambda most: compute(group, most))
         table[g] = profile[shortest : longest + 1]
     out[rows] = table[inverse, lengths - shortest]
     if _CACHE_STATE["added"]:

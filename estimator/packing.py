@@ -1006,9 +1006,27 @@ def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
         return best
     per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
     floors = _best_rows(_length_positions(turned[0], slices), slices.lengths, per_layer)[0][-1]
-    for x in range(1, length + 1):
-        best[x] = max([best[x - 1]] + [best[x - o.height] + floor for o, floor in zip(slices.options, floors.tolist())
-                                       if o.height <= x])
+    return _unbounded_knapsack([o.height for o in slices.options], floors.tolist(), length)
+
+
+def _unbounded_knapsack(sizes: list[int], values: list[int], length: int) -> np.ndarray:
+    """Best total value of whole items (each as often as wanted) whose sizes add up to at
+    most ``x``, for every ``x`` from 0 to ``length``.
+
+    ``best[x] = max(best[x - 1], best[x - s] + v)``: every item is at least the smallest
+    size long, so a run of that many lengths reads only lengths before it, and is solved
+    in one vectorised step (its running maximum carries ``best[x - 1]``).
+    """
+    best = np.zeros(length + 1, dtype=np.int64)
+    run = min(sizes)
+    for start in range(run, length + 1, run):
+        end = min(start + run, length + 1)
+        reached = np.full(end - start, best[start - 1])
+        for size, value in zip(sizes, values):
+            if size <= end - 1:
+                first = max(start, size)  # lengths the item fits
+                reached[first - start :] = np.maximum(reached[first - start :], best[first - size : end - size] + value)
+        best[start:end] = np.maximum.accumulate(reached)
     return best
 
 

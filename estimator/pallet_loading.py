@@ -209,6 +209,13 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     floor of one width, box and ``pinwheel_length`` is a first part of one table, solved
     column by column as far as asked (:class:`_FloorSolver`): the cross-section floor of
     the turned container and the standing floor of the same width share their work.
+
+    A cell no longer than ``pinwheel_length`` does not depend on it at all: its
+    pinwheels, L-pieces and cuts lie inside it, so every smaller cell they read also
+    tries them. When ``0 < pinwheel_length <= width`` (the layouts' tables, whose
+    pinwheel length is the floor width) those columns are therefore copied from one
+    square table per box (:func:`_square_solver`), shared by every width up to its side,
+    and only the longer columns, guillotine cuts alone, are solved per width.
     """
     pinwheel_length = length if pinwheel_length is None else pinwheel_length
     capacity = max(length, 2 * width)  # the longest floor a layout asks of this width
@@ -217,24 +224,58 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
 
 @lru_cache(maxsize=64)
 def _floor_solver(capacity: int, width: int, box: tuple[int, int], pinwheel_length: int) -> _FloorSolver:
-    return _FloorSolver(capacity, width, box, pinwheel_length)
+    shared = _square_solver(width, box) if 0 < pinwheel_length <= width else None
+    return _FloorSolver(capacity, width, box, pinwheel_length, shared)
+
+
+# The square solver of each box (see floor_table): the widest asked so far, at most
+# _MOST_SQUARES boxes (the oldest dropped first).
+_SQUARES: dict[tuple[int, int], _FloorSolver] = {}
+_MOST_SQUARES = 64
+
+
+def _square_solver(side: int, box: tuple[int, int]) -> _FloorSolver:
+    """The table of ``side x side`` with pinwheels and L-pieces tried in every cell, or a
+    wider one of the same box already started: its first columns and rows are the
+    first columns of every floor of that box up to ``side`` wide (see :func:`floor_table`).
+
+    A wider request replaces it (callers that know their widest floor ask for it first:
+    fastspace.py solves its groups widest first)."""
+    solver = _SQUARES.pop(box, None)
+    if solver is None or solver.ys[-1] < largest_raster_point(side, box):
+        solver = _FloorSolver(side, side, box, side)
+    elif len(_SQUARES) >= _MOST_SQUARES:
+        del _SQUARES[next(iter(_SQUARES))]
+    _SQUARES[box] = solver  # last: the most recently used
+    return solver
+
+
+def square_tables_kept() -> int:
+    """How many shared square tables this process keeps (see :func:`floor_table`)."""
+    return len(_SQUARES)
 
 
 def clear_floor_tables() -> None:
     """Empty the floor-table caches (a cold start)."""
     floor_table.cache_clear()
     _floor_solver.cache_clear()
+    _SQUARES.clear()
     whole_floor.cache_clear()
 
 
 class _FloorSolver:
     """The floor table of ``capacity x width``, solved column by column (along the
-    length) as far as asked; each column needs only the columns before it."""
+    length) as far as asked; each column needs only the columns before it.
 
-    def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int):
+    With ``shared`` (a square solver at least ``width`` wide) the columns up to
+    ``pinwheel_length`` are copied from it, not solved (see :func:`floor_table`).
+    """
+
+    def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int,
+                 shared: _FloorSolver | None = None):
         self.xs, self.ys = raster_points(capacity, box), raster_points(width, box)
         xs, ys = self.xs, self.ys
-        self.box, self.pinwheel_length = box, pinwheel_length
+        self.box, self.pinwheel_length, self.shared = box, pinwheel_length, shared
         self.count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
         self.bound = barnes_bound(xs[:, None], ys[None, :], box)
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
@@ -245,7 +286,8 @@ class _FloorSolver:
         rests = rests.tolist()
         self.y_cuts = [[(m, rests[n][m]) for m in _firsts(halves, n)] for n in range(1, len(ys))]
         self.x_rests, self.x_halves = _rests(xs)
-        self.search = _LSearch(xs, ys, self.count, box)
+        # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
+        self.search = shared.search if shared is not None else _LSearch(xs, ys, self.count, box)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
@@ -259,8 +301,18 @@ class _FloorSolver:
         return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
                           self.search.cuts, self.final[:n])
 
+    def _copy_column(self, i: int) -> None:
+        """Column i from the shared square table (its cells do not depend on the width)."""
+        shared, m = self.shared, len(self.ys)
+        shared.table(int(self.xs[i]))
+        self.count[i], self.decision[i], self.argument[i] = shared.count[i, :m], shared.decision[i, :m], shared.argument[i, :m]
+        self.bound[i], self.final[i] = shared.bound[i, :m], shared.final[i, :m]
+
     def _solve_column(self, i: int) -> None:
         xs, ys, box = self.xs, self.ys, self.box
+        if self.shared is not None and xs[i] <= self.pinwheel_length:
+            self._copy_column(i)
+            return
         count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
         cuts = np.array(_firsts(self.x_halves, i))
         _best_length_cuts(count, decision, argument, i, cuts, self.x_rests[i, cuts])
@@ -281,7 +333,9 @@ class _FloorSolver:
         """Cells of column i whose count is the class optimum: searched to the end by the
         L-approach or at their bound; a turned cell is final when its twin is (its bound
         was set to its count only to skip the search)."""
-        self.final[i] = self.search.final[i] | (self.count[i] >= self.bound[i])
+        # A copying solver solves only columns beyond its pinwheel length, never searched.
+        searched = self.search.final[i] if self.shared is None else False
+        self.final[i] = searched | (self.count[i] >= self.bound[i])
         if i < len(self.ys):
             self.final[i, :i] = self.final[:i, i]
 
