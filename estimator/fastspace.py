@@ -314,6 +314,22 @@ def _group_rows(columns) -> tuple[np.ndarray, np.ndarray]:
     return groups, inverse
 
 
+def profiles_needed(usable: np.ndarray, columns, grid: np.ndarray) -> np.ndarray:
+    """The usable rows whose layout could beat the exact grid: those where the grid is
+    below the volume bound at the rounded sizes.
+
+    Elsewhere the answer is already known: the layout at the rounded sizes fits there,
+    so it holds no more than that volume bound, which the grid at the exact sizes
+    reaches; ``max(grid, layout)`` is the grid, and no profile is solved for the row.
+    ``columns`` as from :func:`_columns` (length, height, width, the package's sides).
+    """
+    length, height, width, *sides = (c.astype(float) for c in columns[:6])
+    # In floats (whole millimetres may overflow int64 for huge interiors), rounded up a
+    # little so that float error can only keep a row, never skip one wrongly.
+    volume_bound = np.floor(length * height * width / (sides[0] * sides[1] * sides[2]) * (1 + 1e-9))
+    return usable & (grid < volume_bound)
+
+
 def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
                   resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
     """Crates of one package type that fit, by layout at the resolution, never below the grid.
@@ -344,6 +360,7 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
     """
     grid = grid_count(interior_m, box_m, upright, max_layers)
     shape, usable, columns = _columns(interior_m, [box_m], [upright], resolution_m, extra=[max_layers])
+    usable = profiles_needed(usable, columns, np.broadcast_to(grid, shape).ravel())
 
     def profile_key(groups):
         stacked = stacked_height(groups[:, 0], [groups[:, 2], groups[:, 3], groups[:, 4]], upright)

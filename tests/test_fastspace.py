@@ -212,3 +212,14 @@ def test_model_with_layouts_moves_with_each_parameters_effect(data, name, factor
     before, after = (int(evaluate(v, ROCKET).rounds) for v in (values, moved))
     effect = ROCKET.parameters[name].effect
     assert after >= before if effect > 0 else after <= before if effect < 0 else after == before
+
+
+def test_rows_where_the_grid_reaches_the_volume_bound_solve_no_profile():
+    # 0.5 m cubes fill 2 x 1 x 1 m exactly; 0.52 m ones leave room a layout might use.
+    fastspace.clear_profiles()
+    assert int(layout_counts((2.0, 1.0, 1.0), (0.5, 0.5, 0.5), False)) == 16
+    assert fastspace.profiles_kept() == 0
+    interior, box = (np.array([2.0, 2.0]), 1.0, 1.0), (np.array([0.5, 0.52]), 0.5, 0.5)
+    counts = layout_counts(interior, box, False)
+    assert counts.tolist() == [oracle_count((2.0, 1.0, 1.0), (side, 0.5, 0.5), False) for side in (0.5, 0.52)]
+    assert fastspace.profiles_kept() == 1
