@@ -288,6 +288,7 @@ class _FloorSolver:
         self.x_rests, self.x_halves = _rests(xs)
         # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
         self.search = shared.search if shared is not None else _LSearch(xs, ys, self.count, box)
+        self.y_blocks = {}  # per width index: its pinwheel corners and block rows (_pinwheel_blocks)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
@@ -323,8 +324,8 @@ class _FloorSolver:
         searched = xs[i] <= self.pinwheel_length
         if searched:
             _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
-            for j in np.flatnonzero(count[i] < bound[i]).tolist():
-                _best_five_block(count, decision, argument, xs, ys, i, j)
+            _best_five_blocks(count, decision, argument, xs, ys, i, np.flatnonzero(count[i] < bound[i]).tolist(),
+                              self.y_blocks)
         _best_width_cuts(count, decision, argument, i, self.y_cuts, bound[i], ys, self.search if searched else None,
                          int(xs[i]), box)
         self._mark_final(i)
@@ -436,8 +437,8 @@ def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return near[first], far[second]
 
 
-def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
-    """Improve cell (i, j) by the best pinwheel of five blocks.
+def _best_five_blocks(count, decision, argument, xs, ys, i, rows, y_blocks) -> None:
+    """Improve each cell (i, j) of ``rows`` by the best pinwheel of five blocks.
 
     With inner corners ``x1 < x2`` and ``y1 < y2`` the blocks are ``x1 x y2`` at the
     origin, ``(L - x1) x y1`` beside it, ``(L - x2) x (W - y1)`` opposite, ``x2 x (W - y2)``
@@ -445,22 +446,44 @@ def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
     its raster-reduced size (count[] of smaller cells, themselves guillotine or
     pinwheel: the recursive five-block algorithm [2]_). The mirror pinwheel is the
     same set of block sizes, so one handedness is enough.
+
+    The blocks' raster indices along the length are found once for the column, those
+    across the width once per width (kept in ``y_blocks``), then each cell is five
+    gathers.
     """
+    if not rows:
+        return
     x1, x2 = _corners(xs, i)
     # Turning a pinwheel half round maps (x1, x2) to (L - x2, L - x1) with the same blocks.
     half = x1 + x2 <= xs[i]
     x1, x2 = x1[half], x2[half]
-    y1, y2 = _corners(ys, j)
-    if not len(x1) or not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
+    if not len(x1):
         return
-    total = sum(
-        count[np.ix_(largest_at_most(xs, dx), largest_at_most(ys, dy))]
-        for dx, dy in _block_sizes(xs[i], ys[j], x1, x2, y1, y2)
-    )
-    p, q = np.unravel_index(int(np.argmax(total)), total.shape)
-    if total[p, q] > count[i, j]:
-        count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
-        argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+    along = _pinwheel_blocks(xs, xs[i], x1, x2)
+    for j in rows:
+        if j not in y_blocks:
+            y1, y2 = _corners(ys, j)
+            y_blocks[j] = (y1, y2, _pinwheel_blocks(ys, ys[j], y1, y2))
+        y1, y2, across = y_blocks[j]
+        if not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
+            continue
+        # The blocks of _block_sizes: (x1, y2), (L - x1, y1), (L - x2, W - y1), (x2, W - y2),
+        # (x2 - x1, y2 - y1), in the orders of _pinwheel_blocks.
+        total = count[along[0][:, None], across[3][None, :]]
+        total += count[along[1][:, None], across[0][None, :]]
+        total += count[along[2][:, None], across[1][None, :]]
+        total += count[along[3][:, None], across[2][None, :]]
+        total += count[along[4][:, None], across[4][None, :]]
+        p, q = np.unravel_index(int(np.argmax(total)), total.shape)
+        if total[p, q] > count[i, j]:
+            count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
+            argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+
+
+def _pinwheel_blocks(points, side, c1, c2) -> tuple[np.ndarray, ...]:
+    """Raster indices of the pinwheel blocks' sides along one axis of a cell ``side`` long
+    with inner corners ``c1 < c2``: ``c1``, ``side - c1``, ``side - c2``, ``c2``, ``c2 - c1``."""
+    return tuple(largest_at_most(points, part) for part in (c1, side - c1, side - c2, c2, c2 - c1))
 
 
 def _block_sizes(length, width, x1, x2, y1, y2):
