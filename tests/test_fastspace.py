@@ -1,6 +1,7 @@
 """The model's space limit by layouts (fastspace.py) against packing.best_layout one case at
 a time, and its invariants: never below the grid, monotone, vectorised = one at a time."""
 
+import functools
 import json
 import math
 
@@ -13,7 +14,7 @@ from estimator.errors import InputError
 from estimator import fastspace
 from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
 from estimator.model import evaluate, interval, usable_interior
-from estimator.packing import best_layout, grid_count, kit_rounds_by_space
+from estimator.packing import best_layout, count_by_length, grid_count, kit_rounds_by_space
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 
 STEP_MM = round(MODEL_RESOLUTION_M * 1000)
@@ -223,3 +224,18 @@ def test_rows_where_the_grid_reaches_the_volume_bound_solve_no_profile():
     counts = layout_counts(interior, box, False)
     assert counts.tolist() == [oracle_count((2.0, 1.0, 1.0), (side, 0.5, 0.5), False) for side in (0.5, 0.52)]
     assert fastspace.profiles_kept() == 1
+
+
+def test_a_slightly_longer_container_reads_the_profile_already_solved(monkeypatch):
+    solved = []
+
+    def solve(*args):
+        solved.append(args)
+        return count_by_length.__wrapped__(*args)
+
+    fastspace.clear_profiles()
+    monkeypatch.setattr(fastspace, "count_by_length", functools.lru_cache(solve))  # fastspace calls __wrapped__
+    shorter, longer = (5.70, 2.3, 2.3), (5.71, 2.3, 2.3)
+    assert int(layout_counts(shorter, (0.9, 0.25, 0.25), False)) == oracle_count(shorter, (0.9, 0.25, 0.25), False)
+    assert int(layout_counts(longer, (0.9, 0.25, 0.25), False)) == oracle_count(longer, (0.9, 0.25, 0.25), False)
+    assert len(solved) == 1
