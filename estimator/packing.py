@@ -508,7 +508,9 @@ def _best_lanes(length: int, slices: _Slices, choices: bool = True) -> _Lanes:
     """Best row of slices for every lane width, then the best split of the width into lanes
     (without ``choices`` the counts alone, ``choice`` and ``lane_cut`` None)."""
     positions = _length_positions(length, slices)
-    usable = _steps(slices.columns.T)  # a wider lane that holds no more in any slice is no better
+    # A wider lane that holds no more in any slice is no better, but the whole width stays:
+    # the split of the width into lanes is the split of the last lane width.
+    usable = np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
     if len(positions) * len(slices.lengths) * len(usable) > LANE_BUDGET:
         usable = np.array([0, len(slices.widths) - 1])
     best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable], choices)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
 from estimator.errors import InputError
@@ -44,6 +44,7 @@ def test_layout_count_equals_best_layout_at_the_resolution(interior, box, uprigh
 
 @settings(max_examples=25)
 @given(small_interiors, boxes, st.booleans(), st.integers(1, 3))
+@example((2.0, 2.0625, 1.375), (1.0, 0.5234375, 0.375), False, 3)  # profile longer than the draw
 def test_layer_cap_is_counted_as_best_layout_counts_it(interior, box, upright, cap):
     assert int(layout_counts(interior, box, upright, cap)) == oracle_count(interior, box, upright, cap)
 
