@@ -244,8 +244,8 @@ def _square_solver(side: int, box: tuple[int, int]) -> _FloorSolver:
     solver = _SQUARES.pop(box, None)
     if solver is None or solver.ys[-1] < largest_raster_point(side, box):
         solver = _FloorSolver(side, side, box, side)
-    elif len(_SQUARES) >= _MOST_SQUARES:
-        del _SQUARES[next(iter(_SQUARES))]
+    if len(_SQUARES) >= _MOST_SQUARES:
+        del _SQUARES[next(iter(_SQUARES))]  # the least recently used
     _SQUARES[box] = solver  # last: the most recently used
     return solver
 

@@ -129,3 +129,10 @@ def test_floors_of_several_widths_sharing_one_square_table_equal_their_own_table
         assert (shared.count == own.count).all() and (shared.final == own.final).all()
         assert_every_cell_placed(shared)
     assert pallet_loading.square_tables_kept() == 1
+
+
+def test_square_tables_kept_stay_within_their_bound():
+    clear_floor_tables()
+    for l in range(2, pallet_loading._MOST_SQUARES + 12):
+        floor_table(12, 12, (l, 1), pinwheel_length=12)
+    assert pallet_loading.square_tables_kept() == pallet_loading._MOST_SQUARES
