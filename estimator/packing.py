@@ -458,12 +458,14 @@ def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
     """
     best = best.copy()
     cut = np.zeros(best.shape, dtype=np.int64) if choices else None
+    # Every cut at once: the first parts of width j are 1 .. halves[j] - 1, the rests
+    # rests[j, first].
+    halves = np.searchsorted(widths, widths / 2, side="right").tolist()
+    rests_of = largest_at_most(widths, widths[:, None] - widths[None, :])
     for j in range(2, len(widths)):
-        firsts = np.arange(1, _half(widths, j))
-        if not len(firsts):
+        if halves[j] <= 1:
             continue
-        rests = largest_at_most(widths, widths[j] - widths[firsts])
-        totals = best[:, firsts] + best[:, rests]
+        totals = best[:, 1 : halves[j]] + best[:, rests_of[j, 1 : halves[j]]]
         if not choices:
             np.maximum(best[:, j], totals.max(axis=1), out=best[:, j])
             continue
@@ -471,7 +473,7 @@ def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
         reached = totals[np.arange(len(best)), pick]
         better = reached > best[:, j]
         best[better, j] = reached[better]
-        cut[better, j] = firsts[pick[better]]
+        cut[better, j] = 1 + pick[better]  # the first part's index
     return best, cut
 
 
