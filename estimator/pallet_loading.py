@@ -298,28 +298,39 @@ class _FloorSolver:
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
+        n = self.solve(length)
+        return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
+                          self.search.cuts, self.final[:n])
+
+    def solve(self, length: int) -> int:
+        """Solve the columns up to ``length``; their number."""
         n = int(np.searchsorted(self.xs, length, side="right"))
+        if self.shared is not None and self.solved < n:
+            self._copy_columns(n)
         for i in range(self.solved, n):
             self._solve_column(i)
             self.count32[i] = self.count[i]
         self.solved = max(self.solved, n)
         if self.solved == len(self.xs) and self.shared is None:
             self.search.release()  # every cell solved: only the cuts are read again
-        return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
-                          self.search.cuts, self.final[:n])
+        return n
 
-    def _copy_column(self, i: int) -> None:
-        """Column i from the shared square table (its cells do not depend on the width)."""
+    def _copy_columns(self, n: int) -> None:
+        """The columns still to solve, up to n, that are no longer than the pinwheel length,
+        copied from the shared square table (their cells do not depend on the width)."""
+        start = self.solved
+        end = min(n, int(np.searchsorted(self.xs, self.pinwheel_length, side="right")))
+        if end <= start:
+            return
         shared, m = self.shared, len(self.ys)
-        shared.table(int(self.xs[i]))
-        self.count[i], self.decision[i], self.argument[i] = shared.count[i, :m], shared.decision[i, :m], shared.argument[i, :m]
-        self.bound[i], self.final[i] = shared.bound[i, :m], shared.final[i, :m]
+        shared.solve(int(self.xs[end - 1]))
+        for mine, theirs in ((self.count, shared.count), (self.count32, shared.count32), (self.decision, shared.decision),
+                             (self.argument, shared.argument), (self.bound, shared.bound), (self.final, shared.final)):
+            mine[start:end] = theirs[start:end, :m]
+        self.solved = end
 
     def _solve_column(self, i: int) -> None:
         xs, ys, box = self.xs, self.ys, self.box
-        if self.shared is not None and xs[i] <= self.pinwheel_length:
-            self._copy_column(i)
-            return
         count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
         cuts = np.array(_firsts(self.x_halves, i))
         _best_length_cuts(count, decision, argument, i, cuts, self.x_rests[i, cuts])
