@@ -13,7 +13,6 @@ hours, so the draws share work:
   container length at once, so the draws that differ only in length (or clearance along
   it) share one solve; a kit's best split of the length between its package types
   likewise gives the rounds for every length at once.
-
 * **Stacked height.** Layers are whole, so a profile depends on the height only through
   the tallest stack of the package's sides that fits it (:func:`stacked_height`).
 * **Known answers.** A draw whose exact grid already reaches the volume bound at the
@@ -32,12 +31,14 @@ by their rounded width, height and package sizes; each new group costs one profi
 then every draw is a lookup.
 
 Measured (``python benchmarks/packing.py --cases 0 --py3dbp 0 --draws 1000000
---wide-draws 200``, one idle core): 10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm
-per side in 20ft need 365 profiles and 11 square floor tables, {NARROW} cold, 0.1 s from
-the cache file or warm; 200 draws of the catalog's wide crate (0.75-1.00 x 0.20-0.30 x
-0.20-0.30 m) need 191 profiles, {WIDE} cold. The 0.5 s goal is met from the cache, not
-cold: with every floor table already built a profile still costs about 3.6 ms (the
-dynamic programmes over the length), so 365 profiles take at least 1.3 s. See NOTES.md.
+--wide-draws 200``, see NOTES.md): 10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm per
+side in 20ft need 365 profiles from 11 square floor tables: 1.7 s cold (9.0 s before the
+shared tables), 0.13 s from the cache file, 0.09 s warm; 200 draws of the catalog's wide
+crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m) need 191 profiles: 7.7 s cold (33 s before).
+The 0.5 s goal is met from the cache and warm, not cold: with every floor table already
+built the 365 profiles still take 1.1 s (the dynamic programmes over the length, about
+3 ms each), and no fewer groups give the exact count at the resolution
+(benchmarks/layout_regions.py: monotone corner regions would need more profiles, not fewer).
 
 References
 ----------

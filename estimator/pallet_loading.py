@@ -35,7 +35,10 @@ bound (:func:`line_bound`), and a cell the L-approach would search is first trie
 exhaustive search where that is small (:func:`small_floor_optimum`); a cell that reaches
 either is optimal, and the pinwheel and L-approach searches skip it. A cell narrower
 than it is long takes the count of the same floor turned, already solved. Every floor of
-one width, box and pinwheel length is the first part of one table (:func:`floor_table`).
+one width, box and pinwheel length is the first part of one table (:func:`floor_table`),
+and a cell no longer than the pinwheel length does not depend on it, so the layouts'
+tables (pinwheel length = width) copy those columns from one square table per box,
+shared by every width.
 
 Most of the L-approach's time goes on cells it cannot improve (their count is already
 the optimum, below Barnes's bound), each needing a full search to prove it; a floor of
