@@ -510,14 +510,25 @@ def _best_lanes(length: int, slices: _Slices, choices: bool = True) -> _Lanes:
     """Best row of slices for every lane width, then the best split of the width into lanes
     (without ``choices`` the counts alone, ``choice`` and ``lane_cut`` None)."""
     positions = _length_positions(length, slices)
-    # A wider lane that holds no more in any slice is no better, but the whole width stays:
-    # the split of the width into lanes is the split of the last lane width.
-    usable = np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
-    if len(positions) * len(slices.lengths) * len(usable) > LANE_BUDGET:
+    usable = _lane_widths(slices)
+    if len(positions) > _positions_within_lane_budget(slices, len(usable)):
         usable = np.array([0, len(slices.widths) - 1])
     best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable], choices)
     lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable], choices)
     return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0] if choices else None)
+
+
+def _lane_widths(slices: _Slices) -> np.ndarray:
+    """Indices of the column widths a lane may have. A wider lane that holds no more in
+    any slice is no better, but the whole width stays: the split of the width into
+    lanes is the split of the last lane width."""
+    return np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
+
+
+def _positions_within_lane_budget(slices: _Slices, lane_widths: int) -> int:
+    """Most end positions along the length for which lanes of ``lane_widths`` widths stay
+    within ``LANE_BUDGET``."""
+    return LANE_BUDGET // max(len(slices.lengths) * lane_widths, 1)
 
 
 def _length_positions(length: int, slices: _Slices) -> np.ndarray:
@@ -1011,6 +1022,13 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
     if len(slices.lengths):
         lanes = _best_lanes(length, slices, choices=False)
         split = _best_columns(lanes.best, slices.widths[lanes.usable], choices=False)[0][:, -1]
+        # Beyond LANE_BUDGET the container is one lane, but best_layout decides that at
+        # each length: the lengths still within the budget get their lanes back.
+        within = min(_positions_within_lane_budget(slices, len(_lane_widths(slices))), len(lanes.positions))
+        if within > 1 and len(lanes.usable) < len(_lane_widths(slices)):
+            short = _best_lanes(int(lanes.positions[within - 1]), slices, choices=False)
+            split[:within] = np.maximum(split[:within],
+                                        _best_columns(short.best, slices.widths[short.usable], choices=False)[0][:, -1])
         rows, _ = _best_rows(lanes.positions, slices.lengths, np.stack([p[:, -1] for p in slices.per_layer], axis=1),
                              choices=False)
         tiers = (rows @ np.array(slices.mixes).T).max(axis=1)
