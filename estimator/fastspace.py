@@ -245,20 +245,22 @@ def _write_cache() -> None:
 PROFILE_STEPS = 32
 
 
-def _profile(key: tuple, longest: int, step: int, compute) -> np.ndarray:
+def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) -> np.ndarray:
     """Counts for every length 0, step, 2 step, ... up to at least ``longest`` [mm],
-    solved up to a whole multiple of :data:`PROFILE_STEPS` steps.
+    solved up to a whole multiple of :data:`PROFILE_STEPS` steps; lengths below
+    ``shortest`` may be -1 (not solved, see ``packing.count_by_length``).
 
-    ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON)."""
+    ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON);
+    ``compute(most, shortest)`` solves it."""
     if not _CACHE_STATE["read"]:
         _read_cache()
     name = (step,) + key
     profile = _PROFILES.get(name)
-    if profile is None or (len(profile) - 1) * step < longest:
+    if profile is None or (len(profile) - 1) * step < longest or profile[shortest // step] < 0:
         if len(_PROFILES) >= _MOST_PROFILES:
             _PROFILES.clear()
         reach = -(-longest // (PROFILE_STEPS * step)) * PROFILE_STEPS * step
-        profile = compute(reach)[::step].astype(np.int32)
+        profile = compute(reach, shortest)[::step].astype(np.int32)
         _PROFILES[name] = profile
         _bound_solver_caches()
         _CACHE_STATE["added"] = True
@@ -284,8 +286,9 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
 
     ``sizes_in_mm`` says which columns are sizes in whole resolution steps [mm].
     Rows with the same other columns form a group; ``profile_key(groups)`` gives the
-    store key of each group (an array of distinct rows) and ``compute(group, longest)``
-    the best count for every length 0..longest [mm] of one group. Other rows get 0.
+    store key of each group (an array of distinct rows) and ``compute(group, longest,
+    shortest)`` the best count for every length 0..longest [mm] of one group (those
+    below ``shortest``, the group's shortest length, may be -1). Other rows get 0.
     """
     out = np.zeros(len(usable), dtype=np.int64)
     rows = np.flatnonzero(usable)
@@ -299,11 +302,16 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     shortest, longest = int(lengths.min()), int(lengths.max())
     table = np.empty((len(groups), longest - shortest + 1), dtype=np.int32)
     keys, rows_of_groups = profile_key(groups), groups.tolist()
+    # Each group's shortest length: a profile need not be solved below it.
+    group_shortest = np.full(len(groups), longest, dtype=np.int64)
+    np.minimum.at(group_shortest, inverse, lengths)
+    group_shortest = (group_shortest * step).tolist()
     # Widest first (columns[2] is the width), so that the first floor table of each box
     # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
     for g in np.argsort(-groups[:, 1], kind="stable").tolist():
         group = rows_of_groups[g]
-        profile = _profile(keys[g], longest * step, step, lambda most: compute(group, most))
+        profile = _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
+                           group_shortest[g])
         table[g] = profile[shortest : longest + 1]
     out[rows] = table[inverse, lengths - shortest]
     if _CACHE_STATE["added"]:
@@ -389,9 +397,9 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
         stacked = stacked_height(groups[:, 0], [groups[:, 2], groups[:, 3], groups[:, 4]], upright)
         return [(upright, width, height, *rest) for (_, width, *rest), height in zip(groups.tolist(), stacked.tolist())]
 
-    def compute(group, longest):
+    def compute(group, longest, shortest):
         height, width, *box, layers = group
-        return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers)
+        return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers, shortest)
 
     laid_out = _by_groups(columns, [True] * 6 + [False], usable, _step_mm(resolution_m), profile_key, compute)
     return np.maximum(grid, laid_out.reshape(shape))
@@ -422,7 +430,7 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     layers = [NO_LAYER_LIMIT] * parts if max_layers is None else list(max_layers)
     shape, usable, columns = _columns(interior_m, boxes_m, uprights, resolution_m, extra=list(items) + layers)
 
-    def compute(group, longest):
+    def compute(group, longest, _shortest):  # a kit's profile is solved at every length
         height, width = group[:2]
         boxes = [tuple(group[2 + 3 * p : 5 + 3 * p]) for p in range(parts)]
         counts = group[2 + 3 * parts :]
@@ -442,7 +450,7 @@ def stored_count(key: tuple, solve) -> int:
 
     pallet_model.py keeps its floor counts of crates on a pallet's deck here.
     """
-    return int(_profile(("count", *key), 0, 1, lambda longest: np.array([solve()]))[0])
+    return int(_profile(("count", *key), 0, 1, lambda longest, shortest: np.array([solve()]))[0])
 
 
 def save_profiles() -> None:

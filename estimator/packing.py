@@ -1011,9 +1011,14 @@ def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMI
 
 @lru_cache(maxsize=65536)
 def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
-                    max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:
+                    max_layers: int = NO_LAYER_LIMIT, shortest: int = 0) -> np.ndarray:
     """Best count in the first ``x`` millimetres of the interior, for every ``x``: the
-    count of :func:`best_layout` at every length, from one search of each class."""
+    count of :func:`best_layout` at every length, from one search of each class.
+
+    Lengths below ``shortest`` [mm] may be left unsolved, as -1: those still within
+    ``LANE_BUDGET`` where the whole interior is beyond it (their lanes cost a search of
+    their own, see below).
+    """
     box = _canonical(box, upright)
     length = interior[0]
     everywhere = np.arange(length + 1)
@@ -1025,17 +1030,24 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
         # Beyond LANE_BUDGET the container is one lane, but best_layout decides that at
         # each length: the lengths still within the budget get their lanes back.
         within = min(_positions_within_lane_budget(slices, len(_lane_widths(slices))), len(lanes.positions))
+        unsolved = 0
         if within > 1 and len(lanes.usable) < len(_lane_widths(slices)):
-            short = _best_lanes(int(lanes.positions[within - 1]), slices, choices=False)
-            split[:within] = np.maximum(split[:within],
-                                        _best_columns(short.best, slices.widths[short.usable], choices=False)[0][:, -1])
+            if lanes.positions[within - 1] < shortest:  # not asked for: left as -1 below
+                unsolved = int(lanes.positions[within - 1]) + 1
+            else:
+                short = _best_lanes(int(lanes.positions[within - 1]), slices, choices=False)
+                split[:within] = np.maximum(
+                    split[:within], _best_columns(short.best, slices.widths[short.usable], choices=False)[0][:, -1])
         rows, _ = _best_rows(lanes.positions, slices.lengths, np.stack([p[:, -1] for p in slices.per_layer], axis=1),
                              choices=False)
         tiers = (rows @ np.array(slices.mixes).T).max(axis=1)
         best = np.maximum(split, tiers)[largest_at_most(lanes.positions, everywhere)]
+    else:
+        unsolved = 0
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
         best = np.maximum(best, _turned_tiers_by_length(turned, box, length))
+    best[:unsolved] = -1
     return best
 
 

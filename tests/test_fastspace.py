@@ -240,3 +240,13 @@ def test_a_slightly_longer_container_reads_the_profile_already_solved(monkeypatc
     assert int(layout_counts(shorter, (0.9, 0.25, 0.25), False)) == oracle_count(shorter, (0.9, 0.25, 0.25), False)
     assert int(layout_counts(longer, (0.9, 0.25, 0.25), False)) == oracle_count(longer, (0.9, 0.25, 0.25), False)
     assert len(solved) == 1
+
+
+def test_a_shorter_draw_after_a_profile_solved_from_a_longer_shortest_length_gets_its_own_count():
+    # In 12 m the lanes exceed their budget, at 10.74 m they do not: the first profile
+    # leaves the shorter lengths unsolved, the second draw must solve them.
+    fastspace.clear_profiles()
+    box = (0.29, 0.38, 0.66)
+    for length in (12.0, 10.74):
+        interior = (length, 2.19, 2.29)
+        assert int(layout_counts(interior, box, False, 3)) == oracle_count(interior, box, False, 3)
