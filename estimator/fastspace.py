@@ -36,7 +36,7 @@ side in 20ft need 365 profiles from 11 square floor tables: 1.7 s cold (9.0 s be
 shared tables), 0.13 s from the cache file, 0.09 s warm; 200 draws of the catalog's wide
 crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m) need 191 profiles: 7.7 s cold (33 s before).
 The 0.5 s goal is met from the cache and warm, not cold: with every floor table already
-built the 365 profiles still take 1.1 s (the dynamic programmes over the length, about
+built the 365 profiles still take 1.2 s (the dynamic programmes over the length, about
 3 ms each), and no fewer groups give the exact count at the resolution
 (benchmarks/layout_regions.py: monotone corner regions would need more profiles, not fewer).
 
