@@ -1024,31 +1024,44 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
     everywhere = np.arange(length + 1)
     best = np.zeros(length + 1, dtype=np.int64)
     slices = _slice_values(interior, box, upright, max_layers, choices=False)  # counts only: nothing placed
+    unsolved = 0
     if len(slices.lengths):
-        lanes = _best_lanes(length, slices, choices=False)
-        split = _best_columns(lanes.best, slices.widths[lanes.usable], choices=False)[0][:, -1]
-        # Beyond LANE_BUDGET the container is one lane, but best_layout decides that at
-        # each length: the lengths still within the budget get their lanes back.
-        within = min(_positions_within_lane_budget(slices, len(_lane_widths(slices))), len(lanes.positions))
-        unsolved = 0
-        if within > 1 and len(lanes.usable) < len(_lane_widths(slices)):
-            if lanes.positions[within - 1] < shortest:  # not asked for: left as -1 below
-                unsolved = int(lanes.positions[within - 1]) + 1
-            else:
-                short = _best_lanes(int(lanes.positions[within - 1]), slices, choices=False)
-                split[:within] = np.maximum(
-                    split[:within], _best_columns(short.best, slices.widths[short.usable], choices=False)[0][:, -1])
-        rows, _ = _best_rows(lanes.positions, slices.lengths, np.stack([p[:, -1] for p in slices.per_layer], axis=1),
-                             choices=False)
-        tiers = (rows @ np.array(slices.mixes).T).max(axis=1)
-        best = np.maximum(split, tiers)[largest_at_most(lanes.positions, everywhere)]
-    else:
-        unsolved = 0
+        positions, by_position, unsolved = _lanes_and_tiers_by_position(length, slices, shortest)
+        best = by_position[largest_at_most(positions, everywhere)]
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
         best = np.maximum(best, _turned_tiers_by_length(turned, box, length))
     best[:unsolved] = -1
     return best
+
+
+def _lanes_and_tiers_by_position(length: int, slices: _Slices, shortest: int):
+    """The best of lanes and tiers at every end position along the length (the raster
+    points), counts alone: (positions, counts, unsolved), lengths below ``unsolved``
+    left out (see :func:`count_by_length`).
+
+    Lanes and tiers are rows of the same slices, so one row programme serves both sets
+    of columns (each column's rows are independent of the others').
+    """
+    positions = _length_positions(length, slices)
+    widths = _lane_widths(slices)
+    within = min(_positions_within_lane_budget(slices, len(widths)), len(positions))
+    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _best_lanes
+    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    rows, _ = _best_rows(positions, slices.lengths, np.hstack([slices.columns[:, lanes], per_layer]), choices=False)
+    split = _best_columns(rows[:, : len(lanes)], slices.widths[lanes], choices=False)[0][:, -1]
+    tiers = (rows[:, len(lanes) :] @ np.array(slices.mixes).T).max(axis=1)
+    unsolved = 0
+    # Beyond LANE_BUDGET the container is one lane, but best_layout decides that at each
+    # length: the positions still within the budget get their lanes back.
+    if 1 < within < len(positions) and len(widths) > len(lanes):
+        if positions[within - 1] < shortest:  # not asked for: left unsolved
+            unsolved = int(positions[within - 1]) + 1
+        else:
+            short, _ = _best_rows(positions[:within], slices.lengths, slices.columns[:, widths], choices=False)
+            split[:within] = np.maximum(split[:within],
+                                        _best_columns(short, slices.widths[widths], choices=False)[0][:, -1])
+    return positions, np.maximum(split, tiers), unsolved
 
 
 def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
