@@ -32,12 +32,12 @@ then every draw is a lookup.
 
 Measured (``python benchmarks/packing.py --cases 0 --py3dbp 0 --draws 1000000
 --wide-draws 200``, see NOTES.md): 10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm per
-side in 20ft need 365 profiles from 11 square floor tables: 1.7 s cold (9.0 s before the
-shared tables), 0.13 s from the cache file, 0.09 s warm; 200 draws of the catalog's wide
-crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m) need 191 profiles: 7.7 s cold (33 s before).
+side in 20ft need 365 profiles from 11 square floor tables: 1.4 s cold (9.0 s before the
+shared tables), 0.13 s from the cache file, 0.1 s warm; 200 draws of the catalog's wide
+crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m) need 191 profiles: 7.4 s cold (33 s before).
 The 0.5 s goal is met from the cache and warm, not cold: with every floor table already
-built the 365 profiles still take 1.2 s (the dynamic programmes over the length, about
-3 ms each), and no fewer groups give the exact count at the resolution
+built the 365 profiles still take 0.9 s (the dynamic programmes over the length, about
+2 ms each), and no fewer groups give the exact count at the resolution
 (benchmarks/layout_regions.py: monotone corner regions would need more profiles, not fewer).
 
 References
