@@ -20,7 +20,9 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
    narrow package (0.875 x 0.25 x 0.25 m, each side +-1 cm) and the catalog's wide 152 mm
    crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m, ``--wide-draws`` draws): cold (every cache
    empty), from the persistent cache (in a temporary folder, as a new process would read
-   it) and warm, with the profiles solved and the floor tables built. Then the whole
+   it), warm, with the profiles solved and the floor tables built, and every profile
+   solved again with the floor tables built (what sharing floor tables cannot remove).
+   See also benchmarks/layout_regions.py (groups, tables, corner regions). Then the whole
    model (152 mm projectiles, the narrow crate) by grid and by layouts, the same three ways.
 
 Timings are medians on a shared machine; read them as ratios measured in one run.
@@ -40,7 +42,7 @@ import numpy as np
 
 from estimator.catalog import load_catalog
 from estimator.packing import best_layout, box_mm, count_by_length, interior_mm
-from estimator.pallet_loading import clear_floor_tables, floor_table
+from estimator.pallet_loading import clear_floor_tables, floor_table, square_tables_kept
 from estimator.fastspace import (  # section 3
     CACHE_DIR_VARIABLE, CACHE_OFF_VARIABLE, clear_profiles, layout_counts, profiles_kept,
 )
@@ -174,6 +176,17 @@ def timed(function, clear: bool = False):
     return time.perf_counter() - start, result
 
 
+def profiles_again(function) -> float:
+    """Seconds to solve every profile again with the floor tables still built: the part
+    of the cold time that no sharing of floor tables can remove. [s]"""
+    clear_profiles()
+    count_by_length.cache_clear()
+    for stale in Path(os.environ[CACHE_DIR_VARIABLE]).glob("*.npz"):
+        stale.unlink()
+    seconds, _ = timed(function)
+    return seconds
+
+
 def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
     cases = (("narrow", draws, ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))),
              ("wide", wide_draws, ((0.75, 1.00), (0.20, 0.30), (0.20, 0.30))))
@@ -182,14 +195,16 @@ def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
             continue
         interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed))
         cold, counts = timed(lambda: layout_counts(interior, box, upright=False), clear=True)
-        profiles, tables = profiles_kept(), floor_table.cache_info().currsize
+        profiles, tables, squares = profiles_kept(), floor_table.cache_info().currsize, square_tables_kept()
         clear_profiles()  # read back from the persistent cache (a new process would)
         from_disk, _ = timed(lambda: layout_counts(interior, box, upright=False))
         warm, _ = timed(lambda: layout_counts(interior, box, upright=False))
+        tables_built = profiles_again(lambda: layout_counts(interior, box, upright=False))
         grid = grid_count(interior, box, upright=False)
         print(f"\nMonte Carlo ({name}): {n:,} draws of {' x '.join(f'{a}-{b}' for a, b in sides)} m in 20ft "
-              f"less 0.02-0.15 m: {profiles} profiles, {tables} floor tables; cold {cold:.2f} s, from the persistent "
-              f"cache {from_disk:.3f} s, warm {warm:.3f} s; "
+              f"less 0.02-0.15 m: {profiles} profiles, {tables} floor tables ({squares} shared square tables); "
+              f"cold {cold:.2f} s, every profile again with the floor tables built {tables_built:.2f} s, "
+              f"from the persistent cache {from_disk:.3f} s, warm {warm:.3f} s; "
               f"counts {counts.min()}..{counts.max()} (grid {grid.min()}..{grid.max()}), "
               f"above the grid in {np.mean(counts > grid):.0%} of draws")
 

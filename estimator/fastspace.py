@@ -13,17 +13,32 @@ hours, so the draws share work:
   container length at once, so the draws that differ only in length (or clearance along
   it) share one solve; a kit's best split of the length between its package types
   likewise gives the rounds for every length at once.
-
 * **Stacked height.** Layers are whole, so a profile depends on the height only through
   the tallest stack of the package's sides that fits it (:func:`stacked_height`).
+* **Known answers.** A draw whose exact grid already reaches the volume bound at the
+  rounded sizes needs no layout (:func:`profiles_needed`).
+* **Shared floor tables.** The floor tables of a profile are built per floor width, but
+  their columns up to the width (those that try pinwheels and L-pieces, most of the
+  cost) do not depend on it: one square table per package footprint serves every width
+  of the run (``pallet_loading.floor_table``), so groups are solved widest first.
 * **Caches.** Profiles are kept in the process and in a file in the user's cache folder
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
 
 The count of a draw therefore equals ``packing.best_layout(..., whole_floors=False)``
 called on its rounded sizes (tested): the whole-floors class, a search of one floor at a
-time with no profile over the length, is left to ``estimator pack``. Draws are grouped by their rounded width, height and package sizes; each new
-group costs one profile (10-1000 ms, the floor tables being most of it; see NOTES.md for
-the measured figures), then every draw is a lookup.
+time with no profile over the length, is left to ``estimator pack``. Draws are grouped
+by their rounded width, height and package sizes; each new group costs one profile,
+then every draw is a lookup.
+
+Measured (``python benchmarks/packing.py --cases 0 --py3dbp 0 --draws 1000000
+--wide-draws 200``, see NOTES.md): 10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm per
+side in 20ft need 365 profiles from 11 square floor tables: 1.4 s cold (9.0 s before the
+shared tables), 0.13 s from the cache file, 0.1 s warm; 200 draws of the catalog's wide
+crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m) need 191 profiles: 7.4 s cold (33 s before).
+The 0.5 s goal is met from the cache and warm, not cold: with every floor table already
+built the 365 profiles still take 0.9 s (the dynamic programmes over the length, about
+2 ms each), and no fewer groups give the exact count at the resolution
+(benchmarks/layout_regions.py: monotone corner regions would need more profiles, not fewer).
 
 References
 ----------
@@ -224,18 +239,28 @@ def _write_cache() -> None:
         pass
 
 
-def _profile(key: tuple, longest: int, step: int, compute) -> np.ndarray:
-    """Counts for every length 0, step, 2 step, ... up to at least ``longest`` [mm].
+# A profile is solved up to the longest length asked rounded up to a multiple of this
+# many resolution steps (32 cm at 1 cm), so that the model's chunks of draws, whose
+# longest lengths differ by a step or two, do not solve it again (3-5 % longer).
+PROFILE_STEPS = 32
 
-    ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON)."""
+
+def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) -> np.ndarray:
+    """Counts for every length 0, step, 2 step, ... up to at least ``longest`` [mm],
+    solved up to a whole multiple of :data:`PROFILE_STEPS` steps; lengths below
+    ``shortest`` may be -1 (not solved, see ``packing.count_by_length``).
+
+    ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON);
+    ``compute(most, shortest)`` solves it."""
     if not _CACHE_STATE["read"]:
         _read_cache()
     name = (step,) + key
     profile = _PROFILES.get(name)
-    if profile is None or (len(profile) - 1) * step < longest:
+    if profile is None or (len(profile) - 1) * step < longest or profile[shortest // step] < 0:
         if len(_PROFILES) >= _MOST_PROFILES:
             _PROFILES.clear()
-        profile = compute(longest)[::step].astype(np.int32)
+        reach = -(-longest // (PROFILE_STEPS * step)) * PROFILE_STEPS * step
+        profile = compute(reach, shortest)[::step].astype(np.int32)
         _PROFILES[name] = profile
         _bound_solver_caches()
         _CACHE_STATE["added"] = True
@@ -261,8 +286,9 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
 
     ``sizes_in_mm`` says which columns are sizes in whole resolution steps [mm].
     Rows with the same other columns form a group; ``profile_key(groups)`` gives the
-    store key of each group (an array of distinct rows) and ``compute(group, longest)``
-    the best count for every length 0..longest [mm] of one group. Other rows get 0.
+    store key of each group (an array of distinct rows) and ``compute(group, longest,
+    shortest)`` the best count for every length 0..longest [mm] of one group (those
+    below ``shortest``, the group's shortest length, may be -1). Other rows get 0.
     """
     out = np.zeros(len(usable), dtype=np.int64)
     rows = np.flatnonzero(usable)
@@ -275,8 +301,17 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     lengths = columns[0][rows] // step
     shortest, longest = int(lengths.min()), int(lengths.max())
     table = np.empty((len(groups), longest - shortest + 1), dtype=np.int32)
-    for g, (key, group) in enumerate(zip(profile_key(groups), groups.tolist())):
-        profile = _profile(key, longest * step, step, lambda most: compute(group, most))
+    keys, rows_of_groups = profile_key(groups), groups.tolist()
+    # Each group's shortest length: a profile need not be solved below it.
+    group_shortest = np.full(len(groups), longest, dtype=np.int64)
+    np.minimum.at(group_shortest, inverse, lengths)
+    group_shortest = (group_shortest * step).tolist()
+    # Widest first (columns[2] is the width), so that the first floor table of each box
+    # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
+    for g in np.argsort(-groups[:, 1], kind="stable").tolist():
+        group = rows_of_groups[g]
+        profile = _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
+                           group_shortest[g])
         table[g] = profile[shortest : longest + 1]
     out[rows] = table[inverse, lengths - shortest]
     if _CACHE_STATE["added"]:
@@ -310,6 +345,22 @@ def _group_rows(columns) -> tuple[np.ndarray, np.ndarray]:
     return groups, inverse
 
 
+def profiles_needed(usable: np.ndarray, columns, grid: np.ndarray) -> np.ndarray:
+    """The usable rows whose layout could beat the exact grid: those where the grid is
+    below the volume bound at the rounded sizes.
+
+    Elsewhere the answer is already known: the layout at the rounded sizes fits there,
+    so it holds no more than that volume bound, which the grid at the exact sizes
+    reaches; ``max(grid, layout)`` is the grid, and no profile is solved for the row.
+    ``columns`` as from :func:`_columns` (length, height, width, the package's sides).
+    """
+    length, height, width, *sides = (c.astype(float) for c in columns[:6])
+    # In floats (whole millimetres may overflow int64 for huge interiors), rounded up a
+    # little so that float error can only keep a row, never skip one wrongly.
+    volume_bound = np.floor(length * height * width / (sides[0] * sides[1] * sides[2]) * (1 + 1e-9))
+    return usable & (grid < volume_bound)
+
+
 def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
                   resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
     """Crates of one package type that fit, by layout at the resolution, never below the grid.
@@ -340,14 +391,15 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
     """
     grid = grid_count(interior_m, box_m, upright, max_layers)
     shape, usable, columns = _columns(interior_m, [box_m], [upright], resolution_m, extra=[max_layers])
+    usable = profiles_needed(usable, columns, np.broadcast_to(grid, shape).ravel())
 
     def profile_key(groups):
         stacked = stacked_height(groups[:, 0], [groups[:, 2], groups[:, 3], groups[:, 4]], upright)
         return [(upright, width, height, *rest) for (_, width, *rest), height in zip(groups.tolist(), stacked.tolist())]
 
-    def compute(group, longest):
+    def compute(group, longest, shortest):
         height, width, *box, layers = group
-        return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers)
+        return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers, shortest)
 
     laid_out = _by_groups(columns, [True] * 6 + [False], usable, _step_mm(resolution_m), profile_key, compute)
     return np.maximum(grid, laid_out.reshape(shape))
@@ -378,7 +430,7 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     layers = [NO_LAYER_LIMIT] * parts if max_layers is None else list(max_layers)
     shape, usable, columns = _columns(interior_m, boxes_m, uprights, resolution_m, extra=list(items) + layers)
 
-    def compute(group, longest):
+    def compute(group, longest, _shortest):  # a kit's profile is solved at every length
         height, width = group[:2]
         boxes = [tuple(group[2 + 3 * p : 5 + 3 * p]) for p in range(parts)]
         counts = group[2 + 3 * parts :]
@@ -398,7 +450,7 @@ def stored_count(key: tuple, solve) -> int:
 
     pallet_model.py keeps its floor counts of crates on a pallet's deck here.
     """
-    return int(_profile(("count", *key), 0, 1, lambda longest: np.array([solve()]))[0])
+    return int(_profile(("count", *key), 0, 1, lambda longest, shortest: np.array([solve()]))[0])
 
 
 def save_profiles() -> None:

@@ -385,10 +385,12 @@ def _section_options(interior, box, upright, max_layers) -> list[_Option]:
     return options
 
 
-def _slice_values(interior, box, upright, max_layers, columns: bool = True) -> _Slices:
+def _slice_values(interior, box, upright, max_layers, columns: bool = True, choices: bool = True) -> _Slices:
     """Best count for every slice length over columns of mixed stacks (see :class:`_Slices`).
 
     Without ``columns`` only what tiers need: the floor counts of the whole width.
+    Without ``choices`` only the counts (``mix`` and ``cut`` None): what
+    :func:`count_by_length` needs, which places nothing.
     """
     options = _section_options(interior, box, upright, max_layers)
     if not options:
@@ -406,8 +408,8 @@ def _slice_values(interior, box, upright, max_layers, columns: bool = True) -> _
     mixes = list(_layer_mixes([o.height for o in options], interior[2], cap))
     if not columns:
         return _Slices(options, lengths, widths, per_layer, mixes, None, None, None)
-    best, mix = _best_stacks(per_layer, mixes)
-    best, cut = _best_columns(best, widths)
+    best, mix = _best_stacks(per_layer, mixes, choices)
+    best, cut = _best_columns(best, widths, choices)
     return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best)
 
 
@@ -425,43 +427,53 @@ def _column_widths(width: int, options: list[_Option], slice_count: int) -> np.n
     return widths
 
 
-def _best_stacks(per_layer: list[np.ndarray], mixes: list[tuple[int, ...]]):
-    """Best stack of layers for every slice length and column width, and its mix index.
+def _best_stacks(per_layer: list[np.ndarray], mixes: list[tuple[int, ...]], choices: bool = True):
+    """Best stack of layers for every slice length and column width, and its mix index
+    (None without ``choices``).
 
     A column may hold, one above the other, ``n_v`` layers of each way ``v`` to stand
     the box with ``sum n_v h_v <= height`` (and ``sum n_v <= max_layers``).
     """
     best = np.full(per_layer[0].shape, -1, dtype=np.int64)
-    mix = np.zeros(per_layer[0].shape, dtype=np.int64)
+    mix = np.zeros(per_layer[0].shape, dtype=np.int64) if choices else None
     for index, layers in enumerate(mixes):
         total = sum(n * p for n, p in zip(layers, per_layer) if n)
         if isinstance(total, int):
             total = np.zeros_like(best)
+        if not choices:
+            np.maximum(best, total, out=best)
+            continue
         better = total > best
         best[better] = total[better]
         mix[better] = index
     return best, mix
 
 
-def _best_columns(best: np.ndarray, widths: np.ndarray):
+def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
     """Improve every column width by splitting it in two (all slice lengths at once).
 
     Narrowest first, so each part is already at its best: the optimum over every way to
-    cut the width into columns (guillotine in one dimension).
+    cut the width into columns (guillotine in one dimension). Returns the counts and
+    the first part of each split (None without ``choices``).
     """
     best = best.copy()
-    cut = np.zeros(best.shape, dtype=np.int64)
+    cut = np.zeros(best.shape, dtype=np.int64) if choices else None
+    # Every cut at once: the first parts of width j are 1 .. halves[j] - 1, the rests
+    # rests[j, first].
+    halves = np.searchsorted(widths, widths / 2, side="right").tolist()
+    rests_of = largest_at_most(widths, widths[:, None] - widths[None, :])
     for j in range(2, len(widths)):
-        firsts = np.arange(1, _half(widths, j))
-        if not len(firsts):
+        if halves[j] <= 1:
             continue
-        rests = largest_at_most(widths, widths[j] - widths[firsts])
-        totals = best[:, firsts] + best[:, rests]
+        totals = best[:, 1 : halves[j]] + best[:, rests_of[j, 1 : halves[j]]]
+        if not choices:
+            np.maximum(best[:, j], totals.max(axis=1), out=best[:, j])
+            continue
         pick = np.argmax(totals, axis=1)
         reached = totals[np.arange(len(best)), pick]
         better = reached > best[:, j]
         best[better, j] = reached[better]
-        cut[better, j] = firsts[pick[better]]
+        cut[better, j] = 1 + pick[better]  # the first part's index
     return best, cut
 
 
@@ -494,15 +506,29 @@ class _Lanes:
     lane_cut: np.ndarray
 
 
-def _best_lanes(length: int, slices: _Slices) -> _Lanes:
-    """Best row of slices for every lane width, then the best split of the width into lanes."""
+def _best_lanes(length: int, slices: _Slices, choices: bool = True) -> _Lanes:
+    """Best row of slices for every lane width, then the best split of the width into lanes
+    (without ``choices`` the counts alone, ``choice`` and ``lane_cut`` None)."""
     positions = _length_positions(length, slices)
-    usable = _steps(slices.columns.T)  # a wider lane that holds no more in any slice is no better
-    if len(positions) * len(slices.lengths) * len(usable) > LANE_BUDGET:
+    usable = _lane_widths(slices)
+    if len(positions) > _positions_within_lane_budget(slices, len(usable)):
         usable = np.array([0, len(slices.widths) - 1])
-    best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable])
-    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
-    return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0])
+    best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable], choices)
+    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable], choices)
+    return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0] if choices else None)
+
+
+def _lane_widths(slices: _Slices) -> np.ndarray:
+    """Indices of the column widths a lane may have. A wider lane that holds no more in
+    any slice is no better, but the whole width stays: the split of the width into
+    lanes is the split of the last lane width."""
+    return np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
+
+
+def _positions_within_lane_budget(slices: _Slices, lane_widths: int) -> int:
+    """Most end positions along the length for which lanes of ``lane_widths`` widths stay
+    within ``LANE_BUDGET``."""
+    return LANE_BUDGET // max(len(slices.lengths) * lane_widths, 1)
 
 
 def _length_positions(length: int, slices: _Slices) -> np.ndarray:
@@ -511,37 +537,45 @@ def _length_positions(length: int, slices: _Slices) -> np.ndarray:
     return raster_points(length, sides) if sides else np.zeros(1, dtype=np.int64)
 
 
-def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray):
+def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, choices: bool = True):
     """Best row of pieces along the length, for every end position and every column of ``values``.
 
     ``values[k, m]`` is what a piece ``lengths[k]`` long holds in case ``m``. Returns the
     best total ``best[p, m]`` in ``positions[p]`` and the piece that ends it ``choice[p, m]``
-    (-1: the row one position shorter). Every piece is at least ``shortest`` long, so a run
-    of positions within ``shortest`` of each other depends only on earlier runs and is
-    solved in one vectorised step.
+    (-1: the row one position shorter; None without ``choices``). Every piece is at least
+    ``shortest`` long, so a run of positions within ``shortest`` of each other depends
+    only on earlier runs and is solved in one vectorised step.
     """
-    best = np.zeros((len(positions), values.shape[1]), dtype=np.int64)
-    choice = np.full(best.shape, -1, dtype=np.int64)
+    # One more row, far below any count, where a piece that does not fit would start.
+    best = np.zeros((len(positions) + 1, values.shape[1]), dtype=np.int64)
+    best[-1] = _NOWHERE
+    choice = np.full((len(positions), values.shape[1]), -1, dtype=np.int64) if choices else None
     if not len(lengths):
-        return best, choice
+        return best[:-1], choice
     kept = _steps(values)  # a longer piece that holds no more in any case is never needed
     lengths, values = lengths[kept], values[kept]
     before = largest_at_most(positions, positions[:, None] - lengths[None, :])  # where each piece starts
-    missing = before < 0  # the piece does not fit
-    before[missing] = 0
+    before[before < 0] = len(positions)  # the piece does not fit: the row far below
     ends = np.searchsorted(positions, positions + int(lengths.min())).tolist()
     p = 1
     while p < len(positions):
         end = ends[p]
         totals = best[before[p:end]] + values
-        totals[missing[p:end]] = -1
-        pick = totals.argmax(axis=1)
-        reached = totals.max(axis=1)
+        if choices:
+            pick = totals.argmax(axis=1)
+            reached = np.take_along_axis(totals, pick[:, None, :], axis=1)[:, 0]
+        else:
+            reached = totals.max(axis=1)
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
         best[p:end] = carried
-        choice[p:end] = np.where(reached >= carried, kept[pick], -1)
+        if choices:
+            choice[p:end] = np.where(reached >= carried, kept[pick], -1)
         p = end
-    return best, choice
+    return best[:-1], choice
+
+
+# Far below any count, above int64's floor even with a count added.
+_NOWHERE = -(1 << 60)
 
 
 def _steps(values: np.ndarray) -> np.ndarray:
@@ -977,24 +1011,57 @@ def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMI
 
 @lru_cache(maxsize=65536)
 def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
-                    max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:
+                    max_layers: int = NO_LAYER_LIMIT, shortest: int = 0) -> np.ndarray:
     """Best count in the first ``x`` millimetres of the interior, for every ``x``: the
-    count of :func:`best_layout` at every length, from one search of each class."""
+    count of :func:`best_layout` at every length, from one search of each class.
+
+    Lengths below ``shortest`` [mm] may be left unsolved, as -1: those still within
+    ``LANE_BUDGET`` where the whole interior is beyond it (their lanes cost a search of
+    their own, see below).
+    """
     box = _canonical(box, upright)
     length = interior[0]
     everywhere = np.arange(length + 1)
     best = np.zeros(length + 1, dtype=np.int64)
-    slices = _slice_values(interior, box, upright, max_layers)
+    slices = _slice_values(interior, box, upright, max_layers, choices=False)  # counts only: nothing placed
+    unsolved = 0
     if len(slices.lengths):
-        lanes = _best_lanes(length, slices)
-        split = _best_columns(lanes.best, slices.widths[lanes.usable])[0][:, -1]
-        rows, _ = _best_rows(lanes.positions, slices.lengths, np.stack([p[:, -1] for p in slices.per_layer], axis=1))
-        tiers = (rows @ np.array(slices.mixes).T).max(axis=1)
-        best = np.maximum(split, tiers)[largest_at_most(lanes.positions, everywhere)]
+        positions, by_position, unsolved = _lanes_and_tiers_by_position(length, slices, shortest)
+        best = by_position[largest_at_most(positions, everywhere)]
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
         best = np.maximum(best, _turned_tiers_by_length(turned, box, length))
+    best[:unsolved] = -1
     return best
+
+
+def _lanes_and_tiers_by_position(length: int, slices: _Slices, shortest: int):
+    """The best of lanes and tiers at every end position along the length (the raster
+    points), counts alone: (positions, counts, unsolved), lengths below ``unsolved``
+    left out (see :func:`count_by_length`).
+
+    Lanes and tiers are rows of the same slices, so one row programme serves both sets
+    of columns (each column's rows are independent of the others').
+    """
+    positions = _length_positions(length, slices)
+    widths = _lane_widths(slices)
+    within = min(_positions_within_lane_budget(slices, len(widths)), len(positions))
+    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _best_lanes
+    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    rows, _ = _best_rows(positions, slices.lengths, np.hstack([slices.columns[:, lanes], per_layer]), choices=False)
+    split = _best_columns(rows[:, : len(lanes)], slices.widths[lanes], choices=False)[0][:, -1]
+    tiers = (rows[:, len(lanes) :] @ np.array(slices.mixes).T).max(axis=1)
+    unsolved = 0
+    # Beyond LANE_BUDGET the container is one lane, but best_layout decides that at each
+    # length: the positions still within the budget get their lanes back.
+    if 1 < within < len(positions) and len(widths) > len(lanes):
+        if positions[within - 1] < shortest:  # not asked for: left unsolved
+            unsolved = int(positions[within - 1]) + 1
+        else:
+            short, _ = _best_rows(positions[:within], slices.lengths, slices.columns[:, widths], choices=False)
+            split[:within] = np.maximum(split[:within],
+                                        _best_columns(short, slices.widths[widths], choices=False)[0][:, -1])
+    return positions, np.maximum(split, tiers), unsolved
 
 
 def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
@@ -1005,10 +1072,28 @@ def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
     if not len(slices.lengths):
         return best
     per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
-    floors = _best_rows(_length_positions(turned[0], slices), slices.lengths, per_layer)[0][-1]
-    for x in range(1, length + 1):
-        best[x] = max([best[x - 1]] + [best[x - o.height] + floor for o, floor in zip(slices.options, floors.tolist())
-                                       if o.height <= x])
+    floors = _best_rows(_length_positions(turned[0], slices), slices.lengths, per_layer, choices=False)[0][-1]
+    return _unbounded_knapsack([o.height for o in slices.options], floors.tolist(), length)
+
+
+def _unbounded_knapsack(sizes: list[int], values: list[int], length: int) -> np.ndarray:
+    """Best total value of whole items (each as often as wanted) whose sizes add up to at
+    most ``x``, for every ``x`` from 0 to ``length``.
+
+    ``best[x] = max(best[x - 1], best[x - s] + v)``: every item is at least the smallest
+    size long, so a run of that many lengths reads only lengths before it, and is solved
+    in one vectorised step (its running maximum carries ``best[x - 1]``).
+    """
+    best = np.zeros(length + 1, dtype=np.int64)
+    run = min(sizes)
+    for start in range(run, length + 1, run):
+        end = min(start + run, length + 1)
+        reached = np.full(end - start, best[start - 1])
+        for size, value in zip(sizes, values):
+            if size <= end - 1:
+                first = max(start, size)  # lengths the item fits
+                reached[first - start :] = np.maximum(reached[first - start :], best[first - size : end - size] + value)
+        best[start:end] = np.maximum.accumulate(reached)
     return best
 
 

@@ -35,7 +35,10 @@ bound (:func:`line_bound`), and a cell the L-approach would search is first trie
 exhaustive search where that is small (:func:`small_floor_optimum`); a cell that reaches
 either is optimal, and the pinwheel and L-approach searches skip it. A cell narrower
 than it is long takes the count of the same floor turned, already solved. Every floor of
-one width, box and pinwheel length is the first part of one table (:func:`floor_table`).
+one width, box and pinwheel length is the first part of one table (:func:`floor_table`),
+and a cell no longer than the pinwheel length does not depend on it, so the layouts'
+tables (pinwheel length = width) copy those columns from one square table per box,
+shared by every width.
 
 Most of the L-approach's time goes on cells it cannot improve (their count is already
 the optimum, below Barnes's bound), each needing a full search to prove it; a floor of
@@ -209,6 +212,13 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
     floor of one width, box and ``pinwheel_length`` is a first part of one table, solved
     column by column as far as asked (:class:`_FloorSolver`): the cross-section floor of
     the turned container and the standing floor of the same width share their work.
+
+    A cell no longer than ``pinwheel_length`` does not depend on it at all: its
+    pinwheels, L-pieces and cuts lie inside it, so every smaller cell they read also
+    tries them. When ``0 < pinwheel_length <= width`` (the layouts' tables, whose
+    pinwheel length is the floor width) those columns are therefore copied from one
+    square table per box (:func:`_square_solver`), shared by every width up to its side,
+    and only the longer columns, guillotine cuts alone, are solved per width.
     """
     pinwheel_length = length if pinwheel_length is None else pinwheel_length
     capacity = max(length, 2 * width)  # the longest floor a layout asks of this width
@@ -217,25 +227,62 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
 
 @lru_cache(maxsize=64)
 def _floor_solver(capacity: int, width: int, box: tuple[int, int], pinwheel_length: int) -> _FloorSolver:
-    return _FloorSolver(capacity, width, box, pinwheel_length)
+    shared = _square_solver(width, box) if 0 < pinwheel_length <= width else None
+    return _FloorSolver(capacity, width, box, pinwheel_length, shared)
+
+
+# The square solver of each box (see floor_table): the widest asked so far, at most
+# _MOST_SQUARES boxes (the oldest dropped first).
+_SQUARES: dict[tuple[int, int], _FloorSolver] = {}
+_MOST_SQUARES = 256
+
+
+def _square_solver(side: int, box: tuple[int, int]) -> _FloorSolver:
+    """The table of ``side x side`` with pinwheels and L-pieces tried in every cell, or a
+    wider one of the same box already started: its first columns and rows are the
+    first columns of every floor of that box up to ``side`` wide (see :func:`floor_table`).
+
+    A wider request replaces it (callers that know their widest floor ask for it first:
+    fastspace.py solves its groups widest first)."""
+    solver = _SQUARES.pop(box, None)
+    if solver is None or solver.ys[-1] < largest_raster_point(side, box):
+        solver = _FloorSolver(side, side, box, side)
+    if len(_SQUARES) >= _MOST_SQUARES:
+        del _SQUARES[next(iter(_SQUARES))]  # the least recently used
+    _SQUARES[box] = solver  # last: the most recently used
+    return solver
+
+
+def square_tables_kept() -> int:
+    """How many shared square tables this process keeps (see :func:`floor_table`)."""
+    return len(_SQUARES)
 
 
 def clear_floor_tables() -> None:
     """Empty the floor-table caches (a cold start)."""
     floor_table.cache_clear()
     _floor_solver.cache_clear()
+    _SQUARES.clear()
     whole_floor.cache_clear()
 
 
 class _FloorSolver:
     """The floor table of ``capacity x width``, solved column by column (along the
-    length) as far as asked; each column needs only the columns before it."""
+    length) as far as asked; each column needs only the columns before it.
 
-    def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int):
+    With ``shared`` (a square solver at least ``width`` wide) the columns up to
+    ``pinwheel_length`` are copied from it, not solved (see :func:`floor_table`).
+    """
+
+    def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int,
+                 shared: _FloorSolver | None = None):
         self.xs, self.ys = raster_points(capacity, box), raster_points(width, box)
         xs, ys = self.xs, self.ys
-        self.box, self.pinwheel_length = box, pinwheel_length
+        self.box, self.pinwheel_length, self.shared = box, pinwheel_length, shared
         self.count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
+        # The finished columns again in 32 bits, which the pinwheel search gathers from
+        # several times faster (a floor's count is far below 2**31).
+        self.count32 = self.count.astype(np.int32)
         self.bound = barnes_bound(xs[:, None], ys[None, :], box)
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
@@ -245,19 +292,45 @@ class _FloorSolver:
         rests = rests.tolist()
         self.y_cuts = [[(m, rests[n][m]) for m in _firsts(halves, n)] for n in range(1, len(ys))]
         self.x_rests, self.x_halves = _rests(xs)
-        self.search = _LSearch(xs, ys, self.count, box)
+        # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
+        self.search = shared.search if shared is not None else _LSearch(xs, ys, self.count, box)
+        self.y_blocks = {}  # per width index: its pinwheel corners and block rows (_pinwheel_blocks)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
-        n = int(np.searchsorted(self.xs, length, side="right"))
-        for i in range(self.solved, n):
-            self._solve_column(i)
-        self.solved = max(self.solved, n)
+        n = self.solve(length)
         return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
                           self.search.cuts, self.final[:n])
+
+    def solve(self, length: int) -> int:
+        """Solve the columns up to ``length``; their number."""
+        n = int(np.searchsorted(self.xs, length, side="right"))
+        if self.shared is not None and self.solved < n:
+            self._copy_columns(n)
+        for i in range(self.solved, n):
+            self._solve_column(i)
+            self.count32[i] = self.count[i]
+        self.solved = max(self.solved, n)
+        if self.solved == len(self.xs) and self.shared is None:
+            self.search.release()  # every cell solved: only the cuts are read again
+        return n
+
+    def _copy_columns(self, n: int) -> None:
+        """The columns still to solve, up to n, that are no longer than the pinwheel length,
+        copied from the shared square table (their cells do not depend on the width)."""
+        start = self.solved
+        end = min(n, int(np.searchsorted(self.xs, self.pinwheel_length, side="right")))
+        if end <= start:
+            return
+        shared, m = self.shared, len(self.ys)
+        shared.solve(int(self.xs[end - 1]))
+        for mine, theirs in ((self.count, shared.count), (self.count32, shared.count32), (self.decision, shared.decision),
+                             (self.argument, shared.argument), (self.bound, shared.bound), (self.final, shared.final)):
+            mine[start:end] = theirs[start:end, :m]
+        self.solved = end
 
     def _solve_column(self, i: int) -> None:
         xs, ys, box = self.xs, self.ys, self.box
@@ -271,8 +344,8 @@ class _FloorSolver:
         searched = xs[i] <= self.pinwheel_length
         if searched:
             _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
-            for j in np.flatnonzero(count[i] < bound[i]).tolist():
-                _best_five_block(count, decision, argument, xs, ys, i, j)
+            _best_five_blocks(count, self.count32, decision, argument, xs, ys, i,
+                              np.flatnonzero(count[i] < bound[i]).tolist(), self.y_blocks)
         _best_width_cuts(count, decision, argument, i, self.y_cuts, bound[i], ys, self.search if searched else None,
                          int(xs[i]), box)
         self._mark_final(i)
@@ -281,7 +354,9 @@ class _FloorSolver:
         """Cells of column i whose count is the class optimum: searched to the end by the
         L-approach or at their bound; a turned cell is final when its twin is (its bound
         was set to its count only to skip the search)."""
-        self.final[i] = self.search.final[i] | (self.count[i] >= self.bound[i])
+        # A copying solver solves only columns beyond its pinwheel length, never searched.
+        searched = self.search.final[i] if self.shared is None else False
+        self.final[i] = searched | (self.count[i] >= self.bound[i])
         if i < len(self.ys):
             self.final[i, :i] = self.final[:i, i]
 
@@ -382,8 +457,8 @@ def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return near[first], far[second]
 
 
-def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
-    """Improve cell (i, j) by the best pinwheel of five blocks.
+def _best_five_blocks(count, finished, decision, argument, xs, ys, i, rows, y_blocks) -> None:
+    """Improve each cell (i, j) of ``rows`` by the best pinwheel of five blocks.
 
     With inner corners ``x1 < x2`` and ``y1 < y2`` the blocks are ``x1 x y2`` at the
     origin, ``(L - x1) x y1`` beside it, ``(L - x2) x (W - y1)`` opposite, ``x2 x (W - y2)``
@@ -391,22 +466,46 @@ def _best_five_block(count, decision, argument, xs, ys, i, j) -> None:
     its raster-reduced size (count[] of smaller cells, themselves guillotine or
     pinwheel: the recursive five-block algorithm [2]_). The mirror pinwheel is the
     same set of block sizes, so one handedness is enough.
+
+    The blocks' raster indices along the length are found once for the column, those
+    across the width once per width (kept in ``y_blocks``), then each cell is five
+    gathers, from ``finished``: the columns before i (all a pinwheel's blocks are
+    shorter than the cell) in 32 bits.
     """
+    if not rows:
+        return
     x1, x2 = _corners(xs, i)
     # Turning a pinwheel half round maps (x1, x2) to (L - x2, L - x1) with the same blocks.
     half = x1 + x2 <= xs[i]
     x1, x2 = x1[half], x2[half]
-    y1, y2 = _corners(ys, j)
-    if not len(x1) or not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
+    if not len(x1):
         return
-    total = sum(
-        count[np.ix_(largest_at_most(xs, dx), largest_at_most(ys, dy))]
-        for dx, dy in _block_sizes(xs[i], ys[j], x1, x2, y1, y2)
-    )
-    p, q = np.unravel_index(int(np.argmax(total)), total.shape)
-    if total[p, q] > count[i, j]:
-        count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
-        argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+    along = _pinwheel_blocks(xs, xs[i], x1, x2)
+    for j in rows:
+        if j not in y_blocks:
+            y1, y2 = _corners(ys, j)
+            y_blocks[j] = (y1, y2, _pinwheel_blocks(ys, ys[j], y1, y2))
+        y1, y2, across = y_blocks[j]
+        if not len(y1) or len(x1) * len(y1) > FIVE_BLOCK_BUDGET:
+            continue
+        # The blocks of _block_sizes: (x1, y2), (L - x1, y1), (L - x2, W - y1), (x2, W - y2),
+        # (x2 - x1, y2 - y1), in the orders of _pinwheel_blocks.
+        # Rows first, then columns: two plain gathers, faster than one over both axes.
+        total = np.take(finished[along[0]], across[3], axis=1)
+        total += np.take(finished[along[1]], across[0], axis=1)
+        total += np.take(finished[along[2]], across[1], axis=1)
+        total += np.take(finished[along[3]], across[2], axis=1)
+        total += np.take(finished[along[4]], across[4], axis=1)
+        p, q = np.unravel_index(int(np.argmax(total)), total.shape)
+        if total[p, q] > count[i, j]:
+            count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
+            argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+
+
+def _pinwheel_blocks(points, side, c1, c2) -> tuple[np.ndarray, ...]:
+    """Raster indices of the pinwheel blocks' sides along one axis of a cell ``side`` long
+    with inner corners ``c1 < c2``: ``c1``, ``side - c1``, ``side - c2``, ``c2``, ``c2 - c1``."""
+    return tuple(largest_at_most(points, part) for part in (c1, side - c1, side - c2, c2, c2 - c1))
 
 
 def _block_sizes(length, width, x1, x2, y1, y2):
@@ -625,6 +724,11 @@ class _LSearch:
         p = np.asarray(self.points[:side])
         self.rest_array = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None))
         self.rest = self.rest_array.tolist()
+
+    def release(self) -> None:
+        """Drop the memo once no cell will be searched again; the cuts stay, for placements."""
+        self.low = self.high = self.cells = self.settled = self.pending = self.coloured = None
+        self.colours = self.barnes = self.barnes_rows = None
 
     @staticmethod
     def allows(i: int, j: int) -> bool:

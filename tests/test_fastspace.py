@@ -1,19 +1,20 @@
 """The model's space limit by layouts (fastspace.py) against packing.best_layout one case at
 a time, and its invariants: never below the grid, monotone, vectorised = one at a time."""
 
+import functools
 import json
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
 from estimator.errors import InputError
 from estimator import fastspace
 from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
 from estimator.model import evaluate, interval, usable_interior
-from estimator.packing import best_layout, grid_count, kit_rounds_by_space
+from estimator.packing import best_layout, count_by_length, grid_count, kit_rounds_by_space
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 
 STEP_MM = round(MODEL_RESOLUTION_M * 1000)
@@ -43,6 +44,7 @@ def test_layout_count_equals_best_layout_at_the_resolution(interior, box, uprigh
 
 @settings(max_examples=25)
 @given(small_interiors, boxes, st.booleans(), st.integers(1, 3))
+@example((2.0, 2.0625, 1.375), (1.0, 0.5234375, 0.375), False, 3)  # profile longer than the draw
 def test_layer_cap_is_counted_as_best_layout_counts_it(interior, box, upright, cap):
     assert int(layout_counts(interior, box, upright, cap)) == oracle_count(interior, box, upright, cap)
 
@@ -212,3 +214,39 @@ def test_model_with_layouts_moves_with_each_parameters_effect(data, name, factor
     before, after = (int(evaluate(v, ROCKET).rounds) for v in (values, moved))
     effect = ROCKET.parameters[name].effect
     assert after >= before if effect > 0 else after <= before if effect < 0 else after == before
+
+
+def test_rows_where_the_grid_reaches_the_volume_bound_solve_no_profile():
+    # 0.5 m cubes fill 2 x 1 x 1 m exactly; 0.52 m ones leave room a layout might use.
+    fastspace.clear_profiles()
+    assert int(layout_counts((2.0, 1.0, 1.0), (0.5, 0.5, 0.5), False)) == 16
+    assert fastspace.profiles_kept() == 0
+    interior, box = (np.array([2.0, 2.0]), 1.0, 1.0), (np.array([0.5, 0.52]), 0.5, 0.5)
+    counts = layout_counts(interior, box, False)
+    assert counts.tolist() == [oracle_count((2.0, 1.0, 1.0), (side, 0.5, 0.5), False) for side in (0.5, 0.52)]
+    assert fastspace.profiles_kept() == 1
+
+
+def test_a_slightly_longer_container_reads_the_profile_already_solved(monkeypatch):
+    solved = []
+
+    def solve(*args):
+        solved.append(args)
+        return count_by_length.__wrapped__(*args)
+
+    fastspace.clear_profiles()
+    monkeypatch.setattr(fastspace, "count_by_length", functools.lru_cache(solve))  # fastspace calls __wrapped__
+    shorter, longer = (5.70, 2.3, 2.3), (5.71, 2.3, 2.3)
+    assert int(layout_counts(shorter, (0.9, 0.25, 0.25), False)) == oracle_count(shorter, (0.9, 0.25, 0.25), False)
+    assert int(layout_counts(longer, (0.9, 0.25, 0.25), False)) == oracle_count(longer, (0.9, 0.25, 0.25), False)
+    assert len(solved) == 1
+
+
+def test_a_shorter_draw_after_a_profile_solved_from_a_longer_shortest_length_gets_its_own_count():
+    # In 12 m the lanes exceed their budget, at 10.74 m they do not: the first profile
+    # leaves the shorter lengths unsolved, the second draw must solve them.
+    fastspace.clear_profiles()
+    box = (0.29, 0.38, 0.66)
+    for length in (12.0, 10.74):
+        interior = (length, 2.19, 2.29)
+        assert int(layout_counts(interior, box, False, 3)) == oracle_count(interior, box, False, 3)

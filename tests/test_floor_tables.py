@@ -109,3 +109,30 @@ def test_line_bound_of_every_cell_never_falls_below_its_count(case):
     for i, x in enumerate(table.xs.tolist()):
         for j, y in enumerate(table.ys.tolist()):
             assert line_bound(x, y, (l, w)) >= table.count[i, j]
+
+
+def unshared_table(length, width, box):
+    """The table of one floor solved on its own, with no square table shared."""
+    return pallet_loading._FloorSolver(max(length, 2 * width), width, box, width).table(length)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(4, 40), min_size=2, max_size=4), st.integers(2, 9), st.integers(2, 9),
+       st.sampled_from([0.5, 1.0, 2.0, 3.0]), st.booleans())
+def test_floors_of_several_widths_sharing_one_square_table_equal_their_own_tables(widths, l, w, share, widest_first):
+    clear_floor_tables()
+    for width in sorted(widths, reverse=widest_first):
+        length = max(int(width * share), 1)
+        shared = floor_table(length, width, (l, w), pinwheel_length=width)
+        own = unshared_table(length, width, (l, w))
+        assert shared.xs.tolist() == own.xs.tolist()
+        assert (shared.count == own.count).all() and (shared.final == own.final).all()
+        assert_every_cell_placed(shared)
+    assert pallet_loading.square_tables_kept() == 1
+
+
+def test_square_tables_kept_stay_within_their_bound():
+    clear_floor_tables()
+    for l in range(2, pallet_loading._MOST_SQUARES + 12):
+        floor_table(12, 12, (l, 1), pinwheel_length=12)
+    assert pallet_loading.square_tables_kept() == pallet_loading._MOST_SQUARES

@@ -617,6 +617,8 @@ def test_small_floor_search_equals_the_integer_program_where_it_finishes(case):
 @given(mm_interiors, mm_boxes, st.booleans(), st.integers(0, 2), st.lists(st.floats(0.2, 1.0), min_size=1, max_size=3))
 @example((12010, 2340, 2380), (786, 1435, 1665), False, 0, [1.0, 0.5])  # lanes
 @example((12010, 2340, 2380), (894, 1313, 2469), False, 0, [1.0, 0.7])  # turned tiers
+@example((2240, 2060, 1370), (380, 530, 1000), False, 3, [0.8929])  # the whole width dominated at 2000
+@example((12000, 2190, 2290), (290, 380, 660), False, 3, [0.895])  # lanes within budget at 10740 only
 def test_count_by_length_is_the_best_layout_at_every_length(interior, box, upright, cap, shares):
     box = tuple(sorted(box[:2])) + box[2:] if upright else tuple(sorted(box))
     profile = count_by_length(interior, box, upright, cap)
