@@ -13,7 +13,7 @@ import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    line_bound, monotone_map, searched_layouts, small_floor_optimum, whole_floor_layers,
+    STANDING, line_bound, monotone_map, searched_layouts, small_floor_optimum, whole_floor_layers,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -221,6 +221,7 @@ def every_class(interior, box, upright, max_layers=0):
     found = {"best": best_layout(interior, box, upright, max_layers),
              "grid": (*grid_layout(interior, box, upright, max_layers), (0, 1, 2))}
     found.update(searched_layouts(interior, box, upright, max_layers))
+    found["whole floors"] = (*whole_floor_layers(interior, box, upright, max_layers), STANDING)
     return {
         name: layout if isinstance(layout, Layout) else
         Layout(interior, box, upright, max_layers, layout[0], 0, 0, tuple(layout[1]), layout[2])
@@ -250,6 +251,7 @@ def test_layout_boxes_lie_inside_and_never_overlap_in_every_class(interior, box,
 
 @settings(max_examples=30)
 @given(mm_interiors, mm_boxes, st.booleans())
+@example((1201, 1000, 1000), (300, 300, 601), False)  # 18 by whole floors, 17 by every other class
 def test_best_layout_is_the_best_of_every_class(interior, box, upright):
     counts = {name: layout.count for name, layout in every_class(interior, box, upright).items()}
     assert counts.pop("best") == max(counts.values())
