@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.catalog import Alternative, Catalog, Claim
-from estimator.model import Interval
+from estimator.intervals import Interval
 from estimator.parameters import Override, apply_overrides, build_scenario, vary_per_container
 from estimator.uncertainty import Estimate, Simulation, estimate
 

@@ -19,8 +19,8 @@ split of the container length instead, a feasible stow (fastspace.py). With the 
 counts in the mass limit (pallet_model.py).
 
 The core functions take plain float and integer arrays in SI units (kg, m) that broadcast
-together; :func:`evaluate` maps a scenario's named parameters onto them and
-:func:`interval` evaluates the pessimistic and optimistic corners at once.
+together; :func:`evaluate` maps a scenario's named parameters onto them; intervals.py finds a
+scenario's low and high answers from it.
 
 References
 ----------
@@ -39,11 +39,10 @@ import numpy as np
 
 from estimator.counts import largest_meeting, packages_for, whole_counts
 from estimator.errors import InputError
-from estimator.fastspace import GRID, LAYOUT, MODEL_RESOLUTION_M, kit_rounds, layout_counts, rounded_box_mm
-from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, crates_by_space, interior_mm, passes_door
+from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
+from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
 from estimator.pallet_model import (
-    KitPart, builds_in, check_pallet, container_for_pallets, crates_by_mass, fewest_per_layer, has_build, kit_choices,
-    kit_extreme, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
+    KitPart, builds_in, check_pallet, container_for_pallets, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
 )
 from estimator.parameters import Scenario
 
@@ -169,7 +168,7 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     usable_kg = np.asarray(payload_kg, dtype=float) * np.asarray(load_fraction, dtype=float)
     by_mass = max_whole_rounds(usable_kg, [np.asarray(p.gross_mass_kg, dtype=float) for p in parts], parts)
     count = layout_counts if packing == LAYOUT else crates_by_space
-    alone = tuple(count(interior_m, _sides(p), p.upright, p.max_layers) for p in parts)
+    alone = tuple(count(interior_m, part_sides(p), p.upright, p.max_layers) for p in parts)
     if door_m is not None:
         alone = tuple(np.where(door_blocks(door_m, p), 0, count) for p, count in zip(parts, alone))
     blocked = np.logical_or.reduce(np.broadcast_arrays(*[count == 0 for count in alone]))
@@ -179,7 +178,7 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     if packing == LAYOUT and len(parts) > 1:
         # The best split of the length between the package types, a feasible stow,
         # instead of the proportional share (an upper estimate).
-        split = kit_rounds(interior_m, [_sides(p) for p in parts], [p.upright for p in parts],
+        split = kit_rounds(interior_m, [part_sides(p) for p in parts], [p.upright for p in parts],
                            [p.items for p in parts], [p.items_per_round for p in parts],
                            [p.max_layers for p in parts])
         by_space = np.where(split >= 0, split, by_space)
@@ -188,7 +187,8 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     return Capacity(np.minimum(by_mass, by_space), by_mass, by_space, alone)
 
 
-def _sides(part: PackageArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def part_sides(part: PackageArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A kit part's length, width and height. [m]"""
     return part.length_m, part.width_m, part.height_m
 
 
@@ -244,7 +244,7 @@ def usable_interior(values: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.nd
 
 def door_blocks(door_m, part: PackageArrays) -> np.ndarray:
     """Where the package cannot pass the door opening (width, height) in any allowed orientation."""
-    return ~passes_door(door_m[0], door_m[1], _sides(part), part.upright)
+    return ~passes_door(door_m[0], door_m[1], part_sides(part), part.upright)
 
 
 def check_door(scenario: Scenario) -> None:
@@ -300,10 +300,10 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
 
     No floor dunnage is taken off the height: the pallet is the dunnage.
     """
-    interior, door, usable_kg, pallet = _on_pallets(values)
+    interior, door, usable_kg, pallet = on_pallets(values)
     if len(parts) == 1:
         part = parts[0]
-        loaded = palletised_crates(interior, door, _sides(part), part.gross_mass_kg, part.upright, pallet, usable_kg,
+        loaded = palletised_crates(interior, door, part_sides(part), part.gross_mass_kg, part.upright, pallet, usable_kg,
                                    part.max_layers)
         rounds, by_mass, by_space = (
             crates * np.asarray(part.items, dtype=np.int64) // part.items_per_round
@@ -311,7 +311,7 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
         alone = (loaded.by_space,)
     else:
         container = container_for_pallets(interior, door, pallet)
-        kit = [KitPart(builds_in(container, _sides(p), p.gross_mass_kg, p.upright, pallet, p.max_layers),
+        kit = [KitPart(builds_in(container, part_sides(p), p.gross_mass_kg, p.upright, pallet, p.max_layers),
                        np.asarray(p.gross_mass_kg, dtype=float), p.items, p.items_per_round) for p in parts]
         rounds, by_space, by_mass = kit_rounds_on_pallets(kit, container.floor_positions, usable_kg, pallet.tare_kg)
         alone = tuple(container.floor_positions * reduce(np.maximum, part.builds.per_position, 0) for part in kit)
@@ -319,225 +319,10 @@ def palletised_capacity(values: Mapping[str, np.ndarray], parts: Sequence[Packag
     return Capacity(rounds, by_mass, by_space, alone)
 
 
-def _on_pallets(values: Mapping[str, np.ndarray]):
+def on_pallets(values: Mapping[str, np.ndarray]):
     """Usable interior (no dunnage: the pallet is the dunnage) [m], door [m], usable
     payload [kg] and the pallet, from values keyed by parameter name."""
     interior = usable_interior({**values, "load.dunnage_height": 0.0})
     door = (values["container.door_width"], values["container.door_height"])
     usable_kg = np.asarray(values["container.payload"], dtype=float) * np.asarray(values["load.fraction"], dtype=float)
     return interior, door, usable_kg, pallet_arrays(values)
-
-
-# How an interval's low and high were found (JSON ``range_method``).
-CORNERS = "corners"  # the pessimistic and optimistic corners: monotone count
-GRID_SEARCH = "grid search at 1 cm"  # crate sides (and a ranged deck) searched, the rest at corners
-KIT_BOUNDS = "grid search at 1 cm, kit bounds"  # as GRID_SEARCH, proven bounds the count may not reach
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Low and high answers of a scenario: the fewest and most rounds over every value of
-    its ranges, and how they were found (``range_method``)."""
-
-    scenario: Scenario
-    per_container: tuple[int, int]
-    total: tuple[int, int]
-    binding: tuple[str, str]
-    rounds_by_mass: tuple[int, int]
-    rounds_by_space: tuple[int, int]
-    range_method: str = CORNERS
-
-
-def corner_values(scenario: Scenario) -> dict[str, np.ndarray]:
-    """Each parameter as a two-element array: [pessimistic, optimistic] corner."""
-    return {
-        name: np.array([p.corner(optimistic=False), p.corner(optimistic=True)])
-        for name, p in scenario.parameters.items()
-    }
-
-
-def interval(scenario: Scenario) -> Interval:
-    """The low and high answers of a scenario.
-
-    Loose crates: its low and high corners, in one vectorised call, valid because the
-    count is monotone in every parameter (see parameters.py). On pallets the count is not
-    monotone in the crate's sides (nor the deck's): :func:`palletised_interval`.
-    """
-    if scenario.pallet is not None:
-        return palletised_interval(scenario)
-    values = corner_values(scenario)
-    capacity = evaluate(values, scenario)
-    totals = fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds)
-    binding = tuple(MASS if b else SPACE for b in capacity.mass_binds)
-    return Interval(
-        scenario,
-        corner_pair(capacity.rounds),
-        corner_pair(totals),
-        binding,
-        corner_pair(capacity.rounds_by_mass),
-        corner_pair(capacity.rounds_by_space),
-    )
-
-
-def corner_pair(array: np.ndarray) -> tuple[int, int]:
-    """The pessimistic and optimistic corners (first axis) of an array as Python ints."""
-    return int(array[0]), int(array[1])
-
-
-# --- on pallets: the crate sides searched ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Ends:
-    """The fewest and most of each count over a searched grid, at the two corners."""
-
-    rounds: tuple[int, int]
-    mass_binds: tuple[bool, bool]  # where rounds reach their fewest and most
-    by_mass: tuple[int, int]
-    by_space: tuple[int, int]
-    attained: bool  # the rounds are the count's own at some point (not only bounds)
-
-    def widest(self, other: "_Ends") -> "_Ends":
-        """The ends over both grids."""
-        low = self if self.rounds[0] <= other.rounds[0] else other
-        high = self if self.rounds[1] >= other.rounds[1] else other
-        return _Ends((low.rounds[0], high.rounds[1]), (low.mass_binds[0], high.mass_binds[1]),
-                     (min(self.by_mass[0], other.by_mass[0]), max(self.by_mass[1], other.by_mass[1])),
-                     (min(self.by_space[0], other.by_space[0]), max(self.by_space[1], other.by_space[1])),
-                     self.attained and other.attained)
-
-
-def palletised_interval(scenario: Scenario) -> Interval:
-    """The fewest and most rounds on pallets over the whole parameter box.
-
-    On pallets the count is monotone in every parameter but the crate's sides and the
-    deck's (pallet_model.py: whole layers), so those are searched over every value the
-    model distinguishes (crate sides rounded up to 1 cm, the deck down to 1 mm: a few
-    thousand crate sizes per crate type) with the rest at the pessimistic (optimistic)
-    corner. One crate type: the least and most count over that grid, exact. Kits:
-    proven bounds (``pallet_model.kit_extreme``); labelled :data:`KIT_BOUNDS` where the
-    count itself does not reach them.
-    """
-    ends = _searched_ends(scenario)
-    containers, share = (np.array([p.corner(False), p.corner(True)])
-                         for p in (scenario.parameters["fleet.containers"], scenario.parameters["fleet.share"]))
-    totals = fleet_total(containers, share, np.array(ends.rounds))
-    method = GRID_SEARCH if ends.attained else KIT_BOUNDS
-    return Interval(scenario, ends.rounds, corner_pair(totals), tuple(MASS if b else SPACE for b in ends.mass_binds),
-                    ends.by_mass, ends.by_space, method)
-
-
-# Searched ends by everything they depend on (not the fleet): check asks for the same
-# scenario under several claims. Emptied past _MOST_SEARCHED entries.
-_SEARCHED: dict[tuple, _Ends] = {}
-_MOST_SEARCHED = 256
-
-
-def _searched_ends(scenario: Scenario) -> _Ends:
-    """The per-container ends of :func:`palletised_interval`, each deck searched."""
-    key = (scenario.kit, tuple(sorted(scenario.upright.items())), tuple(sorted(
-        (name, p.low, p.high, p.effect, p.integer) for name, p in scenario.parameters.items()
-        if not name.startswith("fleet."))))
-    if key not in _SEARCHED:
-        if len(_SEARCHED) >= _MOST_SEARCHED:
-            _SEARCHED.clear()
-        ends = None
-        for deck in _deck_values(scenario):
-            values = {**{name: value.reshape(2, 1) for name, value in corner_values(scenario).items()}, **deck}
-            found = _crate_ends(values, scenario) if len(scenario.kit) == 1 else _kit_ends(values, scenario)
-            ends = found if ends is None else ends.widest(found)
-        _SEARCHED[key] = ends
-    return _SEARCHED[key]
-
-
-def _grid_mm(parameter, rounded, step: int) -> np.ndarray:
-    """Every value the model distinguishes in a parameter's range, rounded by ``rounded``. [mm]"""
-    low, high = (int(rounded(value)) for value in (parameter.low, parameter.high))
-    return np.arange(low, high + 1, step)
-
-
-def _crate_grid_m(scenario: Scenario, package: str) -> list[np.ndarray]:
-    """Every crate size the model distinguishes (sides rounded up to 1 cm), as three flat arrays. [m]"""
-    step = int(round(MODEL_RESOLUTION_M / RESOLUTION_M))
-    sides = [_grid_mm(scenario.parameters[f"{package}.{side}"], rounded_box_mm, step)
-             for side in ("length", "width", "height")]
-    return [mesh.ravel() * RESOLUTION_M for mesh in np.meshgrid(*sides, indexing="ij")]
-
-
-def _deck_values(scenario: Scenario) -> list[dict[str, np.ndarray]]:
-    """Every deck the model distinguishes (whole millimetres), as parameter values [m]:
-    one unless the user gave the deck a range."""
-    names = ("pallet.deck_length", "pallet.deck_width")
-    sides = [_grid_mm(scenario.parameters[name], interior_mm, 1) * RESOLUTION_M for name in names]
-    return [dict(zip(names, (np.float64(length), np.float64(width)))) for length in sides[0] for width in sides[1]]
-
-
-def _crate_ends(values: dict, scenario: Scenario) -> _Ends:
-    """One crate type: the count at every crate size of the grid, both corners at once."""
-    package = scenario.kit[0].package
-    grid = dict(zip((f"{package}.{side}" for side in ("length", "width", "height")), _crate_grid_m(scenario, package)))
-    capacity = evaluate({**values, **grid}, scenario)
-    shape = (2, grid[f"{package}.length"].size)  # (corner, crate size), whatever the counts depend on
-    rounds, binds, by_mass, by_space = (np.broadcast_to(array, shape) for array in (
-        capacity.rounds, capacity.mass_binds, capacity.rounds_by_mass, capacity.rounds_by_space))
-    low, high = int(np.argmin(rounds[0])), int(np.argmax(rounds[1]))
-    return _Ends((int(rounds[0, low]), int(rounds[1, high])), (bool(binds[0, low]), bool(binds[1, high])),
-                 _crate_mass_ends({**values, **grid}, scenario, by_mass),
-                 (int(by_space[0].min()), int(by_space[1].max())), True)
-
-
-def _crate_mass_ends(values: dict, scenario: Scenario, by_mass: np.ndarray) -> tuple[int, int]:
-    """The fewest and most rounds by mass alone over the grid of one crate type.
-
-    By mass is monotone in the other parameters where the crate has a unit load at the
-    pessimistic corner (then everywhere). Where it has none, by mass is the crates' own
-    (no tare) there, while a better point may build unit loads and pay their tare: the
-    fewest then also take the tare with ``fewest_per_layer`` crates per pallet, and the
-    most the crates' own at the optimistic corner.
-    """
-    interior, door, usable_kg, pallet = _on_pallets(values)
-    part = kit_arrays(values, scenario)[0]
-    builds = builds_in(container_for_pallets(interior, door, pallet), _sides(part), part.gross_mass_kg, part.upright,
-                       pallet, part.max_layers)
-    unbuilt = ~np.broadcast_to(has_build(builds), by_mass.shape)[0]
-    fewest = fewest_per_layer([rounded_box_mm(side) for side in _sides(part)], part.upright, pallet)
-    own = crates_by_mass(usable_kg, part.gross_mass_kg, 0.0, 1)
-    with_tare = np.where(fewest > 0, crates_by_mass(usable_kg, part.gross_mass_kg, pallet.tare_kg, fewest), own)
-
-    def rounds(crates):
-        return np.broadcast_to(crates * np.asarray(part.items, dtype=np.int64) // part.items_per_round, by_mass.shape)
-
-    low = np.where(unbuilt, np.minimum(by_mass[0], rounds(with_tare)[0]), by_mass[0])
-    high = np.where(unbuilt, np.maximum(by_mass[1], rounds(own)[1]), by_mass[1])
-    return int(low.min()), int(high.max())
-
-
-def _kit_ends(values: dict, scenario: Scenario) -> _Ends:
-    """A kit: each part's builds over its own crate grid, combined by ``kit_extreme``."""
-    check_pallet(scenario.parameters, scenario.pallet, scenario.parameters["container.door_width"].high)
-    interior, door, usable_kg, pallet = _on_pallets(values)
-    container = container_for_pallets(interior, door, pallet)
-    parts = kit_arrays(values, scenario)
-    choices = []
-    for part, kit_part in zip(parts, scenario.kit):
-        sides = [side.reshape(1, -1) for side in _crate_grid_m(scenario, kit_part.package)]
-        builds = builds_in(container, sides, part.gross_mass_kg, part.upright, pallet, part.max_layers)
-        fewest = fewest_per_layer([rounded_box_mm(side) for side in sides], part.upright, pallet)
-        rows = kit_choices(builds, fewest)  # (corner, crate size, column); a corner axis even where no build
-        choices.append(np.broadcast_to(rows, (2, sides[0].size, rows.shape[-1])))
-    tare_kg = np.broadcast_to(pallet.tare_kg, (2, 1))
-    usable_kg = np.broadcast_to(usable_kg, (2, 1))
-    # Each crate size's most tiers at the optimistic corner, and whether it has a unit
-    # load at the pessimistic one, go with both corners' rows (kit_extreme).
-    choices = [np.concatenate([c[..., :5], np.broadcast_to(c[1:, :, 5:6], c[..., 5:6].shape),
-                               np.broadcast_to(c[:1, :, 6:], c[..., 6:].shape)], axis=-1) for c in choices]
-    ends = [kit_extreme([c[corner].reshape(-1, c.shape[-1]) for c in choices],
-                        [float(np.broadcast_to(p.gross_mass_kg, (2, 1))[corner, 0]) for p in parts],
-                        [int(np.broadcast_to(p.items, (2, 1))[corner, 0]) for p in parts],
-                        [p.items_per_round for p in parts],
-                        int(np.broadcast_to(container.floor_positions, (2, 1))[corner, 0]),
-                        float(usable_kg[corner, 0]), float(tare_kg[corner, 0]), highest=bool(corner))
-            for corner in (0, 1)]
-    low, high = ends
-    return _Ends((low.bound, high.bound), (low.mass_binds, high.mass_binds), (low.by_mass, high.by_mass),
-                 (low.by_space, high.by_space), low.bound == low.rounds and high.bound == high.rounds)

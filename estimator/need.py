@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.model import Interval, fleet_total, interval
+from estimator.intervals import Interval, interval
+from estimator.model import fleet_total
 from estimator.parameters import Scenario
 from estimator.uncertainty import CHUNK, Simulation, Tally, simulate_with
 

@@ -31,7 +31,7 @@ Monotone in the container's sides, the payload, the crate's mass and the pallet'
 tare and limits (tested), but not in the crate's size (nor the deck's): with whole layers
 a smaller crate fills a layer with more crates, and a full layer may then outweigh the
 pallet's load mass (or the stacked unit loads its ``stack_load``), leaving fewer layers.
-So the range is searched over every crate size at 1 cm (``model.palletised_interval``;
+So the range is searched over every crate size at 1 cm (``intervals.palletised_interval``;
 for kits :func:`kit_extreme` combines the parts' :func:`kit_choices`), not read off the
 corners (NOTES.md: on 463L the 152 mm crates reach 174 a 20 ft box, the corner 140).
 

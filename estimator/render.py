@@ -429,7 +429,7 @@ def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int)
 
 def _pallet_note(records) -> str:
     """A sentence naming the pallets the crates travel on, or nothing for loose crates."""
-    from estimator.model import GRID_SEARCH, KIT_BOUNDS
+    from estimator.intervals import GRID_SEARCH, KIT_BOUNDS
 
     pallets = sorted({r["pallet"] for r in records if r.get("pallet")})
     if not pallets:

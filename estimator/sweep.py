@@ -9,7 +9,7 @@ The grid is evaluated vectorised: the two corners lie on a leading axis of lengt
 numeric sweep axis on an axis of its own, and :func:`estimator.model.evaluate` broadcasts
 them, so one call answers every point of one scenario. Only the container type, which
 changes the scenario itself, is looped over in Python; and on pallets, where the range is
-a search over the crate's sides (``model.palletised_interval``), each point.
+a search over the crate's sides (``intervals.palletised_interval``), each point.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import numpy as np
 
 from estimator.catalog import Catalog
 from estimator.errors import InputError
-from estimator.model import MASS, SPACE, Interval, corner_pair, corner_values, evaluate, fleet_total, interval
+from estimator.intervals import Interval, corner_pair, corner_values, interval
+from estimator.model import MASS, SPACE, evaluate, fleet_total
 from estimator.parameters import Override, Scenario, parameter_kinds, parse_override
 
 OPTION = "--vary"
@@ -209,7 +210,7 @@ def grid_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoint]:
 
 
 def palletised_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoint]:
-    """The interval at every grid point on pallets: ``model.interval`` of the scenario with
+    """The interval at every grid point on pallets: ``intervals.interval`` of the scenario with
     the swept parameters fixed there, since on pallets the count is not monotone in the
     crate's sides and the range is a search over them, not two corners."""
     points = []

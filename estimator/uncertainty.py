@@ -33,7 +33,8 @@ from statistics import NormalDist
 
 import numpy as np
 
-from estimator.model import MASS, SPACE, Capacity, Interval, evaluate, fleet_total, interval
+from estimator.intervals import Interval, interval
+from estimator.model import MASS, SPACE, Capacity, evaluate, fleet_total
 from estimator.parameters import Parameter, Scenario
 
 DEFAULT_DRAWS = 100_000

@@ -13,7 +13,8 @@ import strategies as phys
 from estimator.errors import InputError
 from estimator import fastspace
 from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
-from estimator.model import evaluate, interval, usable_interior
+from estimator.intervals import interval
+from estimator.model import evaluate, usable_interior
 from estimator.packing import best_layout, count_by_length, grid_count, kit_rounds_by_space
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 

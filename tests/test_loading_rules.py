@@ -11,7 +11,8 @@ from hypothesis import example, given, strategies as st
 import strategies as phys
 from cli import cli
 from estimator.errors import InputError
-from estimator.model import PackageArrays, check_door, interval, rounds_per_container
+from estimator.intervals import interval
+from estimator.model import PackageArrays, check_door, rounds_per_container
 from estimator.packing import NO_LAYER_LIMIT, grid_count
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import assume, example, given, strategies as st
 
 import strategies as phys
+from estimator.intervals import interval
 from estimator.model import (
-    PackageArrays, evaluate, fleet_total, interval, max_whole_rounds, packages_needed, rounds_per_container,
-    usable_interior,
+    PackageArrays, evaluate, fleet_total, max_whole_rounds, packages_needed, rounds_per_container, usable_interior,
 )
 from estimator.parameters import build_scenario
 from estimator.units import parse_si

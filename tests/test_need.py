@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import given, strategies as st
 
 from estimator.catalog import load_catalog
-from estimator.model import fleet_total, interval
+from estimator.intervals import interval
+from estimator.model import fleet_total
 from estimator.need import NEVER, containers_needed, need
 from estimator.parameters import build_scenario
 from estimator.uncertainty import simulate

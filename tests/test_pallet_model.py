@@ -16,7 +16,8 @@ from estimator import explain
 from estimator.claims import scenarios_for
 from estimator.errors import InputError
 from estimator.fastspace import rounded_box_mm, rounded_interior_mm
-from estimator.model import evaluate, interval
+from estimator.intervals import interval
+from estimator.model import evaluate
 from estimator.packing import RESOLUTION_M, upper_bound
 from estimator.pallet_model import (
     Builds, KitPart, PalletArrays, builds_in, container_for_pallets, crates_by_mass, kit_rounds_on_pallets,

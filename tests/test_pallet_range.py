@@ -1,9 +1,8 @@
-"""The range on pallets (``model.palletised_interval``): crate sides searched over their
+"""The range on pallets (``intervals.palletised_interval``): crate sides searched over their
 1 cm grid, the rest at corners. No draw and no point of the parameter box falls outside
 it; it equals a slow search crate size by crate size; loose crates keep their corners."""
 
 import json
-from dataclasses import replace
 from itertools import product
 
 import numpy as np
@@ -11,9 +10,8 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
-from estimator.model import (
-    CORNERS, GRID_SEARCH, KIT_BOUNDS, corner_values, evaluate, fleet_total, interval, palletised_interval,
-)
+from estimator.intervals import CORNERS, GRID_SEARCH, KIT_BOUNDS, corner_values, interval, palletised_interval
+from estimator.model import evaluate, fleet_total
 from estimator.uncertainty import sample_values
 from test_pallet_model import run, scenario_on
 

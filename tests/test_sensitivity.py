@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from cli import cli
 from estimator.catalog import load_catalog
 from estimator.errors import InputError
-from estimator.model import interval
+from estimator.intervals import interval
 from estimator.parameters import Override, apply_overrides, build_scenario
 from estimator.sensitivity import analyse, central_values, check_draws, sobol, uncertain_ranges
 

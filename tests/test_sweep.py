@@ -12,7 +12,7 @@ import cli as cli_module
 import strategies as phys
 from cli import cli
 from estimator.errors import InputError
-from estimator.model import interval
+from estimator.intervals import interval
 from estimator.output import write_atomic
 from estimator.parameters import Override, apply_overrides, build_scenario
 from estimator.sweep import Axis, grid_points, parse_axes, parse_axis

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import strategies as phys
 from estimator.catalog import load_catalog
-from estimator.model import interval
+from estimator.intervals import interval
 from estimator.parameters import Parameter, build_scenario
 from estimator.uncertainty import Tally, chunk_sizes, parameter_median, sample_parameter, simulate, summary
 
