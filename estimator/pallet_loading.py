@@ -144,6 +144,8 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     >>> largest_raster_point(2330, (1135, 1381))
     2270
     """
+    if len(sizes) == 1:  # one size (an axis only one box side fits): no combinations
+        return limit - limit % sizes[0]
     *larger, smallest = sorted(set(sizes), reverse=True)
     rooms = [limit]  # what each combination of the larger sizes leaves
     for size in larger:
@@ -533,7 +535,9 @@ def bar_waste(x, y, bar):
     """
     r, s = x % bar, y % bar  # a side shorter than a strip is its own remainder
     short = (x < bar) | (y < bar)  # then the waste is r s: lift the other choice above it
-    return np.minimum(r * s, (bar - r) * (bar - s) + short * r * s)
+    other = (bar - r) * (bar - s) + short * r * s
+    # Plain integers stay plain (numpy on scalars costs microseconds a call).
+    return min(r * s, other) if type(r) is int else np.minimum(r * s, other)
 
 
 def barnes_bound(x, y, box: tuple[int, int]):
@@ -547,7 +551,8 @@ def barnes_bound(x, y, box: tuple[int, int]):
     l, w = box
     g = math.gcd(l, w)
     x, y = x // g, y // g
-    waste = np.maximum(bar_waste(x, y, l // g), bar_waste(x, y, w // g))
+    along, across = bar_waste(x, y, l // g), bar_waste(x, y, w // g)
+    waste = max(along, across) if type(along) is int else np.maximum(along, across)
     return (x * y - waste) // ((l // g) * (w // g))
 
 
