@@ -565,15 +565,11 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     while p < len(positions):
         end = ends[p]
         totals = best[before[p:end]] + values
-        if choices:
-            pick = totals.argmax(axis=1)
-            reached = np.take_along_axis(totals, pick[:, None, :], axis=1)[:, 0]
-        else:
-            reached = totals.max(axis=1)
+        reached = totals.max(axis=1)  # the value at the argmax, without gathering it
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
         best[p:end] = carried
         if choices:
-            choice[p:end] = np.where(reached >= carried, kept[pick], -1)
+            choice[p:end] = np.where(reached >= carried, kept[totals.argmax(axis=1)], -1)
         p = end
     return best[:-1], choice
 
