@@ -325,7 +325,10 @@ def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]
     count, order = 0, None
     for a, b, c in orientations(upright):
         if box[a] <= limit:
-            grid = (length // box[a]) * (width // box[b]) * layers_that_fit(height, box[c], max_layers)
+            layers = height // box[c]  # layers_that_fit, inline
+            if max_layers != NO_LAYER_LIMIT and max_layers < layers:
+                layers = max_layers
+            grid = (length // box[a]) * (width // box[b]) * layers
             if grid >= count:
                 count, order = grid, (a, b, c)
     if not count:
@@ -711,7 +714,12 @@ def _bounds(interior, box, upright, max_layers, exhaustive=True):
     yield volume_bound(interior, box)
     # The box sides that can lie along each axis.
     sides = [{box[o[a]] for o in fitting} for a in range(3)]
-    reduced = [largest_raster_point(interior[a], tuple(sides[a])) for a in range(3)]
+    # The width and height first: their raster points are few, while the length's can
+    # take more time than the rest; a case the grid settles often stops here. (A bound
+    # yielded early that a later one undercuts changes nothing: the least is kept.)
+    across = [largest_raster_point(interior[a], tuple(sides[a])) for a in (1, 2)]
+    yield volume_bound((length, *across), box)
+    reduced = [largest_raster_point(length, tuple(sides[0])), *across]
     yield volume_bound(reduced, box)
     if max_layers != NO_LAYER_LIMIT and not upright:
         footprint = min([box[o[0]] * box[o[1]] for o in fitting])

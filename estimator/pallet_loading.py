@@ -144,9 +144,13 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     >>> largest_raster_point(2330, (1135, 1381))
     2270
     """
-    if len(sizes) == 1:  # one size (an axis only one box side fits): no combinations
-        return limit - limit % sizes[0]
     *larger, smallest = sorted(set(sizes), reverse=True)
+    if not larger or limit % smallest == 0:  # the smallest alone reaches the end
+        return limit - limit % smallest
+    if limit < 2 * smallest:  # room for one box: the longest size that fits, or none
+        return max([size for size in (*larger, smallest) if size <= limit], default=0)
+    if len(larger) == 1 and limit // larger[0] < RASTER_COMBINATIONS:  # two sizes: one loop
+        return limit - min([(limit - used) % smallest for used in range(0, limit + 1, larger[0])])
     rooms = [limit]  # what each combination of the larger sizes leaves
     for size in larger:
         if len(rooms) * (limit // size + 1) > RASTER_COMBINATIONS:
