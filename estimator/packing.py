@@ -252,21 +252,31 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     # The exhaustive floor searches, which can take longer than every layout search,
     # sharpen the bound only if the layouts stop short of the others.
     bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
+    if count < bound:  # a layout at the bound is optimal: nothing more to search
+        count, sections, frame = _searched_best(interior, box, upright, max_layers, whole_floors, bound,
+                                                (count, sections, frame))
+        if count < bound:
+            bound = upper_bound(interior, box, upright, max_layers, reached=count)
+        sections = sorted(sections, key=lambda s: (s.left, s.start, s.base))
+    # (The grid's blocks are already in that order: along the length, at the wall and floor.)
+    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), tuple(sections), frame)
+
+
+def _searched_best(interior, box, upright, max_layers, whole_floors, bound, best):
+    """The best of ``best`` (count, sections, frame) and the searched classes, cheapest
+    first, stopping at ``bound``."""
     searches = searched_layouts(interior, box, upright, max_layers)
-    while count < bound:  # a layout at the bound is optimal: nothing more to search
+    while best[0] < bound:
         found = next(searches, None)
         if found is None:
             break
-        if found[1][0] > count:
-            count, sections, frame = found[1]
-    if whole_floors and count < bound:
-        floors = whole_floor_layers(interior, box, upright, max_layers, reached=count)
-        if floors[0] > count:
-            count, sections, frame = *floors, STANDING
-    if count < bound:
-        bound = upper_bound(interior, box, upright, max_layers, reached=count)
-    sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
-    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
+        if found[1][0] > best[0]:
+            best = found[1]
+    if whole_floors and best[0] < bound:
+        floors = whole_floor_layers(interior, box, upright, max_layers, reached=best[0])
+        if floors[0] > best[0]:
+            best = (*floors, STANDING)
+    return best
 
 
 def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
