@@ -727,14 +727,18 @@ def _bounds(interior, box, upright, max_layers, exhaustive=True):
     # The width and height first: their raster points are few, while the length's can
     # take more time than the rest; a case the grid settles often stops here. (A bound
     # yielded early that a later one undercuts changes nothing: the least is kept.)
+    # So are the separation bounds over the length unreduced: never below the ones over
+    # the reduced length (a longer interior), and often already at the grid's count.
     across = [largest_raster_point(interior[a], tuple(sides[a])) for a in (1, 2)]
     yield volume_bound((length, *across), box)
+    smallest = [min(on) for on in sides]
+    yield from _separation_bounds((length, *across), box, fitting, smallest)
     reduced = [largest_raster_point(length, tuple(sides[0])), *across]
     yield volume_bound(reduced, box)
     if max_layers != NO_LAYER_LIMIT and not upright:
         footprint = min([box[o[0]] * box[o[1]] for o in fitting])
         yield max_layers * (reduced[0] * reduced[1] // footprint)
-    yield from _separation_bounds(reduced, box, fitting, [min(on) for on in sides])
+    yield from _separation_bounds(reduced, box, fitting, smallest)
     yield from _slice_bounds(interior, box, sides, max_layers, exhaustive)
 
 
