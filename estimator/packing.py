@@ -729,17 +729,26 @@ def _bounds(interior, box, upright, max_layers, exhaustive=True):
     # yielded early that a later one undercuts changes nothing: the least is kept.)
     # So are the separation bounds over the length unreduced: never below the ones over
     # the reduced length (a longer interior), and often already at the grid's count.
-    across = [largest_raster_point(interior[a], tuple(sides[a])) for a in (1, 2)]
+    across = [_reduced_side(interior[a], sides[a]) for a in (1, 2)]
     yield volume_bound((length, *across), box)
     smallest = [min(on) for on in sides]
     yield from _separation_bounds((length, *across), box, fitting, smallest)
-    reduced = [largest_raster_point(length, tuple(sides[0])), *across]
+    reduced = [_reduced_side(length, sides[0]), *across]
     yield volume_bound(reduced, box)
     if max_layers != NO_LAYER_LIMIT and not upright:
         footprint = min([box[o[0]] * box[o[1]] for o in fitting])
         yield max_layers * (reduced[0] * reduced[1] // footprint)
     yield from _separation_bounds(reduced, box, fitting, smallest)
     yield from _slice_bounds(interior, box, sides, max_layers, exhaustive)
+
+
+def _reduced_side(side: int, lying: set[int]) -> int:
+    """The largest raster point of the box sides ``lying`` along an interior ``side``
+    (each of them fits it). Where two of the shortest do not fit, the longest alone is
+    that point: the usual case across the width and height of a large box. [mm]"""
+    if side < 2 * min(lying):
+        return max(lying)
+    return largest_raster_point(side, tuple(lying))
 
 
 def _slice_bounds(interior, box, sides, max_layers, exhaustive=True):

@@ -7,13 +7,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    STANDING, line_bound, monotone_map, searched_layouts, small_floor_optimum, upper_bound, whole_floor_layers,
+    STANDING, _reduced_side, line_bound, monotone_map, searched_layouts, small_floor_optimum, upper_bound,
+    whole_floor_layers,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -652,3 +653,11 @@ def test_plain_integer_grid_and_bounds_match_the_obvious_forms(interior, box, up
         assert sum(s.count for s in sections) == count
     assert (upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
             == upper_bound(interior, box, upright, max_layers, exhaustive=False))
+
+
+@given(st.integers(1, 13000), st.sets(st.integers(1, 3100), min_size=1, max_size=3))
+@example(2340, {2154, 2363 - 200, 2050})  # room for one: the longest
+def test_reduced_side_is_the_largest_raster_point_of_the_sides_that_fit(side, lying):
+    lying = {size for size in lying if size <= side}
+    assume(lying)
+    assert _reduced_side(side, lying) == raster_points(side, tuple(lying))[-1]
