@@ -717,28 +717,31 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, 
 def _bounds(interior, box, upright, max_layers, exhaustive=True):
     """Every upper bound of :func:`upper_bound`, the cheapest first."""
     length, width, height = interior
-    fitting = [o for o in orientations(upright) if box[o[0]] <= length and box[o[1]] <= width and box[o[2]] <= height]
+    # Each fitting orientation as the box sides along the length, width and height.
+    fitting = [(box[a], box[b], box[c]) for a, b, c in orientations(upright)
+               if box[a] <= length and box[b] <= width and box[c] <= height]
     if not fitting:
         yield 0
         return
-    yield volume_bound(interior, box)
+    volume = int(box[0]) * int(box[1]) * int(box[2])
+    yield int(length) * int(width) * int(height) // volume  # volume_bound
     # The box sides that can lie along each axis.
-    sides = [{box[o[a]] for o in fitting} for a in range(3)]
+    sides = [{o[a] for o in fitting} for a in range(3)]
     # The width and height first: their raster points are few, while the length's can
     # take more time than the rest; a case the grid settles often stops here. (A bound
     # yielded early that a later one undercuts changes nothing: the least is kept.)
     # So are the separation bounds over the length unreduced: never below the ones over
     # the reduced length (a longer interior), and often already at the grid's count.
     across = [_reduced_side(interior[a], sides[a]) for a in (1, 2)]
-    yield volume_bound((length, *across), box)
+    yield int(length) * across[0] * across[1] // volume
     smallest = [min(on) for on in sides]
-    yield from _separation_bounds((length, *across), box, fitting, smallest)
+    yield from _separation_bounds((length, *across), fitting, smallest)
     reduced = [_reduced_side(length, sides[0]), *across]
-    yield volume_bound(reduced, box)
+    yield reduced[0] * reduced[1] * reduced[2] // volume
     if max_layers != NO_LAYER_LIMIT and not upright:
-        footprint = min([box[o[0]] * box[o[1]] for o in fitting])
+        footprint = min([o[0] * o[1] for o in fitting])
         yield max_layers * (reduced[0] * reduced[1] // footprint)
-    yield from _separation_bounds(reduced, box, fitting, smallest)
+    yield from _separation_bounds(reduced, fitting, smallest)
     yield from _slice_bounds(interior, box, sides, max_layers, exhaustive)
 
 
@@ -777,9 +780,10 @@ def _slice_bounds(interior, box, sides, max_layers, exhaustive=True):
             yield slices * exact
 
 
-def _separation_bounds(reduced, box, fitting, smallest):
-    """Bounds for axes along which no two boxes fit side by side (``smallest``: the
-    smallest box side that can lie along each axis), yielded one by one.
+def _separation_bounds(reduced, fitting, smallest):
+    """Bounds for axes along which no two boxes fit side by side (``fitting``: the box
+    sides along each axis in each orientation that fits; ``smallest``: the smallest
+    that can lie along each axis), yielded one by one.
 
     Two boxes that do not overlap are apart along some axis. Along an axis shorter than
     twice the smallest box side that can lie on it, no two are, so every pair is apart
@@ -792,7 +796,7 @@ def _separation_bounds(reduced, box, fitting, smallest):
         if not crowded[axis]:
             continue
         first, second = [a for a in range(3) if a != axis]
-        shadow = min([box[o[first]] * box[o[second]] for o in fitting])
+        shadow = min([o[first] * o[second] for o in fitting])
         yield reduced[first] * reduced[second] // shadow
         # Crowded along this axis and the other one: apart along the remaining one.
         if crowded[second]:
