@@ -58,7 +58,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -120,12 +120,13 @@ def box_mm(length_m) -> np.ndarray:
 # --- one case, in whole millimetres --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """Layers of one floor pattern (a stack) in a piece of the floor.
 
     The piece runs ``length`` from ``start`` and ``width`` from ``left``; stacks of
-    different standing sides may lie one above the other or side by side.
+    different standing sides may lie one above the other or side by side. (A named
+    tuple, not a frozen dataclass: built in a third of the time, which counts in the
+    cases the grid settles in microseconds.)
     """
 
     start: int  # [mm] from the container's end wall
@@ -251,21 +252,31 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     # The exhaustive floor searches, which can take longer than every layout search,
     # sharpen the bound only if the layouts stop short of the others.
     bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
+    if count < bound:  # a layout at the bound is optimal: nothing more to search
+        count, sections, frame = _searched_best(interior, box, upright, max_layers, whole_floors, bound,
+                                                (count, sections, frame))
+        if count < bound:
+            bound = upper_bound(interior, box, upright, max_layers, reached=count)
+        sections = sorted(sections, key=lambda s: (s.left, s.start, s.base))
+    # (The grid's blocks are already in that order: along the length, at the wall and floor.)
+    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), tuple(sections), frame)
+
+
+def _searched_best(interior, box, upright, max_layers, whole_floors, bound, best):
+    """The best of ``best`` (count, sections, frame) and the searched classes, cheapest
+    first, stopping at ``bound``."""
     searches = searched_layouts(interior, box, upright, max_layers)
-    while count < bound:  # a layout at the bound is optimal: nothing more to search
+    while best[0] < bound:
         found = next(searches, None)
         if found is None:
             break
-        if found[1][0] > count:
-            count, sections, frame = found[1]
-    if whole_floors and count < bound:
-        floors = whole_floor_layers(interior, box, upright, max_layers, reached=count)
-        if floors[0] > count:
-            count, sections, frame = *floors, STANDING
-    if count < bound:
-        bound = upper_bound(interior, box, upright, max_layers, reached=count)
-    sections = tuple(sorted(sections, key=lambda s: (s.left, s.start, s.base)))
-    return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), sections, frame)
+        if found[1][0] > best[0]:
+            best = found[1]
+    if whole_floors and best[0] < bound:
+        floors = whole_floor_layers(interior, box, upright, max_layers, reached=best[0])
+        if floors[0] > best[0]:
+            best = (*floors, STANDING)
+    return best
 
 
 def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
@@ -319,16 +330,22 @@ def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]
     (so a box longer than that cannot lie along the length, as in every other layout)."""
     length, width, height = interior
     limit = section_limit(length, width)
-    grids = [
-        ((length // box[a]) * (width // box[b]) * layers_that_fit(height, box[c], max_layers), (a, b, c))
-        for a, b, c in orientations(upright) if box[a] <= limit
-    ]
-    count, order = max(grids, default=(0, None))
+    # Plain integers, not a list of every grid: a case the grid settles takes a few
+    # microseconds in all. Ties go to the last orientation, as max over (count, order).
+    count, order = 0, None
+    for a, b, c in orientations(upright):
+        if box[a] <= limit:
+            layers = height // box[c]  # layers_that_fit, inline
+            if max_layers != NO_LAYER_LIMIT and max_layers < layers:
+                layers = max_layers
+            grid = (length // box[a]) * (width // box[b]) * layers
+            if grid >= count:
+                count, order = grid, (a, b, c)
     if not count:
         return 0, []
-    along, across, vertical = (box[a] for a in order)
+    along, across, vertical = box[order[0]], box[order[1]], box[order[2]]
     rows, per_block = width // across, limit // along
-    footprint = tuple(sorted((along, across)))
+    footprint = (along, across) if along <= across else (across, along)
     layers = layers_that_fit(height, vertical, max_layers)
     sections = []
     for start in range(0, length // along, per_block):
@@ -561,15 +578,11 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     while p < len(positions):
         end = ends[p]
         totals = best[before[p:end]] + values
-        if choices:
-            pick = totals.argmax(axis=1)
-            reached = np.take_along_axis(totals, pick[:, None, :], axis=1)[:, 0]
-        else:
-            reached = totals.max(axis=1)
+        reached = totals.max(axis=1)  # the value at the argmax, without gathering it
         carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
         best[p:end] = carried
         if choices:
-            choice[p:end] = np.where(reached >= carried, kept[pick], -1)
+            choice[p:end] = np.where(reached >= carried, kept[totals.argmax(axis=1)], -1)
         p = end
     return best[:-1], choice
 
@@ -704,33 +717,56 @@ def upper_bound(interior, box, upright: bool, max_layers: int = NO_LAYER_LIMIT, 
 def _bounds(interior, box, upright, max_layers, exhaustive=True):
     """Every upper bound of :func:`upper_bound`, the cheapest first."""
     length, width, height = interior
-    fitting = [(a, b, c) for a, b, c in orientations(upright) if box[a] <= length and box[b] <= width and box[c] <= height]
+    # Each fitting orientation as the box sides along the length, width and height.
+    fitting = [(box[a], box[b], box[c]) for a, b, c in orientations(upright)
+               if box[a] <= length and box[b] <= width and box[c] <= height]
     if not fitting:
         yield 0
         return
-    yield volume_bound(interior, box)
-    reduced = [largest_raster_point(interior[a], tuple({box[o[a]] for o in fitting})) for a in range(3)]
-    yield volume_bound(reduced, box)
+    volume = int(box[0]) * int(box[1]) * int(box[2])
+    yield int(length) * int(width) * int(height) // volume  # volume_bound
+    # The box sides that can lie along each axis.
+    sides = [{o[a] for o in fitting} for a in range(3)]
+    # The width and height first: their raster points are few, while the length's can
+    # take more time than the rest; a case the grid settles often stops here. (A bound
+    # yielded early that a later one undercuts changes nothing: the least is kept.)
+    # So are the separation bounds over the length unreduced: never below the ones over
+    # the reduced length (a longer interior), and often already at the grid's count.
+    across = [_reduced_side(interior[a], sides[a]) for a in (1, 2)]
+    yield int(length) * across[0] * across[1] // volume
+    smallest = [min(on) for on in sides]
+    yield from _separation_bounds((length, *across), fitting, smallest)
+    reduced = [_reduced_side(length, sides[0]), *across]
+    yield reduced[0] * reduced[1] * reduced[2] // volume
     if max_layers != NO_LAYER_LIMIT and not upright:
-        footprint = min(box[o[0]] * box[o[1]] for o in fitting)
+        footprint = min([o[0] * o[1] for o in fitting])
         yield max_layers * (reduced[0] * reduced[1] // footprint)
-    yield from _separation_bounds(reduced, box, fitting)
-    yield from _slice_bounds(interior, box, fitting, max_layers, exhaustive)
+    yield from _separation_bounds(reduced, fitting, smallest)
+    yield from _slice_bounds(interior, box, sides, max_layers, exhaustive)
 
 
-def _slice_bounds(interior, box, fitting, max_layers, exhaustive=True):
-    """Bounds for axes on which only one box side can lie (always the height if upright),
-    yielded the cheapest first.
+def _reduced_side(side: int, lying: set[int]) -> int:
+    """The largest raster point of the box sides ``lying`` along an interior ``side``
+    (each of them fits it). Where two of the shortest do not fit, the longest alone is
+    that point: the usual case across the width and height of a large box. [mm]"""
+    if side < 2 * min(lying):
+        return max(lying)
+    return largest_raster_point(side, tuple(lying))
+
+
+def _slice_bounds(interior, box, sides, max_layers, exhaustive=True):
+    """Bounds for axes on which only one box side can lie (``sides[axis]``, the box
+    sides that can lie along each axis; always the height if upright), yielded the
+    cheapest first.
 
     Pushed towards the wall, such boxes sit at whole multiples of that side along the
     axis, so no line along it meets more than ``interior // side`` of them, and each
     slice across it is a two-dimensional packing of the other two sides.
     """
     for axis in range(3):
-        sides = {box[o[axis]] for o in fitting}
-        if len(sides) != 1:
+        if len(sides[axis]) != 1:
             continue
-        side = sides.pop()
+        (side,) = sides[axis]
         rest = list(box)
         rest.remove(side)
         slices = interior[axis] // side
@@ -744,8 +780,10 @@ def _slice_bounds(interior, box, fitting, max_layers, exhaustive=True):
             yield slices * exact
 
 
-def _separation_bounds(reduced, box, fitting) -> list[int]:
-    """Bounds for axes along which no two boxes fit side by side.
+def _separation_bounds(reduced, fitting, smallest):
+    """Bounds for axes along which no two boxes fit side by side (``fitting``: the box
+    sides along each axis in each orientation that fits; ``smallest``: the smallest
+    that can lie along each axis), yielded one by one.
 
     Two boxes that do not overlap are apart along some axis. Along an axis shorter than
     twice the smallest box side that can lie on it, no two are, so every pair is apart
@@ -753,15 +791,18 @@ def _separation_bounds(reduced, box, fitting) -> list[int]:
     area over the smallest shadow). If that holds for two axes, every pair is apart
     along the third, so their sides along it add up to at most its length.
     """
-    smallest = [min([box[o[a]] for o in fitting]) for a in range(3)]
     crowded = [2 * smallest[a] > reduced[a] for a in range(3)]
-    bounds = []
-    for axis in (a for a in range(3) if crowded[a]):
-        rest = [a for a in range(3) if a != axis]
-        shadow = min([box[o[rest[0]]] * box[o[rest[1]]] for o in fitting])
-        bounds.append(reduced[rest[0]] * reduced[rest[1]] // shadow)
-        bounds += [reduced[a] // smallest[a] for a in rest if all(crowded[b] for b in range(3) if b != a)]
-    return bounds
+    for axis in range(3):
+        if not crowded[axis]:
+            continue
+        first, second = [a for a in range(3) if a != axis]
+        shadow = min([o[first] * o[second] for o in fitting])
+        yield reduced[first] * reduced[second] // shadow
+        # Crowded along this axis and the other one: apart along the remaining one.
+        if crowded[second]:
+            yield reduced[first] // smallest[first]
+        if crowded[first]:
+            yield reduced[second] // smallest[second]
 
 
 # --- the door -----------------------------------------------------------------------

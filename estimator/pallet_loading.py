@@ -128,14 +128,20 @@ def raster_points(limit: int, sizes: tuple[int, ...]) -> np.ndarray:
 # Most combinations of the larger sizes that :func:`largest_raster_point` tries one by one
 # (a few tens of microseconds); beyond it the raster points are built as an array.
 RASTER_COMBINATIONS = 512
+# Longest side whose raster points :func:`largest_raster_point` finds as the bits of one
+# integer: below it that takes under 2 µs for three box sizes, faster than the
+# combinations (measured: 0.6 against 1.6 µs at 2330 mm, 1.9 against 2.3 µs at 5867 mm,
+# 4.4 against 4.0 µs at 12010 mm, for box sides of 1.1-2.3 m).
+RASTER_BITS = 8192
 
 
 def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     """The largest raster point, ``raster_points(limit, sizes)[-1]``, in plain integers.
 
-    Every count of each larger size is completed with as many of the smallest as fit;
-    for container-sized boxes that is a few dozen combinations, far cheaper than the
-    array of every point. Beyond :data:`RASTER_COMBINATIONS` the array is built.
+    Up to :data:`RASTER_BITS` the sums are the bits of one integer. Beyond it every
+    count of each larger size is completed with as many of the smallest as fit; for
+    container-sized boxes that is a few dozen combinations, far cheaper than the array
+    of every point. Beyond :data:`RASTER_COMBINATIONS` the array is built.
 
     Examples
     --------
@@ -145,12 +151,33 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
     2270
     """
     *larger, smallest = sorted(set(sizes), reverse=True)
+    if not larger or limit % smallest == 0:  # the smallest alone reaches the end
+        return limit - limit % smallest
+    if limit < 2 * smallest:  # room for one box: the longest size that fits, or none
+        return max([size for size in (*larger, smallest) if size <= limit], default=0)
+    if limit <= RASTER_BITS:
+        return _largest_by_bits(limit, (*larger, smallest))
+    if len(larger) == 1 and limit // larger[0] < RASTER_COMBINATIONS:  # two sizes: one loop
+        return limit - min([(limit - used) % smallest for used in range(0, limit + 1, larger[0])])
     rooms = [limit]  # what each combination of the larger sizes leaves
     for size in larger:
         if len(rooms) * (limit // size + 1) > RASTER_COMBINATIONS:
             return int(raster_points(limit, tuple(sizes))[-1])
         rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
     return limit - min([room % smallest for room in rooms])
+
+
+def _largest_by_bits(limit: int, sizes: tuple[int, ...]) -> int:
+    """:func:`largest_raster_point` with the reachable sums as the bits of one integer
+    (bit k set: k is a sum), shifted in doubling steps as in :func:`raster_points`."""
+    below = (1 << (limit + 1)) - 1
+    reachable = 1
+    for size in sizes:
+        step = size
+        while step <= limit:
+            reachable = (reachable | reachable << step) & below
+            step *= 2
+    return reachable.bit_length() - 1
 
 
 def largest_at_most(points: np.ndarray, values) -> np.ndarray:
@@ -533,7 +560,9 @@ def bar_waste(x, y, bar):
     """
     r, s = x % bar, y % bar  # a side shorter than a strip is its own remainder
     short = (x < bar) | (y < bar)  # then the waste is r s: lift the other choice above it
-    return np.minimum(r * s, (bar - r) * (bar - s) + short * r * s)
+    other = (bar - r) * (bar - s) + short * r * s
+    # Plain integers stay plain (numpy on scalars costs microseconds a call).
+    return min(r * s, other) if type(r) is int else np.minimum(r * s, other)
 
 
 def barnes_bound(x, y, box: tuple[int, int]):
@@ -547,7 +576,8 @@ def barnes_bound(x, y, box: tuple[int, int]):
     l, w = box
     g = math.gcd(l, w)
     x, y = x // g, y // g
-    waste = np.maximum(bar_waste(x, y, l // g), bar_waste(x, y, w // g))
+    along, across = bar_waste(x, y, l // g), bar_waste(x, y, w // g)
+    waste = max(along, across) if type(along) is int else np.maximum(along, across)
     return (x * y - waste) // ((l // g) * (w // g))
 
 

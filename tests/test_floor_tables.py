@@ -8,13 +8,21 @@ from hypothesis import example, given, settings, strategies as st
 
 from estimator import pallet_loading
 from estimator.pallet_loading import (
-    bar_waste, clear_floor_tables, floor_placements, floor_table, largest_raster_point, line_bound,
+    bar_waste, barnes_bound, clear_floor_tables, floor_placements, floor_table, largest_raster_point, line_bound,
     raster_points,
 )
 
 
 @given(st.integers(0, 20_000), st.lists(st.integers(1, 5000), min_size=1, max_size=3))
 @example(12010, [200, 201, 202])  # too many combinations: the array of raster points
+@example(12030, [2650, 1981, 2038])  # three sizes, the combinations one by one
+@example(2330, [2274, 1773, 1100])  # the bits of one integer
+@example(8192, [3, 5])  # the bits of one integer, at their longest side
+@example(2340, [1981, 2038])  # two sizes: one loop
+@example(2340, [1300, 1389, 1841])  # room for one box: the longest that fits
+@example(1000, [1300, 1389])  # room for none: 0
+@example(6000, [1200, 1389])  # the smallest alone reaches the end
+@example(5867, [669])  # one size
 def test_largest_raster_point_is_the_last_of_the_raster_points(limit, sizes):
     assert largest_raster_point(limit, tuple(sizes)) == raster_points(limit, tuple(sizes))[-1]
 
@@ -44,6 +52,16 @@ def case_by_case_waste(x, y, bar):
 def test_bar_waste_equals_the_case_by_case_rule_for_integers_and_arrays(x, y, bar):
     assert bar_waste(x, y, bar) == case_by_case_waste(x, y, bar)
     assert bar_waste(np.array([x]), np.array([y]), bar)[0] == case_by_case_waste(x, y, bar)
+
+
+@given(st.integers(0, 20_000), st.integers(0, 20_000), st.integers(1, 3000), st.integers(1, 3000))
+def test_barnes_bound_on_plain_integers_equals_the_array_form(x, y, l, w):
+    """The plain-integer path (floor_bound, the slice bounds) against the array path (floor tables)."""
+    box = tuple(sorted((l, w)))
+    plain = barnes_bound(x, y, box)
+    assert type(plain) is int
+    assert plain == barnes_bound(np.array([[x]]), np.array([[y]]), box)[0, 0]
+
 
 
 def assert_every_cell_placed(table):

@@ -7,13 +7,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 import strategies as phys
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    STANDING, line_bound, monotone_map, searched_layouts, small_floor_optimum, whole_floor_layers,
+    STANDING, _reduced_side, line_bound, monotone_map, searched_layouts, small_floor_optimum, upper_bound,
+    whole_floor_layers,
 )
 from estimator import pallet_loading
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
@@ -627,3 +628,36 @@ def test_count_by_length_is_the_best_layout_at_every_length(interior, box, uprig
     for share in shares:
         length = int(interior[0] * share)
         assert profile[length] == best_layout((length,) + interior[1:], box, upright, cap).count
+
+
+@given(st.tuples(st.integers(500, 13000), st.integers(500, 2700), st.integers(500, 2700)),
+       st.tuples(st.integers(200, 3100), st.integers(200, 3100), st.integers(200, 3100)),
+       st.booleans(), st.integers(0, 3))
+@example((12030, 2340, 2690), (1981, 2038, 2650), False, 0)
+@example((5867, 2330, 2380), (1300, 1389, 1841), False, 0)
+def test_plain_integer_grid_and_bounds_match_the_obvious_forms(interior, box, upright, max_layers):
+    """The grid in plain integers is the best (count, orientation) over every grid (ties
+    to the last orientation, as ``max`` over the tuples), and a bound stopped early at the
+    grid's count (the cases the grid settles) is the bound computed in full."""
+    length, width, height = interior
+    limit = min(length, 2 * width)
+    grids = [((length // box[a]) * (width // box[b])
+              * (min(height // box[c], max_layers) if max_layers else height // box[c]), (a, b, c))
+             for a, b, c in permutations(range(3)) if (not upright or c == 2) and box[a] <= limit]
+    count, order = max(grids, default=(0, None))
+    found, sections = grid_layout(interior, box, upright, max_layers)
+    assert found == count
+    if count:
+        assert {(s.footprint, s.height) for s in sections} == {(tuple(sorted((box[order[0]], box[order[1]]))),
+                                                                box[order[2]])}
+        assert sum(s.count for s in sections) == count
+    assert (upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
+            == upper_bound(interior, box, upright, max_layers, exhaustive=False))
+
+
+@given(st.integers(1, 13000), st.sets(st.integers(1, 3100), min_size=1, max_size=3))
+@example(2340, {2154, 2363 - 200, 2050})  # room for one: the longest
+def test_reduced_side_is_the_largest_raster_point_of_the_sides_that_fit(side, lying):
+    lying = {size for size in lying if size <= side}
+    assume(lying)
+    assert _reduced_side(side, lying) == raster_points(side, tuple(lying))[-1]
