@@ -53,7 +53,6 @@ References
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,7 +64,7 @@ import numpy as np
 from estimator.counts import whole_counts
 from estimator.errors import InputError
 from estimator.pallet_loading import (
-    FloorTable, _half, floor_bound, floor_placements, floor_table, largest_at_most, largest_raster_point,
+    FloorTable, floor_bound, floor_placements, floor_table, largest_at_most, largest_raster_point,
     line_bound, raster_points, small_floor_optimum, whole_floor, whole_floor_searched,
 )
 
