@@ -414,11 +414,6 @@ def _exact_bound(bound: int, length: int, width: int, box) -> int:
     return bound if exact is None else min(bound, exact)
 
 
-def _half(points: np.ndarray, index: int) -> int:
-    """End of the cut positions up to half of ``points[index]`` (the rest is symmetric)."""
-    return int(np.searchsorted(points, points[index] / 2, side="right"))
-
-
 def _rests(points: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """What a cut leaves: ``rests[n, m]`` the largest raster point inside
     ``points[n] - points[m]``; and ``halves[n]``, the end of the cuts up to half of

@@ -23,7 +23,7 @@ from estimator.catalog import Catalog
 from estimator.errors import InputError
 from estimator.intervals import Interval, corner_pair, corner_values, interval
 from estimator.model import MASS, SPACE, evaluate, fleet_total
-from estimator.parameters import Override, Scenario, parameter_kinds, parse_override
+from estimator.parameters import Override, Scenario, apply_overrides, parameter_kinds, parse_override
 
 OPTION = "--vary"
 DEFAULT_STEPS = 11
@@ -216,8 +216,8 @@ def palletised_points(scenario: Scenario, axes: Sequence[Axis]) -> list[SweepPoi
     points = []
     for index in np.ndindex(*(len(axis.values) for axis in axes)):
         point = {axis.name: axis.values[i] for axis, i in zip(axes, index)}
-        fixed = {name: replace(scenario.parameters[name], low=value, high=value) for name, value in point.items()}
-        points.append(SweepPoint(interval(replace(scenario, parameters={**scenario.parameters, **fixed})), point))
+        fixed = apply_overrides(scenario, [Override(name, value, value) for name, value in point.items()])
+        points.append(SweepPoint(interval(fixed), point))
     return points
 
 
