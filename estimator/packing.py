@@ -568,8 +568,7 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     best total ``best[p, m]`` in ``positions[p]`` and the piece that ends it ``choice[p, m]``
     (-1: the row one position shorter; None without ``choices``). Every piece is at least
     ``shortest`` long, so a run of positions within ``shortest`` of each other depends
-    only on earlier runs and is solved in one vectorised step. The pieces are found
-    afterwards, every position at once (:func:`_row_choices`).
+    only on earlier runs and is solved in one vectorised step.
     """
     # One more row, far below any count, where a piece that does not fit would start.
     best = np.zeros((len(positions) + 1, values.shape[1]), dtype=np.int64)
@@ -579,37 +578,22 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
         return best[:-1], choice
     kept = _steps(values)  # a longer piece that holds no more in any case is never needed
     lengths, values = lengths[kept], values[kept, None, :]
-    # Where each piece starts, piece by piece (pieces first: the best piece of each
-    # position is then a maximum over the first axis, several times faster).
+    # Where each piece starts, piece by piece: the best piece of each position is then a
+    # maximum over the first axis, several times faster than over the second.
     before = largest_at_most(positions, positions[None, :] - lengths[:, None])
     before[before < 0] = len(positions)  # the piece does not fit: the row far below
     ends = np.searchsorted(positions, positions + int(lengths.min())).tolist()
-    first = p = max(ends[0], 1)  # no piece fits before the shortest: those rows hold 0
+    p = max(ends[0], 1)  # no piece fits before the shortest: those rows hold 0, choose -1
     while p < len(positions):
         end = ends[p]
-        reached = (np.take(best, before[:, p:end], axis=0) + values).max(axis=0)
-        np.maximum(reached[0], best[p - 1], out=reached[0])  # or the row one position shorter
-        np.maximum.accumulate(reached, axis=0, out=best[p:end])
-        p = end
-    if choices:
-        _row_choices(best, before, values, kept, first, choice)
-    return best[:-1], choice
-
-
-def _row_choices(best, before, values, kept, first: int, choice) -> None:
-    """The piece that ends each best row from position ``first`` on (see :func:`_best_rows`):
-    the first piece whose row reaches the best, or -1 where the row one position
-    shorter is better; in chunks of about :data:`_CHUNK` totals."""
-    step = max(1, _CHUNK // (values.shape[0] * values.shape[2]))
-    for p in range(first, len(choice), step):
-        end = min(p + step, len(choice))
         totals = np.take(best, before[:, p:end], axis=0) + values
         reached = totals.max(axis=0)
-        choice[p:end] = np.where(reached >= best[p:end], kept[totals.argmax(axis=0)], -1)
-
-
-# Totals gathered at once by _row_choices: a few MB.
-_CHUNK = 1 << 18
+        carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
+        best[p:end] = carried
+        if choices:
+            choice[p:end] = np.where(reached >= carried, kept[totals.argmax(axis=0)], -1)
+        p = end
+    return best[:-1], choice
 
 
 # Far below any count, above int64's floor even with a count added.

@@ -83,6 +83,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 from itertools import combinations
 import math
 
@@ -275,8 +276,9 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
 
 @lru_cache(maxsize=64)
 def _floor_solver(capacity: int, width: int, box: tuple[int, int], pinwheel_length: int) -> _FloorSolver:
-    shared = _square_solver(width, box) if 0 < pinwheel_length <= width else None
-    return _FloorSolver(capacity, width, box, pinwheel_length, shared)
+    grid = _grid(capacity, width, box)  # a new square solver starts from its first part
+    shared = _square_solver(width, box, grid) if 0 < pinwheel_length <= width else None
+    return _FloorSolver(capacity, width, box, pinwheel_length, shared, grid)
 
 
 # The square solver of each box (see floor_table): the widest asked so far, at most
@@ -285,16 +287,17 @@ _SQUARES: dict[tuple[int, int], _FloorSolver] = {}
 _MOST_SQUARES = 256
 
 
-def _square_solver(side: int, box: tuple[int, int]) -> _FloorSolver:
+def _square_solver(side: int, box: tuple[int, int], grid: _Grid | None = None) -> _FloorSolver:
     """The table of ``side x side`` with pinwheels and L-pieces tried in every cell, or a
     wider one of the same box already started: its first columns and rows are the
     first columns of every floor of that box up to ``side`` wide (see :func:`floor_table`).
+    A new one starts from ``grid`` (see :class:`_FloorSolver`) where given.
 
     A wider request replaces it (callers that know their widest floor ask for it first:
     fastspace.py solves its groups widest first)."""
     solver = _SQUARES.pop(box, None)
     if solver is None or solver.ys[-1] < largest_raster_point(side, box):
-        solver = _FloorSolver(side, side, box, side)
+        solver = _FloorSolver(side, side, box, side, grid=grid)
     if len(_SQUARES) >= _MOST_SQUARES:
         del _SQUARES[next(iter(_SQUARES))]  # the least recently used
     _SQUARES[box] = solver  # last: the most recently used
@@ -320,28 +323,33 @@ class _FloorSolver:
 
     With ``shared`` (a square solver at least ``width`` wide) the columns up to
     ``pinwheel_length`` are copied from it, not solved (see :func:`floor_table`).
+    ``grid`` (:func:`_grid`) is where the solver starts from, when already built for a
+    floor at least as long and as wide: its first rows and columns are this one's.
     """
 
     def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int,
-                 shared: _FloorSolver | None = None):
-        # The width's raster points are the first of the length's (capacity >= width).
-        self.xs = raster_points(capacity, box)
-        self.ys = self.xs[: int(np.searchsorted(self.xs, width, side="right"))]
+                 shared: _FloorSolver | None = None, grid: _Grid | None = None):
+        grid = _grid(capacity, width, box) if grid is None else grid
+        n, m = (int(np.searchsorted(grid.xs, side, side="right")) for side in (capacity, width))
+        self.xs, self.ys = grid.xs[:n], grid.xs[:m]
         xs, ys = self.xs, self.ys
         self.box, self.pinwheel_length, self.shared = box, pinwheel_length, shared
-        self.count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
+        self.count = grid.count[:n, :m].copy()
         # The finished columns again in 32 bits, which the pinwheel search gathers from
         # several times faster (a floor's count is far below 2**31).
         self.count32 = self.count.astype(np.int32)
-        self.bound = barnes_bound(xs[:, None], ys[None, :], box)
+        self.bound = grid.bound[:n, :m].copy()
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
-        self.x_rests, self.x_halves = _rests(xs)
+        self.x_rests, self.x_halves = grid.rests[:n, :n], grid.halves[:n]
         # Each width's cuts (narrower part, rest), in plain integers: the ones up to half
-        # of it, then the one that keeps the next narrower cell whole. The width's points
-        # being the first of the length's, so are their rests.
-        rests = self.x_rests[: len(ys), : len(ys)].tolist()
-        self.y_cuts = [[(m, rests[n][m]) for m in _firsts(self.x_halves, n)] for n in range(1, len(ys))]
+        # of it, then the one that keeps the next narrower cell whole (as a square
+        # solver at least as wide has them).
+        if shared is not None:
+            self.y_cuts = shared.y_cuts[: m - 1]
+        else:
+            rests = self.x_rests[:m, :m].tolist()
+            self.y_cuts = [[(k, rests[j][k]) for k in _firsts(self.x_halves, j)] for j in range(1, m)]
         # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
         self.search = shared.search if shared is not None else _LSearch(
             xs, ys, self.count, box, barnes=self.bound.copy(), rests=self.x_rests)
@@ -349,6 +357,15 @@ class _FloorSolver:
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
+        # The columns are solved in plain integers (numpy costs about a microsecond a
+        # call, more than the work on a column's few cells): counts, bounds and final
+        # flags of every column, and the decisions of the columns solved since the last
+        # flush (_flush), which writes them to the arrays in one block.
+        self.points = xs.tolist()
+        self.rows, self.limits, self.finals = self.count.tolist(), self.bound.tolist(), self.final.tolist()
+        self.decisions, self.first_arguments = {}, {}  # column -> its decisions, argument[:, 0]
+        self.pinwheels = {}  # column -> {cell: its pinwheel's corners}
+        self.flushed = 1  # columns up to here are in the arrays
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
@@ -363,8 +380,8 @@ class _FloorSolver:
             self._copy_columns(n)
         for i in range(self.solved, n):
             self._solve_column(i)
-            self.count32[i] = self.count[i]
         self.solved = max(self.solved, n)
+        self._flush(self.solved)
         if self.solved == len(self.xs) and self.shared is None:
             self.search.release()  # every cell solved: only the cuts are read again
         return n
@@ -381,54 +398,158 @@ class _FloorSolver:
         for mine, theirs in ((self.count, shared.count), (self.count32, shared.count32), (self.decision, shared.decision),
                              (self.argument, shared.argument), (self.bound, shared.bound), (self.final, shared.final)):
             mine[start:end] = theirs[start:end, :m]
-        self.solved = end
+        for plain, array in ((self.rows, self.count), (self.limits, self.bound), (self.finals, self.final)):
+            plain[start:end] = array[start:end].tolist()
+        self.solved = self.flushed = end
+
+    def _flush(self, end: int) -> None:
+        """Write the plain columns solved since the last flush, up to ``end``, to the arrays."""
+        start = self.flushed
+        if end <= start:
+            return
+        self.count[start:end] = self.rows[start:end]
+        self.count32[start:end] = self.count[start:end]
+        self.bound[start:end] = self.limits[start:end]
+        self.final[start:end] = self.finals[start:end]
+        self.decision[start:end] = [self.decisions.pop(i) for i in range(start, end)]
+        self.argument[start:end, :, 0] = [self.first_arguments.pop(i) for i in range(start, end)]
+        for i in range(start, end):
+            for j, corners in self.pinwheels.pop(i, {}).items():
+                self.argument[i, j, 1:] = corners
+        self.flushed = end
 
     def _solve_column(self, i: int) -> None:
-        xs, ys, box = self.xs, self.ys, self.box
-        count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
-        cuts = np.array(_firsts(self.x_halves, i))
-        _best_length_cuts(count, decision, argument, i, cuts, self.x_rests[i, cuts])
-        if i < len(ys):
-            _turned_cells(count, decision, bound, i)
+        """Solve column i in plain integers (its cells, decisions and bounds in the plain
+        columns; see __init__)."""
+        length, m = self.points[i], len(self.ys)
+        column, limit = self.rows[i], self.limits[i]
+        decision, first = [_HOMOGENEOUS] * m, [0] * m
+        self.decisions[i], self.first_arguments[i] = decision, first
+        self._length_cuts(i, column, decision, first)
+        if i < m:
+            _turned_cells(self.rows, column, decision, limit, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
-        searched = xs[i] <= self.pinwheel_length
+        searched = length <= self.pinwheel_length
         if searched:
-            _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
-            _best_five_blocks(count, self.count32, decision, argument, xs, ys, i,
-                              np.flatnonzero(count[i] < bound[i]).tolist(), self.y_blocks)
-        _best_width_cuts(count, decision, argument, i, self.y_cuts, bound[i], ys, self.search if searched else None,
-                         int(xs[i]), box)
-        self._mark_final(i)
+            _sharpen_bounds(limit, column, length, self.points, self.box)
+            rows = [j for j in range(m) if column[j] < limit[j]]
+            if rows:
+                self._flush(i)  # the pinwheels gather from the arrays of the columns before i
+                self.pinwheels[i] = {}
+                _best_five_blocks(column, decision, first, self.pinwheels[i], self.count32, self.xs, self.ys, i,
+                                  rows, self.y_blocks)
+        self._width_cuts(i, column, decision, first, limit, searched)
+        self._mark_final(i, column, limit)
 
-    def _mark_final(self, i: int) -> None:
+    def _length_cuts(self, i: int, column: list[int], decision: list[int], first: list[int]) -> None:
+        """Improve every cell of column i by one cut across the length: in plain integers
+        where the column has few cells and cuts (up to :data:`PLAIN_CUTS` of both
+        multiplied), else over the arrays (all widths at once)."""
+        cuts = _firsts(self.x_halves, i)
+        rests = self.x_rests[i].tolist()
+        if len(cuts) * len(column) <= PLAIN_CUTS:
+            rows = self.rows
+            pairs = [(cut, rows[cut], rows[rests[cut]]) for cut in cuts]
+            for j in range(len(column)):
+                best = start = column[j]
+                for cut, part, rest in pairs:
+                    if part[j] + rest[j] > best:
+                        best, chosen = part[j] + rest[j], cut
+                if best > start:  # the first cut of the best count, as argmax takes it
+                    column[j], decision[j], first[j] = best, _CUT_LENGTH, chosen
+            return
+        self._flush(i)
+        along = np.take(self.count, cuts, axis=0) + np.take(self.count, [rests[cut] for cut in cuts], axis=0)
+        for j, (best, chosen) in enumerate(zip(along.max(axis=0).tolist(), along.argmax(axis=0).tolist())):
+            if best > column[j]:
+                column[j], decision[j], first[j] = best, _CUT_LENGTH, cuts[chosen]
+
+    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> None:
+        """Improve column i, narrowest first, by one cut across the width, then (where
+        ``searched``) by the L-approach, unless the exhaustive search of a small floor
+        (:func:`small_floor_optimum`) proves the cell optimal first.
+
+        Each cell needs the cells below it. As along the length, the cut that keeps the
+        previous cell whole is always tried.
+        """
+        search = self.search if searched else None
+        for j in range(1, len(column)):
+            if column[j] >= limit[j]:
+                continue
+            best, cut = column[j], 0
+            for k, rest in self.y_cuts[j - 1]:
+                if column[k] + column[rest] > best:
+                    best, cut = column[k] + column[rest], k
+            if cut:
+                column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
+            if search is not None and column[j] < limit[j] and search.allows(i, j):
+                limit[j] = _exact_bound(limit[j], self.points[i], self.points[j], self.box)
+            if search is not None and column[j] < limit[j] and search.allows(i, j):
+                self._flush(i)  # the search reads the arrays: the columns before i, and this one
+                self.count[i] = column
+                before, column[j] = column[j], search.improve(i, j, limit[j])
+                if column[j] > before:
+                    decision[j] = _L_APPROACH
+
+    def _mark_final(self, i: int, column: list[int], limit: list[int]) -> None:
         """Cells of column i whose count is the class optimum: searched to the end by the
         L-approach or at their bound; a turned cell is final when its twin is (its bound
         was set to its count only to skip the search)."""
+        final = [count >= bound for count, bound in zip(column, limit)]
         # A copying solver solves only columns beyond its pinwheel length, never searched.
-        searched = self.search.final[i] if self.shared is None else False
-        self.final[i] = searched | (self.count[i] >= self.bound[i])
+        if self.shared is None:
+            final = [at_bound or searched for at_bound, searched in zip(final, self.search.final[i].tolist())]
         if i < len(self.ys):
-            self.final[i, :i] = self.final[:i, i]
+            final[:i] = [self.finals[k][i] for k in range(i)]
+        self.finals[i] = final
 
 
-def _turned_cells(count, decision, bound, i) -> None:
+# Most cells times cuts for which a column's cuts across the length are tried in plain
+# integers (about 0.1 µs each); beyond it over the arrays (about 8 µs a column).
+PLAIN_CUTS = 64
+
+
+class _Grid(NamedTuple):
+    """What a floor solver starts from (see :func:`_grid`)."""
+
+    xs: np.ndarray  # raster points along the length, the width's the first of them
+    count: np.ndarray  # (len(xs), width's points): homogeneous counts
+    bound: np.ndarray  # the same cells' Barnes bounds
+    rests: np.ndarray  # of xs, as _rests gives them
+    halves: list[int]
+
+
+def _grid(capacity: int, width: int, box: tuple[int, int]) -> _Grid:
+    """The raster points of a ``capacity x width`` floor, each cell's homogeneous count and
+    Barnes bound, and the rests of its cuts: every floor no longer and no wider has the
+    first rows and columns of each (the raster points of a side are the first of a
+    longer side's, and so are the rests: see :func:`_rests`)."""
+    xs = raster_points(capacity, box)
+    ys = xs[: int(np.searchsorted(xs, width, side="right"))]
+    rests, halves = _rests(xs)
+    return _Grid(xs, homogeneous(xs[:, None], ys[None, :], box).astype(np.int64, copy=False),
+                 barnes_bound(xs[:, None], ys[None, :], box), rests, halves)
+
+
+def _turned_cells(rows, column, decision, limit, i) -> None:
     """Take the cells of column i narrower than they are long from row i, the same
     floors turned, already solved (the raster points of both sides are the same sums);
     their bound becomes their count, so no search runs on them twice."""
-    turned = count[:i, i]
-    better = turned > count[i, :i]
-    count[i, :i][better], decision[i, :i][better] = turned[better], _TURNED
-    bound[i, :i] = count[i, :i]
+    for j in range(i):
+        if rows[j][i] > column[j]:
+            column[j], decision[j] = rows[j][i], _TURNED
+        limit[j] = column[j]
 
 
-def _sharpen_bounds(bound: np.ndarray, count: np.ndarray, length: int, ys: np.ndarray, box) -> None:
+def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box) -> None:
     """Lower the bound of each cell of a column still below it to its line bound
     (:func:`line_bound`), where smaller: a cell whose count reaches it is optimal, and
     the pinwheel and L-approach searches, which cost far more, skip it. Each cell's
     bound depends on the cell alone."""
-    for j in np.flatnonzero(count < bound).tolist():
-        bound[j] = min(int(bound[j]), line_bound(length, int(ys[j]), box))
+    for j, (count, bound) in enumerate(zip(column, limit)):
+        if count < bound:
+            limit[j] = min(bound, line_bound(length, points[j], box))
 
 
 def _exact_bound(bound: int, length: int, width: int, box) -> int:
@@ -441,7 +562,8 @@ def _exact_bound(bound: int, length: int, width: int, box) -> int:
 def _rests(points: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """What a cut leaves: ``rests[n, m]`` the largest raster point inside
     ``points[n] - points[m]``; and ``halves[n]``, the end of the cuts up to half of
-    ``points[n]`` (the others mirror them)."""
+    ``points[n]`` (the others mirror them). Neither reaches past ``points[n]``, so the
+    first rows and columns are those of the first points alone."""
     rests = largest_at_most(points, points[:, None] - points[None, :])
     return rests, np.searchsorted(points, points / 2, side="right").tolist()
 
@@ -451,43 +573,6 @@ def _firsts(halves: list[int], n: int) -> list[int]:
     to half of it, and the one that keeps the previous size whole, so that a larger
     floor never holds fewer, whatever the budgets left out of the smaller one's search."""
     return list(range(1, halves[n])) + [n - 1]
-
-
-def _best_length_cuts(count, decision, argument, i, cuts, rests) -> None:
-    """Improve every cell of column i by one cut across the length (all widths at once)."""
-    along = count[cuts] + count[rests]
-    best = along.max(axis=0)
-    better = best > count[i]
-    if better.any():
-        count[i, better], decision[i, better] = best[better], _CUT_LENGTH
-        argument[i, better, 0] = cuts[along.argmax(axis=0)[better]]
-
-
-def _best_width_cuts(count, decision, argument, i, y_cuts, bound, ys, search, length, box) -> None:
-    """Improve column i (``length`` long), narrowest first, by one cut across the width,
-    then (where ``search`` is given) by the L-approach, unless the exhaustive search of a
-    small floor (:func:`small_floor_optimum`) proves the cell optimal first.
-
-    Plain integers: the column is short and each cell needs the cells below it. As
-    along the length, the cut that keeps the previous cell whole is always tried.
-    """
-    column, limit = count[i].tolist(), bound.tolist()
-    for j in range(1, len(column)):
-        if column[j] >= limit[j]:
-            continue
-        best, cut = column[j], 0
-        for m, rest in y_cuts[j - 1]:
-            if column[m] + column[rest] > best:
-                best, cut = column[m] + column[rest], m
-        if cut:
-            column[j] = count[i, j] = best
-            decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
-        if search is not None and column[j] < limit[j] and search.allows(i, j):
-            bound[j] = limit[j] = _exact_bound(limit[j], length, int(ys[j]), box)
-        if search is not None and column[j] < limit[j] and search.allows(i, j):
-            column[j] = search.improve(i, j, limit[j])
-            if column[j] > count[i, j]:
-                count[i, j], decision[i, j] = column[j], _L_APPROACH
 
 
 def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -503,8 +588,10 @@ def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return near[first], far[second]
 
 
-def _best_five_blocks(count, finished, decision, argument, xs, ys, i, rows, y_blocks) -> None:
-    """Improve each cell (i, j) of ``rows`` by the best pinwheel of five blocks.
+def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, rows, y_blocks) -> None:
+    """Improve each cell (i, j) of ``rows`` (in ``column``, plain integers) by the best
+    pinwheel of five blocks: its corners ``x1`` in ``first[j]``, ``(x2, y1, y2)`` in
+    ``pinwheels[j]`` (the rest of the cell's ``argument``).
 
     With inner corners ``x1 < x2`` and ``y1 < y2`` the blocks are ``x1 x y2`` at the
     origin, ``(L - x1) x y1`` beside it, ``(L - x2) x (W - y1)`` opposite, ``x2 x (W - y2)``
@@ -543,9 +630,9 @@ def _best_five_blocks(count, finished, decision, argument, xs, ys, i, rows, y_bl
         total += np.take(finished[along[3]], across[2], axis=1)
         total += np.take(finished[along[4]], across[4], axis=1)
         p, q = np.unravel_index(int(np.argmax(total)), total.shape)
-        if total[p, q] > count[i, j]:
-            count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
-            argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+        if total[p, q] > column[j]:
+            column[j], decision[j], first[j] = int(total[p, q]), _FIVE_BLOCK, int(x1[p])
+            pinwheels[j] = (int(x2[p]), int(y1[q]), int(y2[q]))
 
 
 def _pinwheel_blocks(points, side, c1, c2) -> tuple[np.ndarray, ...]:
