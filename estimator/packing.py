@@ -295,8 +295,9 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
         tiers = _best_tiers(_slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
         yield "turned tiers", (*tiers, TURNED)
     slices = _slice_values(interior, box, upright, max_layers)
-    yield "tiers", (*_best_tiers(slices), STANDING)
-    yield "lanes", (*_lane_sections(_best_lanes(slices), slices), STANDING)
+    tiers, lanes = _tier_and_lane_rows(slices) if len(slices.lengths) else (None, None)
+    yield "tiers", (*_best_tiers(slices, tiers), STANDING)
+    yield "lanes", (*_lane_sections(_best_lanes(slices, lanes), slices), STANDING)
 
 
 def whole_floor_layers(interior, box, upright, max_layers, reached: int = 0) -> tuple[int, list[Section]]:
@@ -530,23 +531,52 @@ class _Lanes:
     lane_cut: np.ndarray
 
 
-def _best_lanes(slices: _Slices, choices: bool = True) -> _Lanes:
-    """Best row of slices for every lane width, then the best split of the width into lanes
-    (without ``choices`` the counts alone, ``choice`` and ``lane_cut`` None)."""
-    positions = slices.positions
+def _best_lanes(slices: _Slices, rows=None) -> _Lanes:
+    """Best row of slices for every lane width, then the best split of the width into lanes;
+    ``rows`` (usable widths, best rows, choices) where :func:`_tier_and_lane_rows` found them."""
+    if rows is None:
+        usable = _usable_lane_widths(slices)
+        best, choice = _best_rows(slices.positions, slices.lengths, slices.columns[:, usable])
+    else:
+        usable, best, choice = rows
+    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
+    return _Lanes(usable, slices.positions, best, choice, lane_best[0], lane_cut[0])
+
+
+def _tier_and_lane_rows(slices: _Slices):
+    """The best rows of :func:`_best_tiers` (its floors' values) and of :func:`_best_lanes`
+    (the columns' values at the usable lane widths) from one row programme: each column
+    of values gets the rows it would get alone (see :func:`_best_rows`), at the cost of
+    one programme instead of two. Returns ``(best, choice)`` for the tiers and
+    ``(usable, best, choice)`` for the lanes."""
+    per_layer = _floor_values(slices)
+    usable = _usable_lane_widths(slices)
+    best, choice = _best_rows(slices.positions, slices.lengths, np.hstack([per_layer, slices.columns[:, usable]]))
+    floors = per_layer.shape[1]
+    return (best[:, :floors], choice[:, :floors]), (usable, best[:, floors:], choice[:, floors:])
+
+
+def _usable_lane_widths(slices: _Slices) -> np.ndarray:
+    """The lane widths of :func:`_lane_widths`, or beyond ``LANE_BUDGET`` the narrowest
+    and the whole width (the container one lane)."""
     usable = _lane_widths(slices)
-    if len(positions) > _positions_within_lane_budget(slices, len(usable)):
+    if len(slices.positions) > _positions_within_lane_budget(slices, len(usable)):
         usable = np.array([0, len(slices.widths) - 1])
-    best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable], choices)
-    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable], choices)
-    return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0] if choices else None)
+    return usable
+
+
+def _floor_values(slices: _Slices) -> np.ndarray:
+    """``values[k, v]``: the boxes in one floor of a piece ``lengths[k]`` long over the whole
+    width, option ``v`` standing."""
+    return np.stack([p[:, -1] for p in slices.per_layer], axis=1)
 
 
 def _lane_widths(slices: _Slices) -> np.ndarray:
     """Indices of the column widths a lane may have. A wider lane that holds no more in
     any slice is no better, but the whole width stays: the split of the width into
     lanes is the split of the last lane width."""
-    return np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
+    # (A set of plain integers: np.union1d costs several times more on these few.)
+    return np.array(sorted(set(_steps(slices.columns.T).tolist()) | {len(slices.widths) - 1}), dtype=np.int64)
 
 
 def _positions_within_lane_budget(slices: _Slices, lane_widths: int) -> int:
@@ -569,6 +599,10 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     (-1: the row one position shorter; None without ``choices``). Every piece is at least
     ``shortest`` long, so a run of positions within ``shortest`` of each other depends
     only on earlier runs and is solved in one vectorised step.
+
+    Each column gets the best rows and choices it would get alone: a piece kept for
+    another column (:func:`_steps`), where this column's values do not step up, is no
+    better for it than the shorter piece before it, which comes first.
     """
     # One more row, far below any count, where a piece that does not fit would start.
     best = np.zeros((len(positions) + 1, values.shape[1]), dtype=np.int64)
@@ -622,18 +656,19 @@ def _row_pieces(positions: np.ndarray, lengths: np.ndarray, choice: np.ndarray):
     return list(zip(chosen, accumulate((lengths[k] for k in chosen), initial=0)))
 
 
-def _best_tiers(slices: _Slices) -> tuple[int, list[Section]]:
+def _best_tiers(slices: _Slices, rows=None) -> tuple[int, list[Section]]:
     """Tiers of whole floors one above the other, each floor a row of pieces along the length.
 
     Each way ``v`` to stand the box gets ``n_v`` layers of its best row of floor pieces
     (each piece a floor pattern at most :func:`section_limit` long over the whole width):
     the best mix of layer counts, like a stack of a single slice as long as the container.
+    ``rows`` (best rows, choices) where :func:`_tier_and_lane_rows` found them.
     """
     if not len(slices.lengths):
         return 0, []
     positions = slices.positions
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
-    best, choice = _best_rows(positions, slices.lengths, per_layer)
+    per_layer = _floor_values(slices)
+    best, choice = _best_rows(positions, slices.lengths, per_layer) if rows is None else rows
     totals = np.array(slices.mixes) @ best[-1]
     mix = slices.mixes[int(np.argmax(totals))]
     sections, base = [], 0
@@ -1098,8 +1133,8 @@ def _lanes_and_tiers_by_position(slices: _Slices, shortest: int):
     positions = slices.positions
     widths = _lane_widths(slices)
     within = min(_positions_within_lane_budget(slices, len(widths)), len(positions))
-    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _best_lanes
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _usable_lane_widths
+    per_layer = _floor_values(slices)
     rows, _ = _best_rows(positions, slices.lengths, np.hstack([slices.columns[:, lanes], per_layer]), choices=False)
     split = _best_columns(rows[:, : len(lanes)], slices.widths[lanes], choices=False)[0][:, -1]
     tiers = (rows[:, len(lanes) :] @ np.array(slices.mixes).T).max(axis=1)
@@ -1123,8 +1158,7 @@ def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
     best = np.zeros(length + 1, dtype=np.int64)
     if not len(slices.lengths):
         return best
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
-    floors = _best_rows(slices.positions, slices.lengths, per_layer, choices=False)[0][-1]
+    floors = _best_rows(slices.positions, slices.lengths, _floor_values(slices), choices=False)[0][-1]
     return _unbounded_knapsack([o.height for o in slices.options], floors.tolist(), length)
 
 

@@ -338,7 +338,6 @@ class _FloorSolver:
         # The finished columns again in 32 bits, which the pinwheel search gathers from
         # several times faster (a floor's count is far below 2**31).
         self.count32 = self.count.astype(np.int32)
-        self.bound = grid.bound[:n, :m].copy()
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
         self.x_rests, self.x_halves = grid.rests[:n, :n], grid.halves[:n]
@@ -352,20 +351,22 @@ class _FloorSolver:
             self.y_cuts = [[(k, rests[j][k]) for k in _firsts(self.x_halves, j)] for j in range(1, m)]
         # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
         self.search = shared.search if shared is not None else _LSearch(
-            xs, ys, self.count, box, barnes=self.bound.copy(), rests=self.x_rests)
+            xs, ys, self.count, box, barnes=grid.bound[:n, :m].copy(), rests=self.x_rests)
         self.y_blocks = {}  # per width index: its pinwheel corners and block rows (_pinwheel_blocks)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
         # The columns are solved in plain integers (numpy costs about a microsecond a
-        # call, more than the work on a column's few cells): counts, bounds and final
-        # flags of every column, and the decisions of the columns solved since the last
-        # flush (_flush), which writes them to the arrays in one block.
+        # call, more than the work on a column's few cells): counts, bounds (Barnes's,
+        # lowered as the search goes) and final flags of every column, and the
+        # decisions of the columns solved since the last flush (_flush), which writes
+        # them to the arrays (the bounds stay plain: no table holds them).
         self.points = xs.tolist()
-        self.rows, self.limits, self.finals = self.count.tolist(), self.bound.tolist(), self.final.tolist()
+        self.rows, self.limits, self.finals = self.count.tolist(), grid.bound[:n, :m].tolist(), self.final.tolist()
         self.decisions, self.first_arguments = {}, {}  # column -> its decisions, argument[:, 0]
-        self.pinwheels = {}  # column -> {cell: its pinwheel's corners}
+        self.pinwheels = {}  # column -> {cell: its pinwheel's corners x2, y1, y2}
         self.flushed = 1  # columns up to here are in the arrays
+        self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
@@ -396,10 +397,10 @@ class _FloorSolver:
         shared, m = self.shared, len(self.ys)
         shared.solve(int(self.xs[end - 1]))
         for mine, theirs in ((self.count, shared.count), (self.count32, shared.count32), (self.decision, shared.decision),
-                             (self.argument, shared.argument), (self.bound, shared.bound), (self.final, shared.final)):
+                             (self.argument, shared.argument), (self.final, shared.final)):
             mine[start:end] = theirs[start:end, :m]
-        for plain, array in ((self.rows, self.count), (self.limits, self.bound), (self.finals, self.final)):
-            plain[start:end] = array[start:end].tolist()
+        for mine, theirs in ((self.rows, shared.rows), (self.limits, shared.limits), (self.finals, shared.finals)):
+            mine[start:end] = [column[:m] for column in theirs[start:end]]
         self.solved = self.flushed = end
 
     def _flush(self, end: int) -> None:
@@ -409,7 +410,6 @@ class _FloorSolver:
             return
         self.count[start:end] = self.rows[start:end]
         self.count32[start:end] = self.count[start:end]
-        self.bound[start:end] = self.limits[start:end]
         self.final[start:end] = self.finals[start:end]
         self.decision[start:end] = [self.decisions.pop(i) for i in range(start, end)]
         self.argument[start:end, :, 0] = [self.first_arguments.pop(i) for i in range(start, end)]
@@ -432,15 +432,14 @@ class _FloorSolver:
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         searched = length <= self.pinwheel_length
         if searched:
-            _sharpen_bounds(limit, column, length, self.points, self.box)
+            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls)
             rows = [j for j in range(m) if column[j] < limit[j]]
             if rows:
                 self._flush(i)  # the pinwheels gather from the arrays of the columns before i
                 self.pinwheels[i] = {}
                 _best_five_blocks(column, decision, first, self.pinwheels[i], self.count32, self.xs, self.ys, i,
                                   rows, self.y_blocks)
-        self._width_cuts(i, column, decision, first, limit, searched)
-        self._mark_final(i, column, limit)
+        self._mark_final(i, column, limit, self._width_cuts(i, column, decision, first, limit, searched))
 
     def _length_cuts(self, i: int, column: list[int], decision: list[int], first: list[int]) -> None:
         """Improve every cell of column i by one cut across the length: in plain integers
@@ -465,15 +464,17 @@ class _FloorSolver:
             if best > column[j]:
                 column[j], decision[j], first[j] = best, _CUT_LENGTH, cuts[chosen]
 
-    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> None:
+    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> list[int]:
         """Improve column i, narrowest first, by one cut across the width, then (where
         ``searched``) by the L-approach, unless the exhaustive search of a small floor
-        (:func:`small_floor_optimum`) proves the cell optimal first.
+        (:func:`small_floor_optimum`) proves the cell optimal first. Returns the cells
+        the L-approach searched.
 
         Each cell needs the cells below it. As along the length, the cut that keeps the
         previous cell whole is always tried.
         """
         search = self.search if searched else None
+        improved = []
         for j in range(1, len(column)):
             if column[j] >= limit[j]:
                 continue
@@ -489,17 +490,18 @@ class _FloorSolver:
                 self._flush(i)  # the search reads the arrays: the columns before i, and this one
                 self.count[i] = column
                 before, column[j] = column[j], search.improve(i, j, limit[j])
+                improved.append(j)
                 if column[j] > before:
                     decision[j] = _L_APPROACH
+        return improved
 
-    def _mark_final(self, i: int, column: list[int], limit: list[int]) -> None:
+    def _mark_final(self, i: int, column: list[int], limit: list[int], searched: list[int]) -> None:
         """Cells of column i whose count is the class optimum: searched to the end by the
-        L-approach or at their bound; a turned cell is final when its twin is (its bound
-        was set to its count only to skip the search)."""
+        L-approach (of the cells ``searched``) or at their bound; a turned cell is final
+        when its twin is (its bound was set to its count only to skip the search)."""
         final = [count >= bound for count, bound in zip(column, limit)]
-        # A copying solver solves only columns beyond its pinwheel length, never searched.
-        if self.shared is None:
-            final = [at_bound or searched for at_bound, searched in zip(final, self.search.final[i].tolist())]
+        for j in searched:
+            final[j] = final[j] or bool(self.search.final[i, j])
         if i < len(self.ys):
             final[:i] = [self.finals[k][i] for k in range(i)]
         self.finals[i] = final
@@ -542,14 +544,24 @@ def _turned_cells(rows, column, decision, limit, i) -> None:
         limit[j] = column[j]
 
 
-def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box) -> None:
+def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box, hulls: dict) -> None:
     """Lower the bound of each cell of a column still below it to its line bound
     (:func:`line_bound`), where smaller: a cell whose count reaches it is optimal, and
     the pinwheel and L-approach searches, which cost far more, skip it. Each cell's
-    bound depends on the cell alone."""
+    bound depends on the cell alone.
+
+    The sides are raster points (their own reduced sides, above 0 but for the first
+    cell, at its bound), and the hull across each width is kept in ``hulls``.
+    """
+    along = None
     for j, (count, bound) in enumerate(zip(column, limit)):
         if count < bound:
-            limit[j] = min(bound, line_bound(length, points[j], box))
+            if along is None:
+                along = _knapsack_hull(length, box[0], box[1])
+            across = hulls.get(j)
+            if across is None:
+                across = hulls[j] = _knapsack_hull(points[j], box[1], box[0])
+            limit[j] = min(bound, _line_bound(along, across, length, points[j], box))
 
 
 def _exact_bound(bound: int, length: int, width: int, box) -> int:
@@ -1087,10 +1099,18 @@ def line_bound(length: int, width: int, box: tuple[int, int]) -> int:
     reduced = [largest_raster_point(side, (a, b)) for side in (length, width)]
     if min(reduced) == 0:
         return 0
+    return _line_bound(_knapsack_hull(length, a, b), _knapsack_hull(width, b, a), *reduced, box)
+
+
+def _line_bound(along, across, length: int, width: int, box: tuple[int, int]) -> int:
+    """:func:`line_bound` from the hulls of the lines along the length and across it
+    (:func:`_knapsack_hull` of each side with the box's sides in that order) and the
+    raster-reduced sides."""
+    a, b = box
     rows = [  # (coefficient of n_A, of n_B, right-hand side): a x + b y <= c
-        (alpha * b, beta * a, gamma * reduced[1]) for alpha, beta, gamma in _knapsack_hull(length, a, b)
+        (alpha * b, beta * a, gamma * width) for alpha, beta, gamma in along
     ] + [
-        (alpha * a, beta * b, gamma * reduced[0]) for alpha, beta, gamma in _knapsack_hull(width, b, a)
+        (alpha * a, beta * b, gamma * length) for alpha, beta, gamma in across
     ]
     return _two_variable_lp_floor(rows)
 
@@ -1124,12 +1144,17 @@ def _two_variable_lp_floor(rows: list[tuple[int, int, int]]) -> int:
     """
     best = min((c // min(a, b) for a, b, c in rows if min(a, b) > 0), default=None)
     for (a1, b1, c1), (a2, b2, c2) in combinations(rows, 2):
-        det, u, v = a1 * b2 - a2 * b1, b2 - a2, a1 - b1  # u and v times det
-        if det < 0:
-            det, u, v = -det, -u, -v
-        if det and u >= 0 and v >= 0:
+        det = a1 * b2 - a2 * b1
+        if det > 0:
+            u, v = b2 - a2, a1 - b1  # u and v times det
+        elif det < 0:
+            det, u, v = -det, a2 - b2, b1 - a1
+        else:
+            continue
+        if u >= 0 and v >= 0:
             value = (c1 * u + c2 * v) // det
-            best = value if best is None else min(best, value)
+            if best is None or value < best:
+                best = value
     return best
 
 
