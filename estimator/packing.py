@@ -517,7 +517,7 @@ class _Lanes:
     """Lanes along the whole length, side by side across the width, each a row of slices.
 
     ``best[p, j]`` is the best count in a lane ``widths[j]`` wide and ``positions[p]``
-    long; ``choice[p, j]`` the slice that ends it (-1: the lane one position shorter);
+    long; ``choice.column(j)[p]`` the slice that ends it (-1: the lane one position shorter);
     ``lane_cut[j] > 0`` splits a lane ``widths[j]`` wide into lanes ``widths[cut]`` and
     the rest, ``lane_best[j]`` the best over those splits. ``j`` indexes ``usable``, the
     column widths (indices into the slices' widths) that a lane may have.
@@ -526,7 +526,7 @@ class _Lanes:
     usable: np.ndarray
     positions: np.ndarray  # [mm]
     best: np.ndarray
-    choice: np.ndarray
+    choice: _RowChoices
     lane_best: np.ndarray
     lane_cut: np.ndarray
 
@@ -553,7 +553,7 @@ def _tier_and_lane_rows(slices: _Slices):
     usable = _usable_lane_widths(slices)
     best, choice = _best_rows(slices.positions, slices.lengths, np.hstack([per_layer, slices.columns[:, usable]]))
     floors = per_layer.shape[1]
-    return (best[:, :floors], choice[:, :floors]), (usable, best[:, floors:], choice[:, floors:])
+    return (best[:, :floors], choice.part(stop=floors)), (usable, best[:, floors:], choice.part(start=floors))
 
 
 def _usable_lane_widths(slices: _Slices) -> np.ndarray:
@@ -595,8 +595,8 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     """Best row of pieces along the length, for every end position and every column of ``values``.
 
     ``values[k, m]`` is what a piece ``lengths[k]`` long holds in case ``m``. Returns the
-    best total ``best[p, m]`` in ``positions[p]`` and the piece that ends it ``choice[p, m]``
-    (-1: the row one position shorter; None without ``choices``). Every piece is at least
+    best total ``best[p, m]`` in ``positions[p]`` and the pieces that end them
+    (:class:`_RowChoices`; None without ``choices``). Every piece is at least
     ``shortest`` long, so a run of positions within ``shortest`` of each other depends
     only on earlier runs and is solved in one vectorised step.
 
@@ -607,9 +607,8 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     # One more row, far below any count, where a piece that does not fit would start.
     best = np.zeros((len(positions) + 1, values.shape[1]), dtype=np.int64)
     best[-1] = _NOWHERE
-    choice = np.full((len(positions), values.shape[1]), -1, dtype=np.int64) if choices else None
     if not len(lengths):
-        return best[:-1], choice
+        return best[:-1], _RowChoices(best, None, None, None) if choices else None
     kept = _steps(values)  # a longer piece that holds no more in any case is never needed
     lengths, values = lengths[kept], values[kept, None, :]
     # Where each piece starts, piece by piece: the best piece of each position is then a
@@ -617,17 +616,40 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     before = largest_at_most(positions, positions[None, :] - lengths[:, None])
     before[before < 0] = len(positions)  # the piece does not fit: the row far below
     ends = np.searchsorted(positions, positions + int(lengths.min())).tolist()
-    p = max(ends[0], 1)  # no piece fits before the shortest: those rows hold 0, choose -1
+    p = max(ends[0], 1)  # no piece fits before the shortest: those rows hold 0
     while p < len(positions):
         end = ends[p]
-        totals = np.take(best, before[:, p:end], axis=0) + values
-        reached = totals.max(axis=0)
-        carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
-        best[p:end] = carried
-        if choices:
-            choice[p:end] = np.where(reached >= carried, kept[totals.argmax(axis=0)], -1)
+        reached = (np.take(best, before[:, p:end], axis=0) + values).max(axis=0)
+        np.maximum(reached[0], best[p - 1], out=reached[0])  # or the row one position shorter
+        np.maximum.accumulate(reached, axis=0, out=best[p:end])
         p = end
-    return best[:-1], choice
+    return best[:-1], _RowChoices(best, before, values[:, 0, :], kept) if choices else None
+
+
+class _RowChoices:
+    """The piece that ends each best row of :func:`_best_rows`, found for a column only
+    when asked (a layout walks back along one or two of them).
+
+    At position ``p`` it is the first piece whose row reaches the best there (an index
+    into the pieces), or -1 where none does: the best row is then one position shorter.
+    """
+
+    def __init__(self, best, before, values, kept, columns=None):
+        # best with its row far below; before, values and kept as _best_rows has them.
+        self.best, self.before, self.values, self.kept = best, before, values, kept
+        self.columns = range(best.shape[1]) if columns is None else columns
+
+    def part(self, start: int | None = None, stop: int | None = None) -> _RowChoices:
+        """The choices of columns ``start:stop`` alone, indexed from 0."""
+        return _RowChoices(self.best, self.before, self.values, self.kept, self.columns[start:stop])
+
+    def column(self, m: int) -> np.ndarray:
+        """The choice at every position for column ``m``."""
+        m = self.columns[m]
+        if self.before is None:  # no pieces
+            return np.full(len(self.best) - 1, -1, dtype=np.int64)
+        totals = np.take(self.best[:, m], self.before) + self.values[:, m, None]
+        return np.where(totals.max(axis=0) >= self.best[:-1, m], self.kept[totals.argmax(axis=0)], -1)
 
 
 # Far below any count, above int64's floor even with a count added.
@@ -675,7 +697,7 @@ def _best_tiers(slices: _Slices, rows=None) -> tuple[int, list[Section]]:
     width = int(slices.widths[-1])
     for v, (option, layers) in enumerate(zip(slices.options, mix)):
         if layers:
-            for k, start in _row_pieces(positions, slices.lengths, choice[:, v]):
+            for k, start in _row_pieces(positions, slices.lengths, choice.column(v)):
                 if per_layer[k, v]:
                     sections.append(Section(start, int(slices.lengths[k]), option.footprint, option.height,
                                             int(layers), int(per_layer[k, v]), base, 0, width))
@@ -689,7 +711,7 @@ def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, list[Section]]:
         return 0, []
     sections = []
     for j, left in _split_widths(lanes.lane_cut, slices.widths[lanes.usable], len(lanes.usable) - 1, 0):
-        for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice[:, j]):
+        for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice.column(j)):
             sections += _slice_sections(slices, k, start, int(lanes.usable[j]), left)
     return int(lanes.lane_best[-1]), sections
 
