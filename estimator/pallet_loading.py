@@ -936,8 +936,17 @@ class _LSearch:
         self.steps += 1
         if self.steps > self.most_steps:
             raise _OutOfSteps
+        known, high, cells = self.high, self._high, self.cells
         for cut in _both_ways(cuts, key, self.rest):
-            if self._splits(cut, target):
+            # The first test of _splits inline (most cuts stop at it), as _high has it.
+            a, b = cut[3], cut[4]
+            bound_a = cells[a[0]][a[1]] if a[2] == a[0] else known.get(a)
+            if bound_a is None:
+                bound_a = high(a)
+            bound_b = cells[b[0]][b[1]] if b[2] == b[0] else known.get(b)
+            if bound_b is None:
+                bound_b = high(b)
+            if bound_a + bound_b >= target and self._splits(cut, target):
                 return cut
         return None
 
@@ -1055,14 +1064,16 @@ class _Colours:
         g = self.g
         X, Y, x, y = X // g, Y // g, x // g, y // g
         best = X * Y
+        rectangle = self._rectangle
         for m, per_box in self.moduli:
-            (a, a_minus), (b, b_minus), (c, c_minus) = (self._rectangle(u, v, m) for u, v in ((X, y), (x, Y), (x, y)))
-            rarest = min(int((a + b - c).min()), int((a_minus + b_minus - c_minus).min()))
+            # Both colourings at once: the rarest colour of either.
+            rarest = int((rectangle(X, y, m) + rectangle(x, Y, m) - rectangle(x, y, m)).min())
             best = min(best, rarest // per_box)
         return best
 
     def _rectangle(self, X, Y, m):
-        """Cells of each colour mod ``m`` in ``[0, X) x [0, Y)``: by ``p + q`` and by ``p - q``."""
+        """Cells of each colour mod ``m`` in ``[0, X) x [0, Y)``: by ``p + q`` (row 0) and by
+        ``p - q`` (row 1)."""
         found = self.rectangles.get((X, Y, m))
         if found is None:
             c = np.arange(m)
@@ -1072,7 +1083,8 @@ class _Colours:
                 return (n // m) * r + np.minimum(n % m, r)
 
             plus = X * (Y // m) + (X // m) * r + below(c + m + 1) - below(c - s + 1 + m)
-            found = self.rectangles[X, Y, m] = (plus, np.roll(plus, 1 - Y))
+            # By p - q: the same counts rolled by 1 - Y (np.roll, as one gather).
+            found = self.rectangles[X, Y, m] = plus[np.stack((c, (c + Y - 1) % m))]
         return found
 
 
