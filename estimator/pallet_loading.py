@@ -804,8 +804,9 @@ def _both_ways(cuts, key, rest):
     X, Y, x, y = key
     for kind, params, a, b in cuts(X, Y, x, y, rest):
         yield kind, params, False, a, b
-    for kind, params, a, b in cuts(Y, X, y, x, rest, two_l=False):
-        yield kind, params, True, _transposed(a), _transposed(b)
+    # (Each piece transposed as _transposed does, inline: this runs for every cut listed.)
+    for kind, params, (aX, aY, ax, ay), (bX, bY, bx, by) in cuts(Y, X, y, x, rest, two_l=False):
+        yield kind, params, True, (aY, aX, ay, ax), (bY, bX, by, bx)
 
 
 def _cut_frames(kind, params, P, key):
