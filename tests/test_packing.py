@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 import strategies as phys
+from oracles import crates_by_layout, kit_rounds_by_space, monotone_map
 from estimator.errors import InputError
 from estimator.packing import (
-    Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    STANDING, _reduced_side, line_bound, monotone_map, searched_layouts, small_floor_optimum, upper_bound,
+    Layout, best_layout, check_door, count_by_length, crates_by_space, grid_layout,
+    STANDING, _reduced_side, line_bound, searched_layouts, small_floor_optimum, upper_bound,
     whole_floor_layers,
 )
 from estimator import pallet_loading
