@@ -820,24 +820,45 @@ def passes_door(door_width_m, door_height_m, box_m, upright: bool) -> np.ndarray
     return ok
 
 
-def check_door(door_width_m, door_height_m, box_m, upright: bool, what: str) -> None:
-    """Raise InputError if some value of the box cannot pass the door.
+def check_door(door_width_m: float, door_height_m: float, box_m, upright: bool, package: str = "package",
+               door: str = "the door") -> None:
+    """Refuse a box that cannot pass the door opening end-on in any allowed orientation.
+
+    The one door check and its wording: ``pack`` calls it for its case, and
+    ``model.check_door`` for a scenario's smallest packages at its largest door.
+
+    Parameters
+    ----------
+    door_width_m, door_height_m : float
+        Door opening. [m]
+    box_m : three floats
+        Box length, width and height; the height is the side kept vertical when
+        ``upright``. [m]
+    upright : bool
+        Whether the box must keep its height vertical.
+    package, door : str
+        How the error names the box and the door (``"package 'crate' of 152mm-shell at
+        its smallest"``, ``"the door of 20ft at its largest"``).
 
     Raises
     ------
     InputError
-        Naming ``what``, the box and the door opening.
+        Naming the package, its sides, the door, its opening and what was expected.
+
+    Examples
+    --------
+    >>> check_door(2.34, 2.28, (2.5, 2.5, 2.5), False)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.InputError: package (2.5 x 2.5 x 2.5 m) cannot pass the door (2.34 x 2.28 m, width x height) in any orientation; expected two of its sides to fit the door opening
     """
-    ok = passes_door(door_width_m, door_height_m, box_m, upright)
-    if np.all(ok):
+    if passes_door(door_width_m, door_height_m, box_m, upright):
         return
-    bad = np.flatnonzero(~np.broadcast_to(ok, ok.shape).ravel())[0]
-    box = [float(np.broadcast_to(side, ok.shape).ravel()[bad]) for side in box_m]
-    door = [float(np.broadcast_to(side, ok.shape).ravel()[bad]) for side in (door_width_m, door_height_m)]
-    turned = "kept upright" if upright else "in any orientation"
+    turned, sides = ("kept upright", "its height and one other side") if upright else ("in any orientation",
+                                                                                        "two of its sides")
     raise InputError(
-        f"{what} {box[0]:.3g} x {box[1]:.3g} x {box[2]:.3g} m cannot pass the door opening "
-        f"{door[0]:.3g} x {door[1]:.3g} m (width x height) {turned}; expected a package that fits the door"
+        f"{package} ({' x '.join(f'{side:.3g}' for side in box_m)} m) cannot pass {door} ({door_width_m:.3g} x "
+        f"{door_height_m:.3g} m, width x height) {turned}; expected {sides} to fit the door opening"
     )
 
 
