@@ -145,14 +145,8 @@ def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -
 
     Parameters
     ----------
-    interior_m : sequence of three arrays
-        Interior length, width, height. [m]
-    boxes_m : sequence of (length, width, height) arrays, one per part. [m]
-    uprights : sequence of bool, one per part.
-    items : sequence of int arrays
-        Items per package of each part. [1]
-    items_per_round : sequence of int
-        Items of each part one round needs. [1]
+    interior_m, boxes_m, uprights, items, items_per_round
+        As for ``fastspace.kit_rounds``, which this checks. [m], [1]
 
     Returns
     -------
