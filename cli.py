@@ -447,6 +447,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 
 @cli.command()
 @scenario_options
+# The default is estimator.sensitivity.DEFAULT_DRAWS (tested), typed again for start-up time.
 @click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
               help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
 @seed_option

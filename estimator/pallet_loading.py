@@ -210,11 +210,6 @@ def homogeneous(x, y, box: tuple[int, int]):
     return np.maximum((x // l) * (y // w), (x // w) * (y // l))
 
 
-def area_bound(x, y, box: tuple[int, int]):
-    """No more boxes than floor area over box area (use raster-reduced sides)."""
-    return (np.asarray(x) * np.asarray(y)) // (box[0] * box[1])
-
-
 @lru_cache(maxsize=4096)
 def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: int | None = None) -> FloorTable:
     """Solve every raster sub-rectangle of ``length x width`` for boxes ``box``.
@@ -566,7 +561,7 @@ def barnes_bound(x, y, box: tuple[int, int]):
     An ``l x w`` box is ``w`` strips of ``1 x l`` and ``l`` strips of ``1 x w``, so a
     packing of boxes leaves at least the larger of the two least strip wastes. Sides are
     divided by the box sides' common factor first (raster sides are multiples of it).
-    Never above :func:`area_bound`; for ``(49, 28, 8, 3)`` it is 57.
+    Never above the area bound (floor area over box area); for ``(49, 28, 8, 3)`` it is 57.
     """
     l, w = box
     g = math.gcd(l, w)
