@@ -225,6 +225,20 @@ def section_limit(length: int, width: int) -> int:
     return min(length, 2 * width)
 
 
+def fits(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool) -> bool:
+    """Whether the box fits the interior in some allowed orientation: its sides in
+    ascending order each within the interior's (an upright box's height within the
+    interior height, its other two sides so within the floor's)."""
+    if upright:
+        if box[2] > interior[2]:
+            return False
+        interior, box = interior[:2], box[:2]
+        (a, b), (x, y) = sorted(box), sorted(interior)
+        return a <= x and b <= y
+    (a, b, c), (x, y, z) = sorted(box), sorted(interior)
+    return a <= x and b <= y and c <= z
+
+
 def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
     """Layers of a box side standing in the interior height, capped by ``max_layers``."""
     layers = height // box_height
@@ -254,6 +268,8 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     -------
     Layout
     """
+    if not fits(interior, box, upright):  # no grid, bound or search to compute
+        return Layout(interior, box, upright, max_layers, 0, 0, volume_bound(interior, box), (), STANDING)
     count, sections = grid_layout(interior, box, upright, max_layers)
     frame = STANDING
     # The exhaustive floor searches, which can take longer than every layout search,
