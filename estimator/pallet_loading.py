@@ -155,6 +155,8 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
         return limit - limit % smallest
     if limit < 2 * smallest:  # room for one box: the longest size that fits, or none
         return max([size for size in (*larger, smallest) if size <= limit], default=0)
+    if limit < 3 * smallest:  # room for two: the longest pair (or single size) that fits
+        return _largest_pair(limit, (*larger, smallest))
     if limit <= RASTER_BITS:
         return _largest_by_bits(limit, (*larger, smallest))
     if len(larger) == 1 and limit // larger[0] < RASTER_COMBINATIONS:  # two sizes: one loop
@@ -165,6 +167,19 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
             return int(raster_points(limit, tuple(sizes))[-1])
         rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
     return limit - min([room % smallest for room in rooms])
+
+
+def _largest_pair(limit: int, sizes: tuple[int, ...]) -> int:
+    """:func:`largest_raster_point` where at most two boxes fit (``sizes`` descending)."""
+    best = 0
+    for k, first in enumerate(sizes):
+        if first <= limit:
+            if first > best:
+                best = first
+            for second in sizes[k:]:
+                if best < first + second <= limit:
+                    best = first + second
+    return best
 
 
 def _largest_by_bits(limit: int, sizes: tuple[int, ...]) -> int:

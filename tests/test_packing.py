@@ -18,6 +18,7 @@ from estimator.packing import (
     whole_floor_layers,
 )
 from estimator import pallet_loading
+from estimator.packing import fits, orientations, oriented_sides
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
 
 
@@ -663,3 +664,15 @@ def test_reduced_side_is_the_largest_raster_point_of_the_sides_that_fit(side, ly
     lying = {size for size in lying if size <= side}
     assume(lying)
     assert _reduced_side(side, lying) == raster_points(side, tuple(lying))[-1]
+
+
+# Sides up to 3.5 m in interiors up to 3 m across: often no orientation fits.
+@given(st.tuples(*[st.integers(1, 3500)] * 3), st.tuples(*[st.integers(1, 3500)] * 3), st.booleans())
+@example((3000, 2400, 2000), (1000, 1000, 2100), True)  # fits only lying down, which upright forbids
+@example((2000, 2400, 2000), (2100, 1900, 2000), True)  # turned about the vertical: fits
+def test_a_box_fits_exactly_when_some_allowed_orientation_fits(interior, box, upright):
+    turns = [(box[a], box[b], box[c]) for a, b, c in orientations(upright)]
+    assert list(oriented_sides(box, upright)) == turns
+    assert fits(interior, box, upright) == any(all(map(int.__le__, turn, interior)) for turn in turns)
+    if not fits(interior, box, upright):
+        assert best_layout(interior, box, upright).count == 0
