@@ -256,7 +256,7 @@ def seed_option(function):
 
 
 def quiet_option(function):
-    return click.option("--quiet", is_flag=True, help="No progress bar.")(function)
+    return click.option("--quiet", is_flag=True, help="No progress bar or status line.")(function)
 
 
 def save_plot(figure_function, records, plot_path, *args) -> None:

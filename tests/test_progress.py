@@ -200,3 +200,15 @@ def test_status_line_is_erased_when_the_command_fails(eager_status, monkeypatch)
         raise RuntimeError
     assert "solving packing searches: 1 so far" in terminal.getvalue()
     assert screen(terminal.getvalue()) == (" " * len(terminal.getvalue().split("\r")[1]), 0)
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_one_step_sweep_shows_the_status_line_instead_of_a_bar_unless_quiet(eager_status, monkeypatch, quiet):
+    terminal = io.StringIO()
+    monkeypatch.setattr(cli_module.sys, "stderr", terminal)
+    monkeypatch.setattr(cli_module, "_stderr_is_terminal", lambda: True)
+    with cli_module.progress(1, quiet=quiet, label="sensitivity") as update:
+        assert update is None
+        progress.searched()
+    assert ("solving packing searches: 1 so far" in terminal.getvalue()) != quiet
+    assert screen(terminal.getvalue())[0].strip() == ""
