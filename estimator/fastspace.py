@@ -55,7 +55,7 @@ from typing import Sequence
 
 import numpy as np
 
-from estimator import packing, pallet_loading, progress
+from estimator import packing, pallet_loading
 from estimator.packing import (
     NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_length, layout_applies,
 )
@@ -264,7 +264,10 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
         _PROFILES[name] = profile
         _bound_solver_caches()
         _CACHE_STATE["added"] = True
-        progress.searched()  # a status line on the terminal counts these (cli.py)
+        # Imported on a solve, not at start-up; a status line on a terminal counts these (cli.py).
+        from estimator.progress import searched
+
+        searched()
     return profile
 
 
