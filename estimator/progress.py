@@ -100,7 +100,7 @@ class StatusLine:
 
     def text(self, elapsed_s: float) -> str:
         """The line after ``elapsed_s`` seconds of searching, cut to :attr:`width`."""
-        line = f"solving packing searches: {self.count} so far, {elapsed_s:.0f} s{self.note}"
+        line = f"solving packing searches: {self.count} so far, {_duration(elapsed_s)}{self.note}"
         return line[: self.width]
 
     def _write(self, line: str) -> None:
@@ -115,3 +115,9 @@ class StatusLine:
             self.stream.write("\r" + " " * self._shown + "\r")
             self.stream.flush()
             self._shown = 0
+
+
+def _duration(seconds: float) -> str:
+    """Whole seconds, with minutes from a minute on: ``12 s``, ``5 min 03 s``."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

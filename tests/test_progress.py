@@ -212,3 +212,10 @@ def test_one_step_sweep_shows_the_status_line_instead_of_a_bar_unless_quiet(eage
         progress.searched()
     assert ("solving packing searches: 1 so far" in terminal.getvalue()) != quiet
     assert screen(terminal.getvalue())[0].strip() == ""
+
+
+@pytest.mark.parametrize("elapsed_s, shown", [(0.4, "0 s"), (59.9, "59 s"), (60.0, "1 min 00 s"), (313.7, "5 min 13 s")])
+def test_status_line_counts_whole_seconds_then_minutes(elapsed_s, shown):
+    clock = FakeClock()
+    status = StatusLine(io.StringIO(), clock)
+    assert status.text(elapsed_s) == f"solving packing searches: 0 so far, {shown}"
