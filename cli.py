@@ -291,7 +291,7 @@ def _stderr_is_terminal() -> bool:
 @contextmanager
 def search_status():
     """While the block runs, a status line on stderr counting the packing searches solved
-    (estimator/progress.py), only on a terminal, from a second into the searching on,
+    (estimator/progress.py): only on a terminal, from one second after the first search,
     and erased when the block ends, also on an error, before any result or error line.
 
     No --quiet: the line shows only on a terminal, only in runs slow enough to need it,
