@@ -264,6 +264,10 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
         _PROFILES[name] = profile
         _bound_solver_caches()
         _CACHE_STATE["added"] = True
+        # Imported on a solve, not at start-up; a status line on a terminal counts these (cli.py).
+        from estimator.progress import searched
+
+        searched()
     return profile
 
 
