@@ -256,7 +256,7 @@ def seed_option(function):
 
 
 def quiet_option(function):
-    return click.option("--quiet", is_flag=True, help="No progress bar.")(function)
+    return click.option("--quiet", is_flag=True, help="No progress bar or status line.")(function)
 
 
 def save_plot(figure_function, records, plot_path, *args) -> None:
@@ -269,12 +269,49 @@ def save_plot(figure_function, records, plot_path, *args) -> None:
 
 @contextmanager
 def progress(length: int, quiet: bool, label: str):
-    """A progress bar on stderr, only on a terminal and unless --quiet; yields its update."""
-    if quiet or length < 2 or not sys.stderr.isatty():
+    """A progress bar on stderr, only on a terminal and unless --quiet; yields its update.
+
+    With fewer than two steps a bar says nothing, so the packing searches' status line
+    (:func:`search_status`) stands in for it."""
+    if quiet or not _stderr_is_terminal():
         yield None
+        return
+    if length < 2:
+        with search_status():
+            yield None
         return
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def search_status():
+    """While the block runs, a status line on stderr counting the packing searches solved
+    (estimator/progress.py): only on a terminal, from one second after the first search,
+    and erased when the block ends, also on an error, before any result or error line.
+
+    No --quiet: the line shows only on a terminal, only in runs slow enough to need it,
+    and leaves nothing behind; a redirected stderr turns it off.
+    """
+    if not _stderr_is_terminal():
+        yield
+        return
+    import shutil
+
+    from estimator.fastspace import cache_path
+    from estimator.progress import StatusLine, reporting
+
+    note = " (cached for the next run)" if cache_path() is not None else ""
+    status = StatusLine(sys.stderr, width=shutil.get_terminal_size().columns - 1, note=note)
+    try:
+        with reporting(status.searched):
+            yield
+    finally:
+        status.close()
 
 
 @click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -315,7 +352,8 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers,
                                    per_container)
     rng = np.random.default_rng(seed)
-    estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
+    with search_status():
+        estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
     emit(render_estimate(estimates, fmt, provenance_of(catalog, seed), draws, seed), output)
 
 
@@ -353,12 +391,13 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
         check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
-    reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
-    explanations = None
-    if explain:
-        from estimator.explain import explain_reports
+    with search_status():
+        reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
+        explanations = None
+        if explain:
+            from estimator.explain import explain_reports
 
-        explanations = explain_reports(reports)
+            explanations = explain_reports(reports)
     text = render_check(reports, fmt, provenance_of(catalog, seed), draws, explanations)
     if plot_path:
         save_plot(check_figure, check_records(reports, explanations)[0], plot_path)
@@ -389,7 +428,8 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
     rng = np.random.default_rng(seed)
-    needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
+    with search_status():
+        needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
     emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
 
 
@@ -447,6 +487,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 
 @cli.command()
 @scenario_options
+# The default is estimator.sensitivity.DEFAULT_DRAWS (tested), typed again for start-up time.
 @click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
               help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
 @seed_option

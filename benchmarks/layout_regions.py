@@ -11,7 +11,7 @@ the catalog's wide crate, ``--wide-draws`` draws), at the model's resolution (1 
    (rounded width, stacked height, package), one profile over the length each; the
    floor tables of the layouts, one per (width, footprint) before the shared square
    tables and one per footprint (box) with them.
-2. Corner regions: ``packing.monotone_map`` over the rounded keys (interior length,
+2. Corner regions: ``monotone_map`` (tests/oracles.py) over the rounded keys (interior length,
    width, stacked height, package sides), the count at a key the layout count at those
    sizes. A region whose two extreme corners agree takes that count throughout; the
    distinct groups the corners touch are the profiles that method would need, next to
@@ -35,14 +35,18 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# monotone_map is the tests' oracle for arrays of cases; the model does not use corner
+# regions (this benchmark is why), so it lives with the tests, not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 os.environ.setdefault("ESTIMATOR_NO_CACHE", "1")  # not the user's cache file
 
+from oracles import monotone_map  # noqa: E402  (tests/oracles.py)
 from packing import monte_carlo_draws  # noqa: E402  (benchmarks/packing.py)
 
 from estimator import fastspace  # noqa: E402
 from estimator.fastspace import MODEL_RESOLUTION_M, layout_counts, stacked_height  # noqa: E402
-from estimator.packing import grid_count, monotone_map, standings  # noqa: E402
+from estimator.packing import grid_count, standings  # noqa: E402
 
 CASES = (("narrow", ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))),
          ("wide", ((0.75, 1.00), (0.20, 0.30), (0.20, 0.30))))

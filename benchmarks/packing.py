@@ -16,8 +16,11 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
    same load) and the share of cases at 100x or more, overall and by size (volume bound
    up to 10 packages, or more).
 3. The model's space limit by layouts (fastspace.layout_counts, ``load.packing=layout``)
-   on ``--draws`` draws in the 20ft interior less a clearance drawn in 0.02-0.15 m: a
-   narrow package (0.875 x 0.25 x 0.25 m, each side +-1 cm) and the catalog's wide 152 mm
+   on ``--draws`` draws: first with the package's three sides alone uncertain (the
+   issue's goal) in the smallest 20ft interior less 0.05 m, each side +-1 cm and
+   +-2.5 cm about 0.875 x 0.25 x 0.25 m; then with the interior uncertain too (the
+   catalog's 20ft ranges less a clearance drawn in 0.02-0.15 m): the narrow package
+   (+-1 cm) and the catalog's wide 152 mm
    crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m, ``--wide-draws`` draws): cold (every cache
    empty), from the persistent cache (in a temporary folder, as a new process would read
    it), warm, with the profiles solved and the floor tables built, and every profile
@@ -152,12 +155,19 @@ def report_py3dbp(rows, subset: int) -> None:
                   f">= 100x in {np.mean(ratios >= 100):.0%}, lowest {ratios.min():.1f}x")
 
 
-def monte_carlo_draws(draws: int, sides, rng):
-    """Usable 20ft interiors (catalog ranges less a clearance in 0.02-0.15 m) and package sides."""
+def monte_carlo_draws(draws: int, sides, rng, interior_fixed: bool = False):
+    """Usable 20ft interiors (catalog ranges less a clearance in 0.02-0.15 m; or, with
+    ``interior_fixed``, the catalog's smallest less 0.05 m in every draw) and package sides."""
     low, high = (np.array([catalog_side(s, end) for s in ("length", "width", "height")]) for end in ("low", "high"))
-    clearance = rng.uniform(0.02, 0.15, draws)
-    interior = [rng.uniform(low[a], high[a], draws) - clearance for a in range(3)]
+    if interior_fixed:
+        interior = [np.full(draws, low[a] - FIXED_CLEARANCE_M) for a in range(3)]
+    else:
+        clearance = rng.uniform(0.02, 0.15, draws)
+        interior = [rng.uniform(low[a], high[a], draws) - clearance for a in range(3)]
     return interior, tuple(rng.uniform(a, b, draws) for a, b in sides)
+
+
+FIXED_CLEARANCE_M = 0.05
 
 
 def catalog_side(side: str, end: str) -> float:
@@ -188,12 +198,15 @@ def profiles_again(function) -> float:
 
 
 def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
-    cases = (("narrow", draws, ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))),
-             ("wide", wide_draws, ((0.75, 1.00), (0.20, 0.30), (0.20, 0.30))))
-    for name, n, sides in cases:
+    narrow = ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))
+    cases = (("package only, narrow", draws, narrow, True),
+             ("package only, +-2.5 cm", draws, ((0.85, 0.90), (0.225, 0.275), (0.225, 0.275)), True),
+             ("narrow", draws, narrow, False),
+             ("wide", wide_draws, ((0.75, 1.00), (0.20, 0.30), (0.20, 0.30)), False))
+    for name, n, sides, interior_fixed in cases:
         if not n:
             continue
-        interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed))
+        interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed), interior_fixed)
         cold, counts = timed(lambda: layout_counts(interior, box, upright=False), clear=True)
         profiles, tables, squares = profiles_kept(), floor_table.cache_info().currsize, square_tables_kept()
         clear_profiles()  # read back from the persistent cache (a new process would)
@@ -201,8 +214,9 @@ def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
         warm, _ = timed(lambda: layout_counts(interior, box, upright=False))
         tables_built = profiles_again(lambda: layout_counts(interior, box, upright=False))
         grid = grid_count(interior, box, upright=False)
+        room = f"less {FIXED_CLEARANCE_M} m (fixed)" if interior_fixed else "(catalog ranges) less 0.02-0.15 m"
         print(f"\nMonte Carlo ({name}): {n:,} draws of {' x '.join(f'{a}-{b}' for a, b in sides)} m in 20ft "
-              f"less 0.02-0.15 m: {profiles} profiles, {tables} floor tables ({squares} shared square tables); "
+              f"{room}: {profiles} profiles, {tables} floor tables ({squares} shared square tables); "
               f"cold {cold:.2f} s, every profile again with the floor tables built {tables_built:.2f} s, "
               f"from the persistent cache {from_disk:.3f} s, warm {warm:.3f} s; "
               f"counts {counts.min()}..{counts.max()} (grid {grid.min()}..{grid.max()}), "

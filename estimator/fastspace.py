@@ -264,6 +264,10 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
         _PROFILES[name] = profile
         _bound_solver_caches()
         _CACHE_STATE["added"] = True
+        # Imported on a solve, not at start-up; a status line on a terminal counts these (cli.py).
+        from estimator.progress import searched
+
+        searched()
     return profile
 
 
@@ -409,14 +413,21 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
                max_layers=None, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
     """Most whole rounds of a kit by space, each package type given its own length.
 
-    The sizes are rounded as in :func:`layout_counts`; the count equals
-    ``packing.kit_rounds_by_space`` at the rounded sizes. Rows where
+    The sizes are rounded as in :func:`layout_counts`; the count is that of
+    :func:`packing.kit_rounds_by_length` at the rounded sizes (tests/oracles.py solves it
+    one case at a time). Rows where
     :func:`packing.layout_applies` is false for some part get -1 (the caller decides).
 
     Parameters
     ----------
-    interior_m, boxes_m, uprights, items, items_per_round
-        As for ``packing.kit_rounds_by_space`` (the interior usable). [m], [1]
+    interior_m : sequence of three arrays
+        Usable interior length, width, height. [m]
+    boxes_m : sequence of (length, width, height) arrays, one per part. [m]
+    uprights : sequence of bool, one per part.
+    items : sequence of int arrays
+        Items per package of each part. [1]
+    items_per_round : sequence of int
+        Items of each part one round needs. [1]
     max_layers : sequence of int arrays, optional
         Most packages of each part one above the other (0: as many as fit). [1]
     resolution_m : float

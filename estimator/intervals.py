@@ -107,9 +107,9 @@ def palletised_interval(scenario: Scenario) -> Interval:
 
     On pallets the count is monotone in every parameter but the crate's sides and the
     deck's (pallet_model.py: whole layers), so those are searched over every value the
-    model distinguishes (crate sides rounded up to 1 cm, the deck down to 1 mm: a few
-    thousand crate sizes per crate type) with the rest at the pessimistic (optimistic)
-    corner. One crate type: the least and most count over that grid, exact. Kits:
+    model distinguishes (crate sides rounded up to 1 cm, a few thousand sizes per crate
+    type; a ranged deck at its low end and every whole centimetre above it) with the
+    rest at the pessimistic (optimistic) corner. One crate type: the least and most count over that grid, exact. Kits:
     proven bounds (``pallet_model.kit_extreme``); labelled :data:`KIT_BOUNDS` where the
     count itself does not reach them.
     """
@@ -153,18 +153,38 @@ def _grid_mm(parameter, rounded, step: int) -> np.ndarray:
 
 def _crate_grid_m(scenario: Scenario, package: str) -> list[np.ndarray]:
     """Every crate size the model distinguishes (sides rounded up to 1 cm), as three flat arrays. [m]"""
-    step = int(round(MODEL_RESOLUTION_M / RESOLUTION_M))
+    step = _crate_step_mm()
     sides = [_grid_mm(scenario.parameters[f"{package}.{side}"], rounded_box_mm, step)
              for side in ("length", "width", "height")]
     return [mesh.ravel() * RESOLUTION_M for mesh in np.meshgrid(*sides, indexing="ij")]
 
 
 def _deck_values(scenario: Scenario) -> list[dict[str, np.ndarray]]:
-    """Every deck the model distinguishes (whole millimetres), as parameter values [m]:
-    one unless the user gave the deck a range."""
+    """Every deck the model distinguishes, as parameter values [m]: one unless the user
+    gave the deck a range (:func:`deck_steps`)."""
     names = ("pallet.deck_length", "pallet.deck_width")
-    sides = [_grid_mm(scenario.parameters[name], interior_mm, 1) * RESOLUTION_M for name in names]
+    sides = [deck_steps(scenario.parameters[name]) * RESOLUTION_M for name in names]
     return [dict(zip(names, (np.float64(length), np.float64(width)))) for length in sides[0] for width in sides[1]]
+
+
+def deck_steps(parameter) -> np.ndarray:
+    """The deck sides that can differ in what they hold: the low end (whole millimetres)
+    and every whole crate step above it. [mm]
+
+    The searched crate sides are whole steps (1 cm), and every pattern pushed into a
+    corner of the deck lies on sums of them, so a deck side holds what the largest
+    whole step within it holds (tested): a deck between two steps holds what the step
+    below holds, or the low end where that step is below the range. So a ranged deck
+    costs a tenth of the searches of every millimetre.
+    """
+    step = _crate_step_mm()
+    low, high = (int(interior_mm(value)) for value in (parameter.low, parameter.high))
+    return np.concatenate([[low], np.arange(low // step * step + step, high + 1, step)])
+
+
+def _crate_step_mm() -> int:
+    """The step of the searched crate sides. [mm]"""
+    return int(round(MODEL_RESOLUTION_M / RESOLUTION_M))
 
 
 def _crate_ends(values: dict, scenario: Scenario) -> _Ends:

@@ -38,9 +38,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from estimator.counts import largest_meeting, packages_for, whole_counts
-from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
-from estimator.packing import NO_LAYER_LIMIT, crates_by_space, passes_door
+from estimator.packing import NO_LAYER_LIMIT, check_door as check_package_door, crates_by_space, passes_door
 from estimator.pallet_model import (
     KitPart, builds_in, check_pallet, container_for_pallets, kit_rounds_on_pallets, pallet_arrays, palletised_crates,
 )
@@ -252,7 +251,8 @@ def check_door(scenario: Scenario) -> None:
 
     A package whose smallest sizes cannot pass the largest door is an error. Where only
     part of the ranges cannot pass (the largest package, the smallest door), the model
-    counts 0 packages there (:func:`door_blocks`), so the low answer may be 0.
+    counts 0 packages there (:func:`door_blocks`), so the low answer may be 0. The rule
+    and its wording are ``packing.check_door``'s.
 
     Raises
     ------
@@ -263,15 +263,9 @@ def check_door(scenario: Scenario) -> None:
     door = (params["container.door_width"].high, params["container.door_height"].high)
     for part in scenario.kit:
         sides = tuple(params[f"{part.package}.{side}"].low for side in ("length", "width", "height"))
-        upright = scenario.upright[part.package]
-        if passes_door(door[0], door[1], sides, upright):
-            continue
-        turned = "kept upright (width and height" if upright else "in any orientation (two of its sides"
-        raise InputError(
-            f"package {part.package!r} of {scenario.munition} ({' x '.join(f'{s:.3g}' for s in sides)} m at its "
-            f"smallest) cannot pass the door of {scenario.container} ({door[0]:.3g} x {door[1]:.3g} m, width x "
-            f"height, at its largest) {turned} must fit the door opening)"
-        )
+        check_package_door(door[0], door[1], sides, scenario.upright[part.package],
+                           f"package {part.package!r} of {scenario.munition} at its smallest",
+                           f"the door of {scenario.container} at its largest")
 
 
 def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:

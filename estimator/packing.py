@@ -29,12 +29,10 @@ are searched only up to ``TURN_BUDGET``.
 
 Dimension resolution: every length is a whole number of millimetres, the interior
 rounded down and the box rounded up, so the count is a safe lower bound of the count at
-the exact sizes. Counts are cached per rounded case, and arrays of cases are solved by
-monotone bisection: the count never falls when the interior grows or the box shrinks,
-so a group of cases whose two extreme corners give the same count has that count
-throughout, and only the groups that straddle a step are split further
-(:func:`crates_by_layout`; the model's ``load.packing=layout`` uses fastspace.py instead,
-which shares one dynamic programme over every length, :func:`count_by_length`).
+the exact sizes. Counts are cached per rounded case (:func:`best_layout`). Arrays of
+cases (the model's ``load.packing=layout``) go through fastspace.py, which shares one
+dynamic programme over every length (:func:`count_by_length`) and splits a kit's length
+between its package types (:func:`kit_rounds_by_length`).
 
 Upper bounds (:func:`upper_bound`): the volume bound; the raster bound (each interior
 side reduced to the largest sum of box sides that fits it); with a layer cap, layers
@@ -58,7 +56,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from bisect import bisect_right
 from itertools import accumulate, permutations
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -107,6 +105,14 @@ def orientations(upright: bool) -> tuple[tuple[int, int, int], ...]:
     return UPRIGHT_ORIENTATIONS if upright else ALL_ORIENTATIONS
 
 
+def oriented_sides(box: tuple[int, int, int], upright: bool):
+    """The box's sides along the length, width and height in each allowed orientation, in
+    the order of :func:`orientations` (``permutations`` of the sides is that order)."""
+    if upright:
+        return ((box[0], box[1], box[2]), (box[1], box[0], box[2]))
+    return permutations(box)
+
+
 def interior_mm(length_m) -> np.ndarray:
     """Interior lengths in whole millimetres, rounded down (a safe lower bound)."""
     return np.floor(np.asarray(length_m, dtype=float) / RESOLUTION_M + _SNAP).astype(np.int64)
@@ -145,15 +151,15 @@ class Section(NamedTuple):
         return self.layers * self.per_layer
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """The best layout found for one interior and box, with its bound.
 
     ``placements`` are (x, y, z, dx, dy, dz) in millimetres from the corner at the end
     wall, floor and left side; x runs along the length. ``frame`` names the container
     axes (0 length, 1 width, 2 height) along which the sections' length, width and
     height run: ``(2, 1, 0)`` turns the layout so that its floor patterns lie across the
-    container and their layers run along its length.
+    container and their layers run along its length. (A named tuple, as :class:`Section`:
+    built in a third of a frozen dataclass's time.)
     """
 
     interior: tuple[int, int, int]
@@ -218,6 +224,20 @@ def section_limit(length: int, width: int) -> int:
     return min(length, 2 * width)
 
 
+def fits(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool) -> bool:
+    """Whether the box fits the interior in some allowed orientation: its sides in
+    ascending order each within the interior's (an upright box's height within the
+    interior height, its other two sides so within the floor's)."""
+    if upright:
+        if box[2] > interior[2]:
+            return False
+        interior, box = interior[:2], box[:2]
+        (a, b), (x, y) = sorted(box), sorted(interior)
+        return a <= x and b <= y
+    (a, b, c), (x, y, z) = sorted(box), sorted(interior)
+    return a <= x and b <= y and c <= z
+
+
 def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
     """Layers of a box side standing in the interior height, capped by ``max_layers``."""
     layers = height // box_height
@@ -247,6 +267,8 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     -------
     Layout
     """
+    if not fits(interior, box, upright):  # no grid, bound or search to compute
+        return Layout(interior, box, upright, max_layers, 0, 0, volume_bound(interior, box), (), STANDING)
     count, sections = grid_layout(interior, box, upright, max_layers)
     frame = STANDING
     # The exhaustive floor searches, which can take longer than every layout search,
@@ -786,15 +808,14 @@ def _bounds(interior, box, upright, max_layers, exhaustive=True):
     """Every upper bound of :func:`upper_bound`, the cheapest first."""
     length, width, height = interior
     # Each fitting orientation as the box sides along the length, width and height.
-    fitting = [(box[a], box[b], box[c]) for a, b, c in orientations(upright)
-               if box[a] <= length and box[b] <= width and box[c] <= height]
+    fitting = [o for o in oriented_sides(box, upright) if o[0] <= length and o[1] <= width and o[2] <= height]
     if not fitting:
         yield 0
         return
     volume = int(box[0]) * int(box[1]) * int(box[2])
     yield int(length) * int(width) * int(height) // volume  # volume_bound
     # The box sides that can lie along each axis.
-    sides = [{o[a] for o in fitting} for a in range(3)]
+    sides = [set(on) for on in zip(*fitting)]
     # The width and height first: their raster points are few, while the length's can
     # take more time than the rest; a case the grid settles often stops here. (A bound
     # yielded early that a later one undercuts changes nothing: the least is kept.)
@@ -891,90 +912,49 @@ def passes_door(door_width_m, door_height_m, box_m, upright: bool) -> np.ndarray
     return ok
 
 
-def check_door(door_width_m, door_height_m, box_m, upright: bool, what: str) -> None:
-    """Raise InputError if some value of the box cannot pass the door.
+def check_door(door_width_m: float, door_height_m: float, box_m, upright: bool, package: str = "package",
+               door: str = "the door") -> None:
+    """Refuse a box that cannot pass the door opening end-on in any allowed orientation.
+
+    The one door check and its wording: ``pack`` calls it for its case, and
+    ``model.check_door`` for a scenario's smallest packages at its largest door.
+
+    Parameters
+    ----------
+    door_width_m, door_height_m : float
+        Door opening. [m]
+    box_m : three floats
+        Box length, width and height; the height is the side kept vertical when
+        ``upright``. [m]
+    upright : bool
+        Whether the box must keep its height vertical.
+    package, door : str
+        How the error names the box and the door (``"package 'crate' of 152mm-shell at
+        its smallest"``, ``"the door of 20ft at its largest"``).
 
     Raises
     ------
     InputError
-        Naming ``what``, the box and the door opening.
+        Naming the package, its sides, the door, its opening and what was expected.
+
+    Examples
+    --------
+    >>> check_door(2.34, 2.28, (2.5, 2.5, 2.5), False)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.InputError: package (2.5 x 2.5 x 2.5 m) cannot pass the door (2.34 x 2.28 m, width x height) in any orientation; expected two of its sides to fit the door opening
     """
-    ok = passes_door(door_width_m, door_height_m, box_m, upright)
-    if np.all(ok):
+    if passes_door(door_width_m, door_height_m, box_m, upright):
         return
-    bad = np.flatnonzero(~np.broadcast_to(ok, ok.shape).ravel())[0]
-    box = [float(np.broadcast_to(side, ok.shape).ravel()[bad]) for side in box_m]
-    door = [float(np.broadcast_to(side, ok.shape).ravel()[bad]) for side in (door_width_m, door_height_m)]
-    turned = "kept upright" if upright else "in any orientation"
+    turned, sides = ("kept upright", "its height and one other side") if upright else ("in any orientation",
+                                                                                        "two of its sides")
     raise InputError(
-        f"{what} {box[0]:.3g} x {box[1]:.3g} x {box[2]:.3g} m cannot pass the door opening "
-        f"{door[0]:.3g} x {door[1]:.3g} m (width x height) {turned}; expected a package that fits the door"
+        f"{package} ({' x '.join(f'{side:.3g}' for side in box_m)} m) cannot pass {door} ({door_width_m:.3g} x "
+        f"{door_height_m:.3g} m, width x height) {turned}; expected {sides} to fit the door opening"
     )
 
 
 # --- arrays of cases ----------------------------------------------------------------
-
-
-def monotone_map(keys: np.ndarray, directions: np.ndarray, solve: Callable[[tuple], int]) -> np.ndarray:
-    """Evaluate a monotone integer function on many integer points with few calls.
-
-    Parameters
-    ----------
-    keys : (n, d) int array
-        The points.
-    directions : (d,) array of +1 and -1
-        +1 where a larger coordinate never lowers the value, -1 where it never raises it.
-    solve : callable
-        The function of one point, as a tuple of ints.
-
-    Returns
-    -------
-    (n,) int64 array
-
-    Notes
-    -----
-    A group of points has its value everywhere once its lowest corner (each coordinate at
-    its worst end) and highest corner give the same value; otherwise it is split at the
-    median of its widest coordinate. Identical points end in one group, so the number of
-    calls is at most twice the number of distinct points and usually far fewer.
-    """
-    keys = np.asarray(keys, dtype=np.int64)
-    out = np.empty(len(keys), dtype=np.int64)
-    low_end = directions < 0  # where the lowest corner takes the maximum
-    pending = [np.arange(len(keys))]
-    while pending:
-        index = pending.pop()
-        group = keys[index]
-        lowest, highest = group.min(axis=0), group.max(axis=0)
-        worst = np.where(low_end, highest, lowest)
-        best = np.where(low_end, lowest, highest)
-        low_value = solve(tuple(int(v) for v in worst))
-        if low_value == solve(tuple(int(v) for v in best)):
-            out[index] = low_value
-            continue
-        axis = int(np.argmax(highest - lowest))
-        cut = np.median(group[:, axis])
-        below = group[:, axis] <= cut
-        if below.all():
-            below = group[:, axis] < cut
-        pending.extend((index[below], index[~below]))
-    return out
-
-
-def _case_keys(interior_m, box_m, extra=()) -> tuple[tuple[int, ...], np.ndarray]:
-    """Broadcast shape and (n, d) integer keys: interior [mm], box [mm], then extras.
-
-    Sizes that are not finite or beyond :data:`LONGEST_M` get key 0 (callers keep them
-    out of use).
-    """
-    def finite(side):
-        side = np.asarray(side, dtype=float)
-        return np.where(np.isfinite(side) & (np.abs(side) < LONGEST_M), side, 0.0)
-
-    columns = [interior_mm(finite(side)) for side in interior_m] + [box_mm(finite(side)) for side in box_m]
-    columns += [np.asarray(e, dtype=np.int64) for e in extra]
-    shape = np.broadcast_shapes(*(c.shape for c in columns))
-    return shape, np.stack([np.broadcast_to(c, shape).ravel() for c in columns], axis=1)
 
 
 def grid_count(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
@@ -1046,57 +1026,6 @@ def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT)
     154
     """
     return grid_count(interior_m, box_m, upright, max_layers)
-
-
-def crates_by_layout(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT) -> np.ndarray:
-    """How many crates the best layout holds, vectorised over arrays of cases.
-
-    Parameters
-    ----------
-    interior_m : sequence of three arrays
-        Interior length, width and height. [m]
-    box_m : sequence of three arrays
-        Box length, width and height; the height is the axis kept vertical when
-        ``upright``. [m]
-    upright : bool
-        Whether the box must keep its height axis vertical.
-    max_layers : int
-        Most layers in a stack; ``NO_LAYER_LIMIT`` (0) for as many as fit.
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        The number of boxes, broadcast over the inputs: the best layout where
-        :func:`layout_applies`, else the best uniform grid (which ignores ``max_layers``
-        only beyond LAYOUT_LIMIT packages).
-
-    Examples
-    --------
-    >>> int(crates_by_layout((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
-    202
-    """
-    grid = grid_count(interior_m, box_m, upright)
-    laid_out = np.broadcast_to(layout_applies(interior_m, [box_m]), grid.shape)
-    if not laid_out.any():
-        return grid
-    shape, keys = _case_keys(interior_m, box_m)
-    chosen = laid_out.ravel()
-    directions = np.array([1, 1, 1, -1, -1, -1])
-
-    def solve(key):
-        return _count(key[:3], key[3:], upright, max_layers)
-
-    counts = grid.ravel().copy()
-    counts[chosen] = monotone_map(keys[chosen], directions, solve)
-    if max_layers == NO_LAYER_LIMIT:
-        counts[chosen] = np.maximum(counts[chosen], grid.ravel()[chosen])
-    return counts.reshape(grid.shape)
-
-
-def _count(interior, box, upright, max_layers) -> int:
-    if min(interior) <= 0:
-        return 0
-    return best_layout(tuple(interior), _canonical(box, upright), upright, max_layers).count
 
 
 def _canonical(box, upright: bool) -> tuple[int, int, int]:
@@ -1203,47 +1132,6 @@ def _unbounded_knapsack(sizes: list[int], values: list[int], length: int) -> np.
                 reached[first - start :] = np.maximum(reached[first - start :], best[first - size : end - size] + value)
         best[start:end] = np.maximum.accumulate(reached)
     return best
-
-
-def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -> np.ndarray:
-    """Most whole rounds of a kit when the container is split along its length.
-
-    Part ``i`` gets a length of the container to itself and holds ``n_i`` packages there;
-    ``n_i`` packages carry ``floor(n_i k_i / q_i)`` rounds of that part. The best split
-    maximises the lowest of these over the parts.
-
-    Parameters
-    ----------
-    interior_m : sequence of three arrays
-        Interior length, width, height. [m]
-    boxes_m : sequence of (length, width, height) arrays, one per part. [m]
-    uprights : sequence of bool, one per part.
-    items : sequence of int arrays
-        Items per package of each part. [1]
-    items_per_round : sequence of int
-        Items of each part one round needs. [1]
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        -1 where :func:`layout_applies` is false for some part (the caller decides).
-    """
-    parts = len(boxes_m)
-    shape, keys = _case_keys(interior_m, [side for box in boxes_m for side in box], items)
-    chosen = np.broadcast_to(layout_applies(interior_m, boxes_m), shape).ravel()
-    directions = np.array([1, 1, 1] + [-1] * (3 * parts) + [1] * parts)
-
-    def solve(key):
-        interior = key[:3]
-        if min(interior) <= 0:
-            return 0
-        boxes = [key[3 + 3 * p : 6 + 3 * p] for p in range(parts)]
-        return int(kit_rounds_by_length(interior, boxes, uprights, key[3 + 3 * parts :], items_per_round)[-1])
-
-    rounds = np.full(len(keys), -1, dtype=np.int64)
-    if chosen.any():
-        rounds[chosen] = monotone_map(keys[chosen], directions, solve)
-    return rounds.reshape(shape)
 
 
 def kit_rounds_by_length(interior, boxes, uprights, items, items_per_round, max_layers=None) -> np.ndarray:

@@ -178,6 +178,8 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
         return limit - limit % smallest
     if limit < 2 * smallest:  # room for one box: the longest size that fits, or none
         return max([size for size in (*larger, smallest) if size <= limit], default=0)
+    if limit < 3 * smallest:  # room for two: the longest pair (or single size) that fits
+        return _largest_pair(limit, (*larger, smallest))
     if limit <= RASTER_BITS:
         return _largest_by_bits(limit, (*larger, smallest))
     if len(larger) == 1 and limit // larger[0] < RASTER_COMBINATIONS:  # two sizes: one loop
@@ -188,6 +190,19 @@ def largest_raster_point(limit: int, sizes: tuple[int, ...]) -> int:
             return int(raster_points(limit, tuple(sizes))[-1])
         rooms = [room - used for room in rooms for used in range(0, room + 1, size)]
     return limit - min([room % smallest for room in rooms])
+
+
+def _largest_pair(limit: int, sizes: tuple[int, ...]) -> int:
+    """:func:`largest_raster_point` where at most two boxes fit (``sizes`` descending)."""
+    best = 0
+    for k, first in enumerate(sizes):
+        if first <= limit:
+            if first > best:
+                best = first
+            for second in sizes[k:]:
+                if best < first + second <= limit:
+                    best = first + second
+    return best
 
 
 def _largest_by_bits(limit: int, sizes: tuple[int, ...]) -> int:
@@ -231,11 +246,6 @@ def homogeneous(x, y, box: tuple[int, int]):
     """Boxes in one block of a single orientation: the better way round."""
     l, w = box
     return np.maximum((x // l) * (y // w), (x // w) * (y // l))
-
-
-def area_bound(x, y, box: tuple[int, int]):
-    """No more boxes than floor area over box area (use raster-reduced sides)."""
-    return (np.asarray(x) * np.asarray(y)) // (box[0] * box[1])
 
 
 @lru_cache(maxsize=4096)
@@ -691,7 +701,7 @@ def barnes_bound(x, y, box: tuple[int, int]):
     An ``l x w`` box is ``w`` strips of ``1 x l`` and ``l`` strips of ``1 x w``, so a
     packing of boxes leaves at least the larger of the two least strip wastes. Sides are
     divided by the box sides' common factor first (raster sides are multiples of it).
-    Never above :func:`area_bound`; for ``(49, 28, 8, 3)`` it is 57.
+    Never above the area bound (floor area over box area); for ``(49, 28, 8, 3)`` it is 57.
     """
     l, w = box
     g = math.gcd(l, w)

@@ -71,6 +71,14 @@ def test_monte_carlo_option_defaults_match_the_library():
     assert (params["draws"], params["seed"]) == (DEFAULT_DRAWS, DEFAULT_SEED)
 
 
+def test_sensitivity_draws_default_matches_the_library():
+    # cli.py imports the library inside each command (start-up time, benchmarks/startup.py),
+    # so it types the default again.
+    from estimator.sensitivity import DEFAULT_DRAWS
+
+    assert {p.name: p.default for p in cli.commands["sensitivity"].params}["draws"] == DEFAULT_DRAWS
+
+
 def test_set_changes_the_answer_in_the_stated_direction():
     def high(*extra):
         out = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",

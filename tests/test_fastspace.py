@@ -10,12 +10,13 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
+from oracles import kit_rounds_by_space
 from estimator.errors import InputError
 from estimator import fastspace
 from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
 from estimator.intervals import interval
 from estimator.model import evaluate, usable_interior
-from estimator.packing import best_layout, count_by_length, grid_count, kit_rounds_by_space
+from estimator.packing import best_layout, count_by_length, grid_count
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 
 STEP_MM = round(MODEL_RESOLUTION_M * 1000)

@@ -16,7 +16,9 @@ from estimator.pallet_loading import (
 @given(st.integers(0, 20_000), st.lists(st.integers(1, 5000), min_size=1, max_size=3))
 @example(12010, [200, 201, 202])  # too many combinations: the array of raster points
 @example(12030, [2650, 1981, 2038])  # three sizes, the combinations one by one
-@example(2330, [2274, 1773, 1100])  # the bits of one integer
+@example(5867, [2274, 1773, 1100])  # the bits of one integer
+@example(2330, [2274, 1773, 1100])  # room for two: a single size beats every pair that fits
+@example(2300, [1150, 1200])  # room for two: the smallest twice
 @example(8192, [3, 5])  # the bits of one integer, at their longest side
 @example(2340, [1981, 2038])  # two sizes: one loop
 @example(2340, [1300, 1389, 1841])  # room for one box: the longest that fits

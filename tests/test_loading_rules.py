@@ -157,8 +157,8 @@ def test_more_dunnage_never_gives_more_rounds():
 def test_package_that_cannot_pass_the_door_is_one_line_naming_package_sizes_and_door():
     result = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",
                  "--set", "crate.width=2.4m", "--set", "crate.height=2.4m")
-    assert_one_line_error(result, "package 'crate' of 152mm-shell", "0.75 x 2.4 x 2.4 m", "door of 20ft",
-                          "2.35 x 2.28 m", "must fit the door")
+    assert_one_line_error(result, "package 'crate' of 152mm-shell at its smallest (0.75 x 2.4 x 2.4 m)",
+                          "door of 20ft at its largest (2.35 x 2.28 m", "expected two of its sides to fit the door")
 
 
 @pytest.mark.parametrize("command", [["check"], ["need", "--rounds", "1000", "--munition", "152mm-shell"],
@@ -184,7 +184,8 @@ def test_upright_package_is_refused_at_the_door_when_only_lying_down_would_pass(
     path.write_text(phys_corpus_munition(("0.5", "0.5", "2.62"), "true") + ROUND_TABLE, encoding="utf-8")
     result = run("estimate", "--containers", "1", "--container", "40ft-hc", "--munition", "test-shell",
                  "--assumptions", str(path))
-    assert_one_line_error(result, "package 'crate' of test-shell", "kept upright")
+    assert_one_line_error(result, "package 'crate' of test-shell", "kept upright",
+                          "expected its height and one other side to fit the door")
     path.write_text(phys_corpus_munition(("0.5", "0.5", "2.62"), "false") + ROUND_TABLE, encoding="utf-8")
     result = run("estimate", "--containers", "1", "--container", "40ft-hc", "--munition", "test-shell",
                  "--assumptions", str(path), "--draws", "10")

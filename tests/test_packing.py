@@ -10,13 +10,15 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 import strategies as phys
+from oracles import crates_by_layout, kit_rounds_by_space, monotone_map
 from estimator.errors import InputError
 from estimator.packing import (
-    Layout, best_layout, check_door, count_by_length, crates_by_layout, crates_by_space, grid_layout, kit_rounds_by_space,
-    STANDING, _reduced_side, line_bound, monotone_map, searched_layouts, small_floor_optimum, upper_bound,
+    Layout, best_layout, check_door, count_by_length, crates_by_space, grid_layout,
+    STANDING, _reduced_side, line_bound, searched_layouts, small_floor_optimum, upper_bound,
     whole_floor_layers,
 )
 from estimator import pallet_loading
+from estimator.packing import fits, orientations, oriented_sides
 from estimator.pallet_loading import barnes_bound, floor_count, floor_placements, floor_table, raster_points
 
 
@@ -367,9 +369,10 @@ def test_monotone_map_matches_calling_every_point(points):
 
 
 def test_door_refuses_a_package_that_cannot_pass():
-    with pytest.raises(InputError, match="cannot pass the door"):
+    with pytest.raises(InputError, match=r"^package crate \(2.5 x 2.5 x 2.5 m\) cannot pass the door \(2.34 x 2.28 m, "
+                                         r"width x height\) in any orientation; expected two of its sides to fit"):
         check_door(2.34, 2.28, (2.5, 2.5, 2.5), False, "package crate")
-    with pytest.raises(InputError, match="upright"):
+    with pytest.raises(InputError, match=r"\(1 x 1 x 2.3 m\) .* kept upright; expected its height and one other side"):
         check_door(2.34, 2.28, (1.0, 1.0, 2.3), True, "package crate")
     check_door(2.34, 2.28, (1.0, 1.0, 2.3), False, "package crate")
 
@@ -661,6 +664,18 @@ def test_reduced_side_is_the_largest_raster_point_of_the_sides_that_fit(side, ly
     lying = {size for size in lying if size <= side}
     assume(lying)
     assert _reduced_side(side, lying) == raster_points(side, tuple(lying))[-1]
+
+
+# Sides up to 3.5 m in interiors up to 3 m across: often no orientation fits.
+@given(st.tuples(*[st.integers(1, 3500)] * 3), st.tuples(*[st.integers(1, 3500)] * 3), st.booleans())
+@example((3000, 2400, 2000), (1000, 1000, 2100), True)  # fits only lying down, which upright forbids
+@example((2000, 2400, 2000), (2100, 1900, 2000), True)  # turned about the vertical: fits
+def test_a_box_fits_exactly_when_some_allowed_orientation_fits(interior, box, upright):
+    turns = [(box[a], box[b], box[c]) for a, b, c in orientations(upright)]
+    assert list(oriented_sides(box, upright)) == turns
+    assert fits(interior, box, upright) == any(all(map(int.__le__, turn, interior)) for turn in turns)
+    if not fits(interior, box, upright):
+        assert best_layout(interior, box, upright).count == 0
 
 
 def slow_rows(positions, lengths, values):

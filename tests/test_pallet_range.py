@@ -4,14 +4,18 @@ it; it equals a slow search crate size by crate size; loose crates keep their co
 
 import json
 from itertools import product
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
-from estimator.intervals import CORNERS, GRID_SEARCH, KIT_BOUNDS, corner_values, interval, palletised_interval
+from estimator.intervals import (
+    CORNERS, GRID_SEARCH, KIT_BOUNDS, corner_values, deck_steps, interval, palletised_interval,
+)
 from estimator.model import evaluate, fleet_total
+from estimator.pallet_model import crates_per_layer, grid_per_layer
 from estimator.uncertainty import sample_values
 from test_pallet_model import run, scenario_on
 
@@ -160,6 +164,40 @@ def test_kit_bounds_hold_the_count_at_each_pair_of_crate_sizes(start, span, mass
         assert result.per_container == (low, high)
 
 
+@pytest.mark.parametrize("deck", ["pallet.deck_length=1.183..1.2m", "pallet.deck_width=0.674..0.7m",
+                                  "pallet.deck_length=1.1955..1.2m"])
+def test_a_ranged_deck_searched_by_whole_centimetres_equals_every_millimetre(deck):
+    # A crate 0.17 m wide: seven lie along 1.19 m, not along 1.18 m; four across 0.68 m.
+    crate = ["load.pallet=EUR", "crate.length=34cm", "crate.width=17cm", "crate.height=25cm"]
+    name, span = deck.split("=")
+    low, high = (round(float(end.rstrip("m")) * 1000) for end in span.split(".."))
+    result = palletised_interval(scenario_on("152mm-shell", "projectile", crate + [deck]))
+    slow = [interval(scenario_on("152mm-shell", "projectile", crate + [f"{name}={mm}mm"])).per_container
+            for mm in range(low, high + 1)]
+    assert result.per_container == (min(low for low, _ in slow), max(high for _, high in slow))
+
+
+@given(st.integers(500, 1300), st.integers(0, 60))
+@example(1183, 17)
+@example(1190, 10)  # the low end on a whole step
+def test_every_deck_in_the_range_shares_its_whole_step_with_a_searched_one(low, span):
+    steps = deck_steps(SimpleNamespace(low=low / 1000, high=(low + span) / 1000))
+    assert steps[0] == low and steps[-1] <= low + span and np.all(np.diff(steps) > 0)
+    for mm in range(low, low + span + 1):
+        searched = steps[steps <= mm].max()
+        assert searched // 10 == mm // 10
+
+
+# Crate footprints in whole centimetres (the searched grid) on decks up to EUR's.
+@given(st.integers(300, 1200), st.integers(300, 800), st.integers(15, 60), st.integers(15, 60))
+@example(1199, 799, 30, 20)  # 1 mm short of a whole step on both sides
+def test_a_deck_holds_what_the_whole_centimetre_within_it_holds(length, width, side, other):
+    footprint = (np.int64(10 * min(side, other)), np.int64(10 * max(side, other)))
+    deck, within = (np.int64(length), np.int64(width)), (np.int64(length // 10 * 10), np.int64(width // 10 * 10))
+    assert int(crates_per_layer(deck, footprint)) == int(crates_per_layer(within, footprint))
+    assert int(grid_per_layer(deck, footprint)) == int(grid_per_layer(within, footprint))
+
+
 def test_a_ranged_deck_is_searched_too():
     # A deck 1 mm shorter can carry a fuller layer no more; the search takes every deck.
     narrow = scenario_on("152mm-shell", "projectile", ["load.pallet=EUR", "crate.length=80cm", "crate.width=20cm",
@@ -248,8 +286,6 @@ def test_output_says_how_the_range_was_found():
 @given(st.integers(300, 1300), st.integers(300, 1300), st.integers(150, 700), st.integers(150, 700))
 def test_one_grid_never_beats_the_floor_search_and_fits_where_it_does(length, width, side, other):
     # Builds skip the floor search where even the grid count outweighs the load mass.
-    from estimator.pallet_model import crates_per_layer, grid_per_layer
-
     deck, footprint = (np.int64(length), np.int64(width)), (np.int64(min(side, other)), np.int64(max(side, other)))
     grid, best = int(grid_per_layer(deck, footprint)), int(crates_per_layer(deck, footprint))
     assert grid <= best and (grid > 0) == (best > 0)
