@@ -54,7 +54,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import permutations
+from bisect import bisect_right
+from itertools import accumulate, permutations
 from typing import NamedTuple
 
 import numpy as np
@@ -313,11 +314,12 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     """
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
-        tiers = _best_tiers(turned[0], _slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
+        tiers = _best_tiers(_slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
         yield "turned tiers", (*tiers, TURNED)
     slices = _slice_values(interior, box, upright, max_layers)
-    yield "tiers", (*_best_tiers(interior[0], slices), STANDING)
-    yield "lanes", (*_lane_sections(_best_lanes(interior[0], slices), slices), STANDING)
+    tiers, lanes = _tier_and_lane_rows(slices) if len(slices.lengths) else (None, None)
+    yield "tiers", (*_best_tiers(slices, tiers), STANDING)
+    yield "lanes", (*_lane_sections(_best_lanes(slices, lanes), slices), STANDING)
 
 
 def whole_floor_layers(interior, box, upright, max_layers, reached: int = 0) -> tuple[int, list[Section]]:
@@ -391,9 +393,11 @@ class _Slices:
     """Best count for every slice length, and how: columns across the width, each a stack.
 
     ``columns[k, j]`` is the best count in a slice ``lengths[k]`` long and ``widths[j]``
-    wide, ``values[k]`` the one of the whole width. A column ``widths[j]`` wide holds ``mixes[mix[k, j]][v]`` layers of option ``v`` (``per_layer[v][k, j]``
-    boxes each); ``cut[k, j] > 0`` splits it instead into columns ``widths[cut]`` and the
-    rest.
+    wide, ``values[k]`` the one of the whole width. A column ``widths[j]`` wide holds
+    ``mixes[mix[k, j]][v]`` layers of option ``v`` (``per_layer[v][k, j]`` boxes each);
+    ``cut[k, j] > 0`` splits it instead into columns ``widths[cut]`` and the rest.
+    ``positions`` are where a row of slices along the interior's length can end
+    (:func:`_length_positions`).
     """
 
     options: list[_Option]
@@ -404,6 +408,7 @@ class _Slices:
     mix: np.ndarray | None
     cut: np.ndarray | None
     columns: np.ndarray | None
+    positions: np.ndarray  # [mm]
 
     @property
     def values(self) -> np.ndarray:
@@ -433,22 +438,25 @@ def _slice_values(interior, box, upright, max_layers, columns: bool = True, choi
     options = _section_options(interior, box, upright, max_layers)
     if not options:
         empty = np.zeros(0, dtype=np.int64)
-        return _Slices(options, empty, np.zeros(1, dtype=np.int64), [], [], empty, empty, np.zeros((0, 1), dtype=np.int64))
-    lengths = np.unique(np.concatenate([o.table.xs[1:] for o in options]))
+        return _Slices(options, empty, np.zeros(1, dtype=np.int64), [], [], empty, empty,
+                       np.zeros((0, 1), dtype=np.int64), np.zeros(1, dtype=np.int64))
+    # (A set of plain integers: np.unique costs several times more on these few.)
+    lengths = np.array(sorted({x for o in options for x in o.table.xs[1:].tolist()}), dtype=np.int64)
     widths = _column_widths(interior[1], options, len(lengths))
     if not columns:
         widths = widths[[0, -1]]
     per_layer = [
-        o.table.count[np.ix_(largest_at_most(o.table.xs, lengths), largest_at_most(o.table.ys, widths))]
+        o.table.count[largest_at_most(o.table.xs, lengths)[:, None], largest_at_most(o.table.ys, widths)]
         for o in options
     ]
     cap = max_layers if max_layers != NO_LAYER_LIMIT else interior[2]
-    mixes = list(_layer_mixes([o.height for o in options], interior[2], cap))
+    mixes = _layer_mixes([o.height for o in options], interior[2], cap)
+    positions = _length_positions(interior[0], options)
     if not columns:
-        return _Slices(options, lengths, widths, per_layer, mixes, None, None, None)
+        return _Slices(options, lengths, widths, per_layer, mixes, None, None, None, positions)
     best, mix = _best_stacks(per_layer, mixes, choices)
     best, cut = _best_columns(best, widths, choices)
-    return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best)
+    return _Slices(options, lengths, widths, per_layer, mixes, mix, cut, best, positions)
 
 
 def _column_widths(width: int, options: list[_Option], slice_count: int) -> np.ndarray:
@@ -515,14 +523,15 @@ def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
     return best, cut
 
 
-def _layer_mixes(heights: list[int], room: int, cap: int):
-    """Every count of layers of each height that fits, the last as many as fit."""
-    if len(heights) == 1:
-        yield (min(room // heights[0], cap),)
-        return
-    for n in range(min(room // heights[0], cap) + 1):
-        for rest in _layer_mixes(heights[1:], room - n * heights[0], cap - n):
-            yield (n,) + rest
+def _layer_mixes(heights: list[int], room: int, cap: int) -> list[tuple[int, ...]]:
+    """Every count of layers of each height that fits, the last as many as fit, in
+    lexicographic order (listed level by level: no recursion, a few µs)."""
+    # Each partial mix with the room and the layers it leaves.
+    partial = [((), room, cap)]
+    for height in heights[:-1]:
+        partial = [(mix + (n,), left - n * height, most - n)
+                   for mix, left, most in partial for n in range(min(left // height, most) + 1)]
+    return [mix + (min(left // heights[-1], most),) for mix, left, most in partial]
 
 
 @dataclass(frozen=True)
@@ -530,7 +539,7 @@ class _Lanes:
     """Lanes along the whole length, side by side across the width, each a row of slices.
 
     ``best[p, j]`` is the best count in a lane ``widths[j]`` wide and ``positions[p]``
-    long; ``choice[p, j]`` the slice that ends it (-1: the lane one position shorter);
+    long; ``choice.column(j)[p]`` the slice that ends it (-1: the lane one position shorter);
     ``lane_cut[j] > 0`` splits a lane ``widths[j]`` wide into lanes ``widths[cut]`` and
     the rest, ``lane_best[j]`` the best over those splits. ``j`` indexes ``usable``, the
     column widths (indices into the slices' widths) that a lane may have.
@@ -539,28 +548,57 @@ class _Lanes:
     usable: np.ndarray
     positions: np.ndarray  # [mm]
     best: np.ndarray
-    choice: np.ndarray
+    choice: _RowChoices
     lane_best: np.ndarray
     lane_cut: np.ndarray
 
 
-def _best_lanes(length: int, slices: _Slices, choices: bool = True) -> _Lanes:
-    """Best row of slices for every lane width, then the best split of the width into lanes
-    (without ``choices`` the counts alone, ``choice`` and ``lane_cut`` None)."""
-    positions = _length_positions(length, slices)
+def _best_lanes(slices: _Slices, rows=None) -> _Lanes:
+    """Best row of slices for every lane width, then the best split of the width into lanes;
+    ``rows`` (usable widths, best rows, choices) where :func:`_tier_and_lane_rows` found them."""
+    if rows is None:
+        usable = _usable_lane_widths(slices)
+        best, choice = _best_rows(slices.positions, slices.lengths, slices.columns[:, usable])
+    else:
+        usable, best, choice = rows
+    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
+    return _Lanes(usable, slices.positions, best, choice, lane_best[0], lane_cut[0])
+
+
+def _tier_and_lane_rows(slices: _Slices):
+    """The best rows of :func:`_best_tiers` (its floors' values) and of :func:`_best_lanes`
+    (the columns' values at the usable lane widths) from one row programme: each column
+    of values gets the rows it would get alone (see :func:`_best_rows`), at the cost of
+    one programme instead of two. Returns ``(best, choice)`` for the tiers and
+    ``(usable, best, choice)`` for the lanes."""
+    per_layer = _floor_values(slices)
+    usable = _usable_lane_widths(slices)
+    best, choice = _best_rows(slices.positions, slices.lengths, np.hstack([per_layer, slices.columns[:, usable]]))
+    floors = per_layer.shape[1]
+    return (best[:, :floors], choice.part(stop=floors)), (usable, best[:, floors:], choice.part(start=floors))
+
+
+def _usable_lane_widths(slices: _Slices) -> np.ndarray:
+    """The lane widths of :func:`_lane_widths`, or beyond ``LANE_BUDGET`` the narrowest
+    and the whole width (the container one lane)."""
     usable = _lane_widths(slices)
-    if len(positions) > _positions_within_lane_budget(slices, len(usable)):
+    if len(slices.positions) > _positions_within_lane_budget(slices, len(usable)):
         usable = np.array([0, len(slices.widths) - 1])
-    best, choice = _best_rows(positions, slices.lengths, slices.columns[:, usable], choices)
-    lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable], choices)
-    return _Lanes(usable, positions, best, choice, lane_best[0], lane_cut[0] if choices else None)
+    return usable
+
+
+def _floor_values(slices: _Slices) -> np.ndarray:
+    """``values[k, v]``: the boxes in one floor of a piece ``lengths[k]`` long over the whole
+    width, option ``v`` standing."""
+    return np.stack([p[:, -1] for p in slices.per_layer], axis=1)
 
 
 def _lane_widths(slices: _Slices) -> np.ndarray:
     """Indices of the column widths a lane may have. A wider lane that holds no more in
     any slice is no better, but the whole width stays: the split of the width into
     lanes is the split of the last lane width."""
-    return np.union1d(_steps(slices.columns.T), [len(slices.widths) - 1])
+    # (A set of plain integers: np.union1d costs several times more on these few.)
+    return np.array(sorted(set(_steps(slices.columns.T).tolist()) | {len(slices.widths) - 1}), dtype=np.int64)
 
 
 def _positions_within_lane_budget(slices: _Slices, lane_widths: int) -> int:
@@ -569,9 +607,9 @@ def _positions_within_lane_budget(slices: _Slices, lane_widths: int) -> int:
     return LANE_BUDGET // max(len(slices.lengths) * lane_widths, 1)
 
 
-def _length_positions(length: int, slices: _Slices) -> np.ndarray:
+def _length_positions(length: int, options: list[_Option]) -> np.ndarray:
     """Where a row of slices can end: the sums of box sides up to ``length`` (raster points). [mm]"""
-    sides = tuple({side for o in slices.options for side in o.footprint})
+    sides = tuple({side for o in options for side in o.footprint})
     return raster_points(length, sides) if sides else np.zeros(1, dtype=np.int64)
 
 
@@ -579,33 +617,61 @@ def _best_rows(positions: np.ndarray, lengths: np.ndarray, values: np.ndarray, c
     """Best row of pieces along the length, for every end position and every column of ``values``.
 
     ``values[k, m]`` is what a piece ``lengths[k]`` long holds in case ``m``. Returns the
-    best total ``best[p, m]`` in ``positions[p]`` and the piece that ends it ``choice[p, m]``
-    (-1: the row one position shorter; None without ``choices``). Every piece is at least
+    best total ``best[p, m]`` in ``positions[p]`` and the pieces that end them
+    (:class:`_RowChoices`; None without ``choices``). Every piece is at least
     ``shortest`` long, so a run of positions within ``shortest`` of each other depends
     only on earlier runs and is solved in one vectorised step.
+
+    Each column gets the best rows and choices it would get alone: a piece kept for
+    another column (:func:`_steps`), where this column's values do not step up, is no
+    better for it than the shorter piece before it, which comes first.
     """
     # One more row, far below any count, where a piece that does not fit would start.
     best = np.zeros((len(positions) + 1, values.shape[1]), dtype=np.int64)
     best[-1] = _NOWHERE
-    choice = np.full((len(positions), values.shape[1]), -1, dtype=np.int64) if choices else None
     if not len(lengths):
-        return best[:-1], choice
+        return best[:-1], _RowChoices(best, None, None, None) if choices else None
     kept = _steps(values)  # a longer piece that holds no more in any case is never needed
-    lengths, values = lengths[kept], values[kept]
-    before = largest_at_most(positions, positions[:, None] - lengths[None, :])  # where each piece starts
+    lengths, values = lengths[kept], values[kept, None, :]
+    # Where each piece starts, piece by piece: the best piece of each position is then a
+    # maximum over the first axis, several times faster than over the second.
+    before = largest_at_most(positions, positions[None, :] - lengths[:, None])
     before[before < 0] = len(positions)  # the piece does not fit: the row far below
     ends = np.searchsorted(positions, positions + int(lengths.min())).tolist()
-    p = 1
+    p = max(ends[0], 1)  # no piece fits before the shortest: those rows hold 0
     while p < len(positions):
         end = ends[p]
-        totals = best[before[p:end]] + values
-        reached = totals.max(axis=1)  # the value at the argmax, without gathering it
-        carried = np.maximum.accumulate(np.maximum(reached, best[p - 1]), axis=0)
-        best[p:end] = carried
-        if choices:
-            choice[p:end] = np.where(reached >= carried, kept[totals.argmax(axis=1)], -1)
+        reached = (np.take(best, before[:, p:end], axis=0) + values).max(axis=0)
+        np.maximum(reached[0], best[p - 1], out=reached[0])  # or the row one position shorter
+        np.maximum.accumulate(reached, axis=0, out=best[p:end])
         p = end
-    return best[:-1], choice
+    return best[:-1], _RowChoices(best, before, values[:, 0, :], kept) if choices else None
+
+
+class _RowChoices:
+    """The piece that ends each best row of :func:`_best_rows`, found for a column only
+    when asked (a layout walks back along one or two of them).
+
+    At position ``p`` it is the first piece whose row reaches the best there (an index
+    into the pieces), or -1 where none does: the best row is then one position shorter.
+    """
+
+    def __init__(self, best, before, values, kept, columns=None):
+        # best with its row far below; before, values and kept as _best_rows has them.
+        self.best, self.before, self.values, self.kept = best, before, values, kept
+        self.columns = range(best.shape[1]) if columns is None else columns
+
+    def part(self, start: int | None = None, stop: int | None = None) -> _RowChoices:
+        """The choices of columns ``start:stop`` alone, indexed from 0."""
+        return _RowChoices(self.best, self.before, self.values, self.kept, self.columns[start:stop])
+
+    def column(self, m: int) -> np.ndarray:
+        """The choice at every position for column ``m``."""
+        m = self.columns[m]
+        if self.before is None:  # no pieces
+            return np.full(len(self.best) - 1, -1, dtype=np.int64)
+        totals = np.take(self.best[:, m], self.before) + self.values[:, m, None]
+        return np.where(totals.max(axis=0) >= self.best[:-1, m], self.kept[totals.argmax(axis=0)], -1)
 
 
 # Far below any count, above int64's floor even with a count added.
@@ -619,38 +685,41 @@ def _steps(values: np.ndarray) -> np.ndarray:
 
 def _row_pieces(positions: np.ndarray, lengths: np.ndarray, choice: np.ndarray):
     """The pieces (index into ``lengths``, start [mm]) of the best row, end to end from the wall."""
+    # Plain integers: the walk back steps one position at a time where no piece ends.
+    at, pieces, lengths = positions.tolist(), choice.tolist(), lengths.tolist()
     chosen = []
-    p = len(positions) - 1
+    p = len(at) - 1
     while p > 0:
-        k = int(choice[p])
+        k = pieces[p]
         if k < 0:
             p -= 1
             continue
         chosen.append(k)
-        p = int(largest_at_most(positions, positions[p] - lengths[k]))
-    starts = np.cumsum([0] + [int(lengths[k]) for k in reversed(chosen)])
-    return [(k, int(start)) for k, start in zip(reversed(chosen), starts)]
+        p = bisect_right(at, at[p] - lengths[k]) - 1  # largest_at_most
+    chosen.reverse()
+    return list(zip(chosen, accumulate((lengths[k] for k in chosen), initial=0)))
 
 
-def _best_tiers(length: int, slices: _Slices) -> tuple[int, list[Section]]:
+def _best_tiers(slices: _Slices, rows=None) -> tuple[int, list[Section]]:
     """Tiers of whole floors one above the other, each floor a row of pieces along the length.
 
     Each way ``v`` to stand the box gets ``n_v`` layers of its best row of floor pieces
     (each piece a floor pattern at most :func:`section_limit` long over the whole width):
     the best mix of layer counts, like a stack of a single slice as long as the container.
+    ``rows`` (best rows, choices) where :func:`_tier_and_lane_rows` found them.
     """
     if not len(slices.lengths):
         return 0, []
-    positions = _length_positions(length, slices)
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
-    best, choice = _best_rows(positions, slices.lengths, per_layer)
+    positions = slices.positions
+    per_layer = _floor_values(slices)
+    best, choice = _best_rows(positions, slices.lengths, per_layer) if rows is None else rows
     totals = np.array(slices.mixes) @ best[-1]
     mix = slices.mixes[int(np.argmax(totals))]
     sections, base = [], 0
     width = int(slices.widths[-1])
     for v, (option, layers) in enumerate(zip(slices.options, mix)):
         if layers:
-            for k, start in _row_pieces(positions, slices.lengths, choice[:, v]):
+            for k, start in _row_pieces(positions, slices.lengths, choice.column(v)):
                 if per_layer[k, v]:
                     sections.append(Section(start, int(slices.lengths[k]), option.footprint, option.height,
                                             int(layers), int(per_layer[k, v]), base, 0, width))
@@ -664,7 +733,7 @@ def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, list[Section]]:
         return 0, []
     sections = []
     for j, left in _split_widths(lanes.lane_cut, slices.widths[lanes.usable], len(lanes.usable) - 1, 0):
-        for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice[:, j]):
+        for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice.column(j)):
             sections += _slice_sections(slices, k, start, int(lanes.usable[j]), left)
     return int(lanes.lane_best[-1]), sections
 
@@ -995,7 +1064,7 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
     slices = _slice_values(interior, box, upright, max_layers, choices=False)  # counts only: nothing placed
     unsolved = 0
     if len(slices.lengths):
-        positions, by_position, unsolved = _lanes_and_tiers_by_position(length, slices, shortest)
+        positions, by_position, unsolved = _lanes_and_tiers_by_position(slices, shortest)
         best = by_position[largest_at_most(positions, everywhere)]
     turned = tuple(interior[a] for a in TURNED)
     if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
@@ -1004,7 +1073,7 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
     return best
 
 
-def _lanes_and_tiers_by_position(length: int, slices: _Slices, shortest: int):
+def _lanes_and_tiers_by_position(slices: _Slices, shortest: int):
     """The best of lanes and tiers at every end position along the length (the raster
     points), counts alone: (positions, counts, unsolved), lengths below ``unsolved``
     left out (see :func:`count_by_length`).
@@ -1012,11 +1081,11 @@ def _lanes_and_tiers_by_position(length: int, slices: _Slices, shortest: int):
     Lanes and tiers are rows of the same slices, so one row programme serves both sets
     of columns (each column's rows are independent of the others').
     """
-    positions = _length_positions(length, slices)
+    positions = slices.positions
     widths = _lane_widths(slices)
     within = min(_positions_within_lane_budget(slices, len(widths)), len(positions))
-    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _best_lanes
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
+    lanes = widths if within == len(positions) else np.array([0, len(slices.widths) - 1])  # as _usable_lane_widths
+    per_layer = _floor_values(slices)
     rows, _ = _best_rows(positions, slices.lengths, np.hstack([slices.columns[:, lanes], per_layer]), choices=False)
     split = _best_columns(rows[:, : len(lanes)], slices.widths[lanes], choices=False)[0][:, -1]
     tiers = (rows[:, len(lanes) :] @ np.array(slices.mixes).T).max(axis=1)
@@ -1040,8 +1109,7 @@ def _turned_tiers_by_length(turned, box, length: int) -> np.ndarray:
     best = np.zeros(length + 1, dtype=np.int64)
     if not len(slices.lengths):
         return best
-    per_layer = np.stack([p[:, -1] for p in slices.per_layer], axis=1)
-    floors = _best_rows(_length_positions(turned[0], slices), slices.lengths, per_layer, choices=False)[0][-1]
+    floors = _best_rows(slices.positions, slices.lengths, _floor_values(slices), choices=False)[0][-1]
     return _unbounded_knapsack([o.height for o in slices.options], floors.tolist(), length)
 
 

@@ -83,7 +83,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 from itertools import combinations
+from operator import ge
 import math
 
 import numpy as np
@@ -114,6 +116,27 @@ def raster_points(limit: int, sizes: tuple[int, ...]) -> np.ndarray:
     >>> raster_points(10, (3, 4)).tolist()
     [0, 3, 4, 6, 7, 8, 9, 10]
     """
+    # A floor's few points are listed in plain integers, the largest size first; where
+    # that could list many (the counts of each size that fit, multiplied), the array of
+    # every length is built.
+    sizes = sorted(set(sizes), reverse=True)
+    if math.prod(limit // size + 1 for size in sizes) > RASTER_LISTED:
+        return _raster_array(limit, sizes)
+    points = {0}
+    for size in sizes:
+        points = {start + more for start in points for more in range(0, limit - start + 1, size)}
+    return np.array(sorted(points), dtype=np.intp)
+
+
+# Most combinations of the sizes (the counts of each that fit, multiplied) for which
+# :func:`raster_points` lists the sums in plain integers; beyond it the array of every
+# length is built. Measured (timeit): 2-5 µs against 4-9 µs for the array, for container
+# floors (2.3-4.7 m) and box sides of 0.4-2.5 m.
+RASTER_LISTED = 256
+
+
+def _raster_array(limit: int, sizes) -> np.ndarray:
+    """:func:`raster_points` as an array of every length up to ``limit``, marked reachable."""
     reachable = np.zeros(limit + 1, dtype=bool)
     reachable[0] = True
     for size in sorted(set(sizes)):
@@ -264,8 +287,9 @@ def floor_table(length: int, width: int, box: tuple[int, int], pinwheel_length: 
 
 @lru_cache(maxsize=64)
 def _floor_solver(capacity: int, width: int, box: tuple[int, int], pinwheel_length: int) -> _FloorSolver:
-    shared = _square_solver(width, box) if 0 < pinwheel_length <= width else None
-    return _FloorSolver(capacity, width, box, pinwheel_length, shared)
+    grid = _grid(capacity, width, box)  # a new square solver starts from its first part
+    shared = _square_solver(width, box, grid) if 0 < pinwheel_length <= width else None
+    return _FloorSolver(capacity, width, box, pinwheel_length, shared, grid)
 
 
 # The square solver of each box (see floor_table): the widest asked so far, at most
@@ -274,16 +298,17 @@ _SQUARES: dict[tuple[int, int], _FloorSolver] = {}
 _MOST_SQUARES = 256
 
 
-def _square_solver(side: int, box: tuple[int, int]) -> _FloorSolver:
+def _square_solver(side: int, box: tuple[int, int], grid: _Grid | None = None) -> _FloorSolver:
     """The table of ``side x side`` with pinwheels and L-pieces tried in every cell, or a
     wider one of the same box already started: its first columns and rows are the
     first columns of every floor of that box up to ``side`` wide (see :func:`floor_table`).
+    A new one starts from ``grid`` (see :class:`_FloorSolver`) where given.
 
     A wider request replaces it (callers that know their widest floor ask for it first:
     fastspace.py solves its groups widest first)."""
     solver = _SQUARES.pop(box, None)
     if solver is None or solver.ys[-1] < largest_raster_point(side, box):
-        solver = _FloorSolver(side, side, box, side)
+        solver = _FloorSolver(side, side, box, side, grid=grid)
     if len(_SQUARES) >= _MOST_SQUARES:
         del _SQUARES[next(iter(_SQUARES))]  # the least recently used
     _SQUARES[box] = solver  # last: the most recently used
@@ -309,32 +334,50 @@ class _FloorSolver:
 
     With ``shared`` (a square solver at least ``width`` wide) the columns up to
     ``pinwheel_length`` are copied from it, not solved (see :func:`floor_table`).
+    ``grid`` (:func:`_grid`) is where the solver starts from, when already built for a
+    floor at least as long and as wide: its first rows and columns are this one's.
     """
 
     def __init__(self, capacity: int, width: int, box: tuple[int, int], pinwheel_length: int,
-                 shared: _FloorSolver | None = None):
-        self.xs, self.ys = raster_points(capacity, box), raster_points(width, box)
+                 shared: _FloorSolver | None = None, grid: _Grid | None = None):
+        grid = _grid(capacity, width, box) if grid is None else grid
+        n, m = (int(np.searchsorted(grid.xs, side, side="right")) for side in (capacity, width))
+        self.xs, self.ys = grid.xs[:n], grid.xs[:m]
         xs, ys = self.xs, self.ys
         self.box, self.pinwheel_length, self.shared = box, pinwheel_length, shared
-        self.count = homogeneous(xs[:, None], ys[None, :], box).astype(np.int64)
+        self.count = grid.count[:n, :m].copy()
         # The finished columns again in 32 bits, which the pinwheel search gathers from
         # several times faster (a floor's count is far below 2**31).
         self.count32 = self.count.astype(np.int32)
-        self.bound = barnes_bound(xs[:, None], ys[None, :], box)
         self.decision = np.full(self.count.shape, _HOMOGENEOUS, dtype=np.int8)
         self.argument = np.zeros(self.count.shape + (4,), dtype=np.int64)
+        self.x_rests, self.x_halves = grid.rests[:n, :n], grid.halves[:n]
         # Each width's cuts (narrower part, rest), in plain integers: the ones up to half
-        # of it, then the one that keeps the next narrower cell whole.
-        rests, halves = _rests(ys)
-        rests = rests.tolist()
-        self.y_cuts = [[(m, rests[n][m]) for m in _firsts(halves, n)] for n in range(1, len(ys))]
-        self.x_rests, self.x_halves = _rests(xs)
+        # of it, then the one that keeps the next narrower cell whole (as a square
+        # solver at least as wide has them).
+        if shared is not None:
+            self.y_cuts = shared.y_cuts[: m - 1]
+        else:
+            rests = self.x_rests[:m, :m].tolist()
+            self.y_cuts = [[(k, rests[j][k]) for k in _firsts(self.x_halves, j)] for j in range(1, m)]
         # The L-approach's memo; a solver that copies its searched columns uses the shared one's.
-        self.search = shared.search if shared is not None else _LSearch(xs, ys, self.count, box)
+        self.search = shared.search if shared is not None else _LSearch(
+            xs, ys, self.count, box, barnes=grid.bound[:n, :m].copy(), rests=self.x_rests)
         self.y_blocks = {}  # per width index: its pinwheel corners and block rows (_pinwheel_blocks)
         self.final = np.zeros(self.count.shape, dtype=bool)
         self.final[0] = True  # the first column, of length 0, holds nothing
         self.solved = 1  # columns solved; the first, of length 0, holds nothing
+        # The columns are solved in plain integers (numpy costs about a microsecond a
+        # call, more than the work on a column's few cells): counts, bounds (Barnes's,
+        # lowered as the search goes) and final flags of every column, and the
+        # decisions of the columns solved since the last flush (_flush), which writes
+        # them to the arrays (the bounds stay plain: no table holds them).
+        self.points = xs.tolist()
+        self.rows, self.limits, self.finals = self.count.tolist(), grid.bound[:n, :m].tolist(), self.final.tolist()
+        self.decisions, self.first_arguments = {}, {}  # column -> its decisions, argument[:, 0]
+        self.pinwheels = {}  # column -> {cell: its pinwheel's corners x2, y1, y2}
+        self.flushed = 1  # columns up to here are in the arrays
+        self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
@@ -349,8 +392,8 @@ class _FloorSolver:
             self._copy_columns(n)
         for i in range(self.solved, n):
             self._solve_column(i)
-            self.count32[i] = self.count[i]
         self.solved = max(self.solved, n)
+        self._flush(self.solved)
         if self.solved == len(self.xs) and self.shared is None:
             self.search.release()  # every cell solved: only the cuts are read again
         return n
@@ -365,56 +408,172 @@ class _FloorSolver:
         shared, m = self.shared, len(self.ys)
         shared.solve(int(self.xs[end - 1]))
         for mine, theirs in ((self.count, shared.count), (self.count32, shared.count32), (self.decision, shared.decision),
-                             (self.argument, shared.argument), (self.bound, shared.bound), (self.final, shared.final)):
+                             (self.argument, shared.argument), (self.final, shared.final)):
             mine[start:end] = theirs[start:end, :m]
-        self.solved = end
+        for mine, theirs in ((self.rows, shared.rows), (self.limits, shared.limits), (self.finals, shared.finals)):
+            mine[start:end] = [column[:m] for column in theirs[start:end]]
+        self.solved = self.flushed = end
+
+    def _flush(self, end: int) -> None:
+        """Write the plain columns solved since the last flush, up to ``end``, to the arrays."""
+        start = self.flushed
+        if end <= start:
+            return
+        self.count[start:end] = self.rows[start:end]
+        self.count32[start:end] = self.count[start:end]
+        self.final[start:end] = self.finals[start:end]
+        self.decision[start:end] = [self.decisions.pop(i) for i in range(start, end)]
+        self.argument[start:end, :, 0] = [self.first_arguments.pop(i) for i in range(start, end)]
+        for i in range(start, end):
+            for j, corners in self.pinwheels.pop(i, {}).items():
+                self.argument[i, j, 1:] = corners
+        self.flushed = end
 
     def _solve_column(self, i: int) -> None:
-        xs, ys, box = self.xs, self.ys, self.box
-        count, decision, argument, bound = self.count, self.decision, self.argument, self.bound
-        cuts = np.array(_firsts(self.x_halves, i))
-        _best_length_cuts(count, decision, argument, i, cuts, self.x_rests[i, cuts])
-        if i < len(ys):
-            _turned_cells(count, decision, bound, i)
+        """Solve column i in plain integers (its cells, decisions and bounds in the plain
+        columns; see __init__)."""
+        length, m = self.points[i], len(self.ys)
+        column, limit = self.rows[i], self.limits[i]
+        decision, first = [_HOMOGENEOUS] * m, [0] * m
+        self.decisions[i], self.first_arguments[i] = decision, first
+        self._length_cuts(i, column, decision, first)
+        if i < m:
+            _turned_cells(self.rows, column, decision, limit, i)
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
-        searched = xs[i] <= self.pinwheel_length
+        searched = length <= self.pinwheel_length
         if searched:
-            _sharpen_bounds(bound[i], count[i], int(xs[i]), ys, box)
-            _best_five_blocks(count, self.count32, decision, argument, xs, ys, i,
-                              np.flatnonzero(count[i] < bound[i]).tolist(), self.y_blocks)
-        _best_width_cuts(count, decision, argument, i, self.y_cuts, bound[i], ys, self.search if searched else None,
-                         int(xs[i]), box)
-        self._mark_final(i)
+            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls)
+            rows = [j for j in range(m) if column[j] < limit[j]]
+            if rows:
+                self._flush(i)  # the pinwheels gather from the arrays of the columns before i
+                self.pinwheels[i] = {}
+                _best_five_blocks(column, decision, first, self.pinwheels[i], self.count32, self.xs, self.ys, i,
+                                  rows, self.y_blocks)
+        self._mark_final(i, column, limit, self._width_cuts(i, column, decision, first, limit, searched))
 
-    def _mark_final(self, i: int) -> None:
+    def _length_cuts(self, i: int, column: list[int], decision: list[int], first: list[int]) -> None:
+        """Improve every cell of column i by one cut across the length: in plain integers
+        where the column has few cells and cuts (up to :data:`PLAIN_CUTS` of both
+        multiplied), else over the arrays (all widths at once)."""
+        cuts = _firsts(self.x_halves, i)
+        rests = self.x_rests[i].tolist()
+        if len(cuts) * len(column) <= PLAIN_CUTS:
+            rows = self.rows
+            pairs = [(cut, rows[cut], rows[rests[cut]]) for cut in cuts]
+            for j in range(len(column)):
+                best = start = column[j]
+                for cut, part, rest in pairs:
+                    if part[j] + rest[j] > best:
+                        best, chosen = part[j] + rest[j], cut
+                if best > start:  # the first cut of the best count, as argmax takes it
+                    column[j], decision[j], first[j] = best, _CUT_LENGTH, chosen
+            return
+        self._flush(i)
+        along = np.take(self.count, cuts, axis=0) + np.take(self.count, [rests[cut] for cut in cuts], axis=0)
+        for j, (best, chosen) in enumerate(zip(along.max(axis=0).tolist(), along.argmax(axis=0).tolist())):
+            if best > column[j]:
+                column[j], decision[j], first[j] = best, _CUT_LENGTH, cuts[chosen]
+
+    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> list[int]:
+        """Improve column i, narrowest first, by one cut across the width, then (where
+        ``searched``) by the L-approach, unless the exhaustive search of a small floor
+        (:func:`small_floor_optimum`) proves the cell optimal first. Returns the cells
+        the L-approach searched.
+
+        Each cell needs the cells below it. As along the length, the cut that keeps the
+        previous cell whole is always tried.
+        """
+        search = self.search if searched else None
+        improved = []
+        for j in range(1, len(column)):
+            if column[j] >= limit[j]:
+                continue
+            best, cut = column[j], 0
+            for k, rest in self.y_cuts[j - 1]:
+                if column[k] + column[rest] > best:
+                    best, cut = column[k] + column[rest], k
+            if cut:
+                column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
+            if search is not None and column[j] < limit[j] and search.allows(i, j):
+                limit[j] = _exact_bound(limit[j], self.points[i], self.points[j], self.box)
+            if search is not None and column[j] < limit[j] and search.allows(i, j):
+                self._flush(i)  # the search reads the arrays: the columns before i, and this one
+                self.count[i] = column
+                before, column[j] = column[j], search.improve(i, j, limit[j])
+                improved.append(j)
+                if column[j] > before:
+                    decision[j] = _L_APPROACH
+        return improved
+
+    def _mark_final(self, i: int, column: list[int], limit: list[int], searched: list[int]) -> None:
         """Cells of column i whose count is the class optimum: searched to the end by the
-        L-approach or at their bound; a turned cell is final when its twin is (its bound
-        was set to its count only to skip the search)."""
-        # A copying solver solves only columns beyond its pinwheel length, never searched.
-        searched = self.search.final[i] if self.shared is None else False
-        self.final[i] = searched | (self.count[i] >= self.bound[i])
+        L-approach (of the cells ``searched``) or at their bound; a turned cell is final
+        when its twin is (its bound was set to its count only to skip the search)."""
+        final = list(map(ge, column, limit))  # at the bound
+        for j in searched:
+            final[j] = final[j] or bool(self.search.final[i, j])
         if i < len(self.ys):
-            self.final[i, :i] = self.final[:i, i]
+            final[:i] = [self.finals[k][i] for k in range(i)]
+        self.finals[i] = final
 
 
-def _turned_cells(count, decision, bound, i) -> None:
+# Most cells times cuts for which a column's cuts across the length are tried in plain
+# integers (about 0.06 µs each); beyond it over the arrays, which first need the columns
+# before written to them (about 15 µs a column in all).
+PLAIN_CUTS = 256
+
+
+class _Grid(NamedTuple):
+    """What a floor solver starts from (see :func:`_grid`)."""
+
+    xs: np.ndarray  # raster points along the length, the width's the first of them
+    count: np.ndarray  # (len(xs), width's points): homogeneous counts
+    bound: np.ndarray  # the same cells' Barnes bounds
+    rests: np.ndarray  # of xs, as _rests gives them
+    halves: list[int]
+
+
+def _grid(capacity: int, width: int, box: tuple[int, int]) -> _Grid:
+    """The raster points of a ``capacity x width`` floor, each cell's homogeneous count and
+    Barnes bound, and the rests of its cuts: every floor no longer and no wider has the
+    first rows and columns of each (the raster points of a side are the first of a
+    longer side's, and so are the rests: see :func:`_rests`)."""
+    xs = raster_points(capacity, box)
+    ys = xs[: int(np.searchsorted(xs, width, side="right"))]
+    rests, halves = _rests(xs)
+    return _Grid(xs, homogeneous(xs[:, None], ys[None, :], box).astype(np.int64, copy=False),
+                 barnes_bound(xs[:, None], ys[None, :], box), rests, halves)
+
+
+def _turned_cells(rows, column, decision, limit, i) -> None:
     """Take the cells of column i narrower than they are long from row i, the same
     floors turned, already solved (the raster points of both sides are the same sums);
     their bound becomes their count, so no search runs on them twice."""
-    turned = count[:i, i]
-    better = turned > count[i, :i]
-    count[i, :i][better], decision[i, :i][better] = turned[better], _TURNED
-    bound[i, :i] = count[i, :i]
+    for j in range(i):
+        if rows[j][i] > column[j]:
+            column[j], decision[j] = rows[j][i], _TURNED
+        limit[j] = column[j]
 
 
-def _sharpen_bounds(bound: np.ndarray, count: np.ndarray, length: int, ys: np.ndarray, box) -> None:
+def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box, hulls: dict) -> None:
     """Lower the bound of each cell of a column still below it to its line bound
     (:func:`line_bound`), where smaller: a cell whose count reaches it is optimal, and
     the pinwheel and L-approach searches, which cost far more, skip it. Each cell's
-    bound depends on the cell alone."""
-    for j in np.flatnonzero(count < bound).tolist():
-        bound[j] = min(int(bound[j]), line_bound(length, int(ys[j]), box))
+    bound depends on the cell alone.
+
+    The sides are raster points (their own reduced sides, above 0 but for the first
+    cell, at its bound), and the hull across each width is kept in ``hulls``.
+    """
+    along = None
+    for j, (count, bound) in enumerate(zip(column, limit)):
+        if count < bound:
+            if along is None:
+                along = _knapsack_hull(length, box[0], box[1])
+            across = hulls.get(j)
+            if across is None:
+                across = hulls[j] = _knapsack_hull(points[j], box[1], box[0])
+            limit[j] = min(bound, _line_bound(along, across, length, points[j], box))
 
 
 def _exact_bound(bound: int, length: int, width: int, box) -> int:
@@ -427,7 +586,8 @@ def _exact_bound(bound: int, length: int, width: int, box) -> int:
 def _rests(points: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """What a cut leaves: ``rests[n, m]`` the largest raster point inside
     ``points[n] - points[m]``; and ``halves[n]``, the end of the cuts up to half of
-    ``points[n]`` (the others mirror them)."""
+    ``points[n]`` (the others mirror them). Neither reaches past ``points[n]``, so the
+    first rows and columns are those of the first points alone."""
     rests = largest_at_most(points, points[:, None] - points[None, :])
     return rests, np.searchsorted(points, points / 2, side="right").tolist()
 
@@ -437,43 +597,6 @@ def _firsts(halves: list[int], n: int) -> list[int]:
     to half of it, and the one that keeps the previous size whole, so that a larger
     floor never holds fewer, whatever the budgets left out of the smaller one's search."""
     return list(range(1, halves[n])) + [n - 1]
-
-
-def _best_length_cuts(count, decision, argument, i, cuts, rests) -> None:
-    """Improve every cell of column i by one cut across the length (all widths at once)."""
-    along = count[cuts] + count[rests]
-    best = along.max(axis=0)
-    better = best > count[i]
-    if better.any():
-        count[i, better], decision[i, better] = best[better], _CUT_LENGTH
-        argument[i, better, 0] = cuts[along.argmax(axis=0)[better]]
-
-
-def _best_width_cuts(count, decision, argument, i, y_cuts, bound, ys, search, length, box) -> None:
-    """Improve column i (``length`` long), narrowest first, by one cut across the width,
-    then (where ``search`` is given) by the L-approach, unless the exhaustive search of a
-    small floor (:func:`small_floor_optimum`) proves the cell optimal first.
-
-    Plain integers: the column is short and each cell needs the cells below it. As
-    along the length, the cut that keeps the previous cell whole is always tried.
-    """
-    column, limit = count[i].tolist(), bound.tolist()
-    for j in range(1, len(column)):
-        if column[j] >= limit[j]:
-            continue
-        best, cut = column[j], 0
-        for m, rest in y_cuts[j - 1]:
-            if column[m] + column[rest] > best:
-                best, cut = column[m] + column[rest], m
-        if cut:
-            column[j] = count[i, j] = best
-            decision[i, j], argument[i, j, 0] = _CUT_WIDTH, cut
-        if search is not None and column[j] < limit[j] and search.allows(i, j):
-            bound[j] = limit[j] = _exact_bound(limit[j], length, int(ys[j]), box)
-        if search is not None and column[j] < limit[j] and search.allows(i, j):
-            column[j] = search.improve(i, j, limit[j])
-            if column[j] > count[i, j]:
-                count[i, j], decision[i, j] = column[j], _L_APPROACH
 
 
 def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -489,8 +612,10 @@ def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return near[first], far[second]
 
 
-def _best_five_blocks(count, finished, decision, argument, xs, ys, i, rows, y_blocks) -> None:
-    """Improve each cell (i, j) of ``rows`` by the best pinwheel of five blocks.
+def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, rows, y_blocks) -> None:
+    """Improve each cell (i, j) of ``rows`` (in ``column``, plain integers) by the best
+    pinwheel of five blocks: its corners ``x1`` in ``first[j]``, ``(x2, y1, y2)`` in
+    ``pinwheels[j]`` (the rest of the cell's ``argument``).
 
     With inner corners ``x1 < x2`` and ``y1 < y2`` the blocks are ``x1 x y2`` at the
     origin, ``(L - x1) x y1`` beside it, ``(L - x2) x (W - y1)`` opposite, ``x2 x (W - y2)``
@@ -528,10 +653,10 @@ def _best_five_blocks(count, finished, decision, argument, xs, ys, i, rows, y_bl
         total += np.take(finished[along[2]], across[1], axis=1)
         total += np.take(finished[along[3]], across[2], axis=1)
         total += np.take(finished[along[4]], across[4], axis=1)
-        p, q = np.unravel_index(int(np.argmax(total)), total.shape)
-        if total[p, q] > count[i, j]:
-            count[i, j], decision[i, j] = total[p, q], _FIVE_BLOCK
-            argument[i, j] = (x1[p], x2[p], y1[q], y2[q])
+        p, q = divmod(int(np.argmax(total)), total.shape[1])
+        if total[p, q] > column[j]:
+            column[j], decision[j], first[j] = int(total[p, q]), _FIVE_BLOCK, int(x1[p])
+            pinwheels[j] = (int(x2[p]), int(y1[q]), int(y2[q]))
 
 
 def _pinwheel_blocks(points, side, c1, c2) -> tuple[np.ndarray, ...]:
@@ -689,8 +814,9 @@ def _both_ways(cuts, key, rest):
     X, Y, x, y = key
     for kind, params, a, b in cuts(X, Y, x, y, rest):
         yield kind, params, False, a, b
-    for kind, params, a, b in cuts(Y, X, y, x, rest, two_l=False):
-        yield kind, params, True, _transposed(a), _transposed(b)
+    # (Each piece transposed as _transposed does, inline: this runs for every cut listed.)
+    for kind, params, (aX, aY, ax, ay), (bX, bY, bx, by) in cuts(Y, X, y, x, rest, two_l=False):
+        yield kind, params, True, (aY, aX, ay, ax), (bY, bX, by, bx)
 
 
 def _cut_frames(kind, params, P, key):
@@ -739,15 +865,18 @@ class _LSearch:
     most_steps : int, optional
         Most pieces whose cuts are listed; past it :meth:`improve` returns the best
         found so far, and leaves the cell out of ``final``. Default: no limit.
+    barnes, rests : arrays, optional
+        Already known: :func:`barnes_bound` of every cell, and the rests of
+        :func:`_rests` of ``xs`` (which must then be at least as long as ``ys``).
     """
 
-    def __init__(self, xs, ys, count, box, final=None, side=None, most_steps=None):
+    def __init__(self, xs, ys, count, box, final=None, side=None, most_steps=None, barnes=None, rests=None):
         self.points = (xs if len(xs) >= len(ys) else ys).tolist()
         self.count, self.box_area = count, box[0] * box[1]
         self.steps, self.most_steps = 0, math.inf if most_steps is None else most_steps
         self.low, self.high, self.cuts = {}, {}, {}
         self.final = np.zeros(count.shape, dtype=bool) if final is None else final.copy()
-        self.barnes = barnes_bound(xs[:, None], ys[None, :], box)
+        self.barnes = barnes_bound(xs[:, None], ys[None, :], box) if barnes is None else barnes
         self.barnes_rows = self.barnes.tolist()  # plain copy, for speed
         self.points_array = np.asarray(self.points)
         self.settled = self.final.tolist()  # plain copy of final, for speed
@@ -756,8 +885,11 @@ class _LSearch:
         self.coloured = set()
         self.cells = count.tolist()  # plain-integer copy of the final cells, for speed
         side = min(len(self.points), L_APPROACH_SIDE + 1 if side is None else side)
-        p = np.asarray(self.points[:side])
-        self.rest_array = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None))
+        if rests is None:
+            p = np.asarray(self.points[:side])
+            self.rest_array = largest_at_most(p, np.clip(p[:, None] - p[None, :], 0, None))
+        else:  # the same, a cut past the piece's end (a negative rest) kept at 0
+            self.rest_array = np.maximum(rests[:side, :side], 0)
         self.rest = self.rest_array.tolist()
 
     def release(self) -> None:
@@ -815,8 +947,17 @@ class _LSearch:
         self.steps += 1
         if self.steps > self.most_steps:
             raise _OutOfSteps
+        known, high, cells = self.high, self._high, self.cells
         for cut in _both_ways(cuts, key, self.rest):
-            if self._splits(cut, target):
+            # The first test of _splits inline (most cuts stop at it), as _high has it.
+            a, b = cut[3], cut[4]
+            bound_a = cells[a[0]][a[1]] if a[2] == a[0] else known.get(a)
+            if bound_a is None:
+                bound_a = high(a)
+            bound_b = cells[b[0]][b[1]] if b[2] == b[0] else known.get(b)
+            if bound_b is None:
+                bound_b = high(b)
+            if bound_a + bound_b >= target and self._splits(cut, target):
                 return cut
         return None
 
@@ -934,14 +1075,16 @@ class _Colours:
         g = self.g
         X, Y, x, y = X // g, Y // g, x // g, y // g
         best = X * Y
+        rectangle = self._rectangle
         for m, per_box in self.moduli:
-            (a, a_minus), (b, b_minus), (c, c_minus) = (self._rectangle(u, v, m) for u, v in ((X, y), (x, Y), (x, y)))
-            rarest = min(int((a + b - c).min()), int((a_minus + b_minus - c_minus).min()))
+            # Both colourings at once: the rarest colour of either.
+            rarest = int((rectangle(X, y, m) + rectangle(x, Y, m) - rectangle(x, y, m)).min())
             best = min(best, rarest // per_box)
         return best
 
     def _rectangle(self, X, Y, m):
-        """Cells of each colour mod ``m`` in ``[0, X) x [0, Y)``: by ``p + q`` and by ``p - q``."""
+        """Cells of each colour mod ``m`` in ``[0, X) x [0, Y)``: by ``p + q`` (row 0) and by
+        ``p - q`` (row 1)."""
         found = self.rectangles.get((X, Y, m))
         if found is None:
             c = np.arange(m)
@@ -951,7 +1094,8 @@ class _Colours:
                 return (n // m) * r + np.minimum(n % m, r)
 
             plus = X * (Y // m) + (X // m) * r + below(c + m + 1) - below(c - s + 1 + m)
-            found = self.rectangles[X, Y, m] = (plus, np.roll(plus, 1 - Y))
+            # By p - q: the same counts rolled by 1 - Y (np.roll, as one gather).
+            found = self.rectangles[X, Y, m] = plus[np.stack((c, (c + Y - 1) % m))]
         return found
 
 
@@ -980,10 +1124,18 @@ def line_bound(length: int, width: int, box: tuple[int, int]) -> int:
     reduced = [largest_raster_point(side, (a, b)) for side in (length, width)]
     if min(reduced) == 0:
         return 0
+    return _line_bound(_knapsack_hull(length, a, b), _knapsack_hull(width, b, a), *reduced, box)
+
+
+def _line_bound(along, across, length: int, width: int, box: tuple[int, int]) -> int:
+    """:func:`line_bound` from the hulls of the lines along the length and across it
+    (:func:`_knapsack_hull` of each side with the box's sides in that order) and the
+    raster-reduced sides."""
+    a, b = box
     rows = [  # (coefficient of n_A, of n_B, right-hand side): a x + b y <= c
-        (alpha * b, beta * a, gamma * reduced[1]) for alpha, beta, gamma in _knapsack_hull(length, a, b)
+        (alpha * b, beta * a, gamma * width) for alpha, beta, gamma in along
     ] + [
-        (alpha * a, beta * b, gamma * reduced[0]) for alpha, beta, gamma in _knapsack_hull(width, b, a)
+        (alpha * a, beta * b, gamma * length) for alpha, beta, gamma in across
     ]
     return _two_variable_lp_floor(rows)
 
@@ -1017,12 +1169,17 @@ def _two_variable_lp_floor(rows: list[tuple[int, int, int]]) -> int:
     """
     best = min((c // min(a, b) for a, b, c in rows if min(a, b) > 0), default=None)
     for (a1, b1, c1), (a2, b2, c2) in combinations(rows, 2):
-        det, u, v = a1 * b2 - a2 * b1, b2 - a2, a1 - b1  # u and v times det
-        if det < 0:
-            det, u, v = -det, -u, -v
-        if det and u >= 0 and v >= 0:
+        det = a1 * b2 - a2 * b1
+        if det > 0:
+            u, v = b2 - a2, a1 - b1  # u and v times det
+        elif det < 0:
+            det, u, v = -det, a2 - b2, b1 - a1
+        else:
+            continue
+        if u >= 0 and v >= 0:
             value = (c1 * u + c2 * v) // det
-            best = value if best is None else min(best, value)
+            if best is None or value < best:
+                best = value
     return best
 
 
@@ -1060,22 +1217,28 @@ def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | 
 
 def _largest_independent_set(clashes: list[int], candidates: int) -> int | None:
     """Size of the largest set among ``candidates`` (a bit mask) with no two clashing,
-    or None beyond ``EXACT_NODES`` branches."""
+    or None beyond ``EXACT_NODES`` branches.
+
+    Depth first, the branch that takes the lowest spot before the one that leaves it;
+    the taking branch is searched next at once, so only the other waits on the stack.
+    """
+    keep = [~clash for clash in clashes]  # what taking each spot leaves (a spot clashes with itself)
     best, steps = 0, 0
     pending = [(candidates, 0)]
     while pending:
         left, taken = pending.pop()
-        steps += 1
-        if steps > EXACT_NODES:
-            return None
-        if taken + left.bit_count() <= best:
-            continue
-        if not left:
-            best = taken
-            continue
-        spot = (left & -left).bit_length() - 1
-        pending.append((left & ~(1 << spot), taken))
-        pending.append((left & ~clashes[spot], taken + 1))
+        while True:
+            steps += 1
+            if steps > EXACT_NODES:
+                return None
+            if taken + left.bit_count() <= best:
+                break
+            if not left:
+                best = taken
+                break
+            low = left & -left
+            pending.append((left ^ low, taken))
+            left, taken = left & keep[low.bit_length() - 1], taken + 1
     return best
 
 

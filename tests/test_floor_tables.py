@@ -156,3 +156,28 @@ def test_square_tables_kept_stay_within_their_bound():
     for l in range(2, pallet_loading._MOST_SQUARES + 12):
         floor_table(12, 12, (l, 1), pinwheel_length=12)
     assert pallet_loading.square_tables_kept() == pallet_loading._MOST_SQUARES
+
+
+def solved_arrays(length, width, box, pinwheel_length, plain_cuts):
+    """Every array of a floor's table (and its cuts), solved cold with the length cuts of
+    columns up to ``plain_cuts`` cells times cuts in plain integers, the others over the
+    arrays."""
+    saved, pallet_loading.PLAIN_CUTS = pallet_loading.PLAIN_CUTS, plain_cuts
+    try:
+        clear_floor_tables()
+        table = floor_table(length, width, box, pinwheel_length=pinwheel_length)
+        return [table.xs, table.count, table.decision, table.argument, table.final], dict(table.cuts)
+    finally:
+        pallet_loading.PLAIN_CUTS = saved
+
+
+@settings(max_examples=30, deadline=None)
+@given(floors, st.sampled_from(["width", "length", "guillotine"]))
+@example((40, 23, 3, 2), "width")  # long columns: both ways differ in speed, not in the table
+def test_length_cuts_in_plain_integers_and_over_the_arrays_give_the_same_table(case, pinwheel):
+    length, width, l, w = case
+    pinwheel_length = {"width": width, "length": length, "guillotine": 0}[pinwheel]
+    (plain, plain_cuts), (arrays, array_cuts) = (
+        solved_arrays(length, width, (l, w), pinwheel_length, most) for most in (10**9, 0))
+    assert all(a.shape == b.shape and (a == b).all() for a, b in zip(plain, arrays))
+    assert plain_cuts == array_cuts

@@ -676,3 +676,39 @@ def test_a_box_fits_exactly_when_some_allowed_orientation_fits(interior, box, up
     assert fits(interior, box, upright) == any(all(map(int.__le__, turn, interior)) for turn in turns)
     if not fits(interior, box, upright):
         assert best_layout(interior, box, upright).count == 0
+
+
+def slow_rows(positions, lengths, values):
+    """The best row of pieces ending at each position, and the first piece that ends it
+    (-1: the row one position shorter), one position at a time over every piece."""
+    best, choice = [], []
+    for p, end in enumerate(positions):
+        reached, first = None, -1
+        for k, length in enumerate(lengths):
+            starts = [q for q in range(p + 1) if positions[q] <= end - length]
+            if starts:
+                total = best[starts[-1]] + values[k]
+                if reached is None or total > reached:
+                    reached, first = total, k
+        shorter = best[-1] if best else 0
+        best.append(max(shorter, reached if reached is not None else 0))
+        choice.append(first if reached is not None and reached >= shorter and p > 0 else -1)
+    return best, choice
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(3, 40), min_size=1, max_size=3), st.integers(0, 200),
+       st.lists(st.integers(3, 90), min_size=1, max_size=6, unique=True), st.integers(1, 4), st.randoms())
+def test_rows_of_several_columns_at_once_are_each_column_alone_and_the_slow_loop(sides, limit, lengths, columns, rng):
+    from estimator.packing import _best_rows
+
+    positions = raster_points(limit, tuple(sides))
+    lengths = np.array(sorted(lengths), dtype=np.int64)
+    values = np.sort(np.array([[rng.randint(0, 5) for _ in range(columns)] for _ in lengths]), axis=0)
+    best, choice = _best_rows(positions, lengths, values)
+    for m in range(columns):
+        slow_best, slow_choice = slow_rows(positions.tolist(), lengths.tolist(), values[:, m].tolist())
+        assert best[:, m].tolist() == slow_best
+        assert choice.column(m).tolist() == slow_choice
+        alone_best, alone_choice = _best_rows(positions, lengths, values[:, m : m + 1])
+        assert (alone_best[:, 0] == best[:, m]).all() and (alone_choice.column(0) == choice.column(m)).all()
