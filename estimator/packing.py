@@ -52,9 +52,9 @@ References
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from bisect import bisect_right
 from itertools import accumulate, permutations
 from typing import NamedTuple
 
