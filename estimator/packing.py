@@ -303,7 +303,10 @@ def _searched_best(interior, box, upright, max_layers, whole_floors, bound, best
 
 def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     """Yield the best layout of each searched class, cheapest first, as (name, (count,
-    stacks, frame)); each class is searched only when the one before has been taken.
+    stacks, frame)); each class is searched only when the one before has been taken,
+    but for the rows of tiers and lanes, which one row programme finds together when
+    tiers are asked for (:func:`_tier_and_lane_rows`), so the lanes' rows are found even
+    where the tiers reach the bound.
 
     ``turned tiers`` (a box free to turn, no layer cap, within ``TURN_BUDGET``): tiers
     with the container turned so that the floors are cross-sections and the layers run
