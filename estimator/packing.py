@@ -8,7 +8,8 @@ searched (grid, turned tiers, tiers, lanes, then whole floors) and the best kept
 exact within its class by dynamic programming over raster points, the sums of box sides):
 
 * **grid**: the best uniform grid. When it equals the upper bound it is optimal and
-  nothing else is searched; nor is anything after the first class that reaches it.
+  nothing else is searched; nor is anything after the first class that reaches it
+  (but the rows of lanes, found with those of tiers: :func:`searched_layouts`).
 * **lanes**: the width split into lanes along the whole length, each lane a row of
   *slices*, each slice split across the width into *columns*, each column one stack of
   layers of the ways to stand the box mixed in height (a lane of 1177 mm with the box's
