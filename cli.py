@@ -288,6 +288,23 @@ def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+def _stderr_columns() -> int:
+    """The width of the terminal stderr writes to. [characters]
+
+    Asked of stderr itself: ``shutil.get_terminal_size`` asks stdout, and with stdout
+    redirected to a file (``> out.json``) falls back to 80 columns, so on a narrower
+    terminal the status line would wrap and each rewrite leave a line behind."""
+    try:
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, ValueError, OSError):  # no file descriptor, or not a terminal
+        columns = 0
+    if columns > 0:
+        return columns
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 @contextmanager
 def search_status():
     """While the block runs, a status line on stderr counting the packing searches solved
@@ -300,13 +317,11 @@ def search_status():
     if not _stderr_is_terminal():
         yield
         return
-    import shutil
-
     from estimator.fastspace import cache_path
     from estimator.progress import StatusLine, reporting
 
     note = " (cached for the next run)" if cache_path() is not None else ""
-    status = StatusLine(sys.stderr, width=shutil.get_terminal_size().columns - 1, note=note)
+    status = StatusLine(sys.stderr, width=_stderr_columns() - 1, note=note)
     try:
         with reporting(status.searched):
             yield

@@ -35,7 +35,11 @@ def searched_cases():
 
 
 def median_times(paths: list[str]) -> dict[str, float]:
-    runs = [json.load(open(path)) for path in paths]
+    """Each case's median time over the files of one version. [s]"""
+    runs = []
+    for path in paths:
+        with open(path) as file:
+            runs.append(json.load(file))
     return {case: statistics.median(run[case] for run in runs) for case in runs[0]}
 
 
@@ -46,6 +50,10 @@ def main() -> None:
     parser.add_argument("--compare", nargs="+")
     parser.add_argument("--after", nargs="+")
     args = parser.parse_args()
+    if bool(args.compare) != bool(args.after):
+        parser.error("--compare and --after go together")
+    if not args.compare and not args.out:
+        parser.error("OUT.json is required unless comparing")
     if args.compare:
         before, after = median_times(args.compare), median_times(args.after)
         ratios = [before[case] / after[case] for case in before]
@@ -55,7 +63,8 @@ def main() -> None:
         return
     times = {name: statistics.median(cold_time(interior, box) for _ in range(args.runs))
              for name, interior, box in searched_cases()}
-    json.dump(times, open(args.out, "w"), indent=0)
+    with open(args.out, "w") as file:
+        json.dump(times, file, indent=0)
     print(f"{len(times)} searched cases: {sum(times.values()) * 1e3:.0f} ms in all, "
           f"median {statistics.median(times.values()) * 1e3:.2f} ms")
 

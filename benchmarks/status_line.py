@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("command", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     command = options.command[1:] if options.command[:1] == ["--"] else options.command
+    if not command:
+        parser.error("a command to run is required (after --)")
     wall_s, code, pieces = run(command, options.cache_dir or tempfile.mkdtemp(), options.interrupt)
     text = "".join(piece for _, piece in pieces)
     first_s = next((at for at, piece in pieces if "solving packing searches" in piece), None)

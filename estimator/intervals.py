@@ -109,9 +109,9 @@ def palletised_interval(scenario: Scenario) -> Interval:
     deck's (pallet_model.py: whole layers), so those are searched over every value the
     model distinguishes (crate sides rounded up to 1 cm, a few thousand sizes per crate
     type; a ranged deck at its low end and every whole centimetre above it) with the
-    rest at the pessimistic (optimistic) corner. One crate type: the least and most count over that grid, exact. Kits:
-    proven bounds (``pallet_model.kit_extreme``); labelled :data:`KIT_BOUNDS` where the
-    count itself does not reach them.
+    rest at the pessimistic (optimistic) corner. One crate type: the least and most count
+    over that grid, exact. Kits: proven bounds (``pallet_model.kit_extreme``); labelled
+    :data:`KIT_BOUNDS` where the count itself does not reach them.
     """
     ends = _searched_ends(scenario)
     containers, share = (np.array([p.corner(False), p.corner(True)])

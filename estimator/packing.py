@@ -8,7 +8,8 @@ searched (grid, turned tiers, tiers, lanes, then whole floors) and the best kept
 exact within its class by dynamic programming over raster points, the sums of box sides):
 
 * **grid**: the best uniform grid. When it equals the upper bound it is optimal and
-  nothing else is searched; nor is anything after the first class that reaches it.
+  nothing else is searched; nor is anything after the first class that reaches it
+  (but the rows of lanes, found with those of tiers: :func:`searched_layouts`).
 * **lanes**: the width split into lanes along the whole length, each lane a row of
   *slices*, each slice split across the width into *columns*, each column one stack of
   layers of the ways to stand the box mixed in height (a lane of 1177 mm with the box's
@@ -52,9 +53,9 @@ References
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from bisect import bisect_right
 from itertools import accumulate, permutations
 from typing import NamedTuple
 
@@ -303,7 +304,10 @@ def _searched_best(interior, box, upright, max_layers, whole_floors, bound, best
 
 def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     """Yield the best layout of each searched class, cheapest first, as (name, (count,
-    stacks, frame)); each class is searched only when the one before has been taken.
+    stacks, frame)); each class is searched only when the one before has been taken,
+    but for the rows of tiers and lanes, which one row programme finds together when
+    tiers are asked for (:func:`_tier_and_lane_rows`), so the lanes' rows are found even
+    where the tiers reach the bound.
 
     ``turned tiers`` (a box free to turn, no layer cap, within ``TURN_BUDGET``): tiers
     with the container turned so that the floors are cross-sections and the layers run

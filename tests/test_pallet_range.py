@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 import strategies as phys
+from estimator.fastspace import MODEL_RESOLUTION_M
 from estimator.intervals import (
     CORNERS, GRID_SEARCH, KIT_BOUNDS, corner_values, deck_steps, interval, palletised_interval,
 )
@@ -183,9 +184,10 @@ def test_a_ranged_deck_searched_by_whole_centimetres_equals_every_millimetre(dec
 def test_every_deck_in_the_range_shares_its_whole_step_with_a_searched_one(low, span):
     steps = deck_steps(SimpleNamespace(low=low / 1000, high=(low + span) / 1000))
     assert steps[0] == low and steps[-1] <= low + span and np.all(np.diff(steps) > 0)
+    step = round(MODEL_RESOLUTION_M / 0.001)  # the searched crate sides' step [mm]
     for mm in range(low, low + span + 1):
         searched = steps[steps <= mm].max()
-        assert searched // 10 == mm // 10
+        assert searched // step == mm // step
 
 
 # Crate footprints in whole centimetres (the searched grid) on decks up to EUR's.

@@ -4,6 +4,7 @@ line it feeds, and the command line, which shows it on a terminal only."""
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -200,6 +201,30 @@ def test_status_line_is_erased_when_the_command_fails(eager_status, monkeypatch)
         raise RuntimeError
     assert "solving packing searches: 1 so far" in terminal.getvalue()
     assert screen(terminal.getvalue()) == (" " * len(terminal.getvalue().split("\r")[1]), 0)
+
+
+def test_status_line_fits_the_terminal_of_stderr_when_stdout_is_redirected(eager_status, monkeypatch):
+    # stdout to a file, stderr on a terminal 30 columns wide: shutil.get_terminal_size
+    # asks stdout and falls back to 80 columns, so the line would wrap.
+    class Terminal(io.StringIO):
+        def fileno(self):
+            return 2
+
+    def terminal_size(fd=1):
+        if fd != 2:
+            raise OSError("not a terminal")
+        return os.terminal_size((30, 24))
+
+    terminal = Terminal()
+    monkeypatch.setattr(cli_module.sys, "stderr", terminal)
+    monkeypatch.setattr(cli_module, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    with cli_module.search_status():
+        progress.searched()
+    written = terminal.getvalue().split("\r")
+    assert any(part.startswith("solving packing") for part in written)
+    assert max(len(part) for part in written) <= 29
 
 
 @pytest.mark.parametrize("quiet", [False, True])
