@@ -321,7 +321,11 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
         tiers = _best_tiers(_slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
         yield "turned tiers", (*tiers, TURNED)
     slices = _slice_values(interior, box, upright, max_layers)
-    tiers, lanes = _tier_and_lane_rows(slices) if len(slices.lengths) else (None, None)
+    if not len(slices.lengths):  # no way to stand the box has a floor pattern
+        yield "tiers", (0, [], STANDING)
+        yield "lanes", (0, [], STANDING)
+        return
+    tiers, lanes = _tier_and_lane_rows(slices)
     yield "tiers", (*_best_tiers(slices, tiers), STANDING)
     yield "lanes", (*_lane_sections(_best_lanes(slices, lanes), slices), STANDING)
 
@@ -557,14 +561,10 @@ class _Lanes:
     lane_cut: np.ndarray
 
 
-def _best_lanes(slices: _Slices, rows=None) -> _Lanes:
-    """Best row of slices for every lane width, then the best split of the width into lanes;
-    ``rows`` (usable widths, best rows, choices) where :func:`_tier_and_lane_rows` found them."""
-    if rows is None:
-        usable = _usable_lane_widths(slices)
-        best, choice = _best_rows(slices.positions, slices.lengths, slices.columns[:, usable])
-    else:
-        usable, best, choice = rows
+def _best_lanes(slices: _Slices, rows) -> _Lanes:
+    """The best split of the width into lanes, given ``rows`` (usable lane widths, best
+    rows of slices for each, their choices) from :func:`_tier_and_lane_rows`."""
+    usable, best, choice = rows
     lane_best, lane_cut = _best_columns(best[-1:], slices.widths[usable])
     return _Lanes(usable, slices.positions, best, choice, lane_best[0], lane_cut[0])
 
@@ -733,8 +733,6 @@ def _best_tiers(slices: _Slices, rows=None) -> tuple[int, list[Section]]:
 
 def _lane_sections(lanes: _Lanes, slices: _Slices) -> tuple[int, list[Section]]:
     """The count of the best split into lanes, and its stacks lane by lane, slice by slice."""
-    if not len(slices.lengths):
-        return 0, []
     sections = []
     for j, left in _split_widths(lanes.lane_cut, slices.widths[lanes.usable], len(lanes.usable) - 1, 0):
         for k, start in _row_pieces(lanes.positions, slices.lengths, lanes.choice.column(j)):
