@@ -70,20 +70,21 @@ MODEL_RESOLUTION_M = 0.01
 _SNAP = 1e-6
 
 
-def _step_mm(resolution_m: float) -> int:
+def step_mm(resolution_m: float) -> int:
+    """The resolution in whole millimetres (at least one). [mm]"""
     return max(int(round(resolution_m / RESOLUTION_M)), 1)
 
 
 def rounded_interior_mm(length_m, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
     """Interior sides rounded down to the resolution, in whole millimetres."""
-    step = _step_mm(resolution_m)
+    step = step_mm(resolution_m)
     steps = np.floor(np.asarray(length_m, dtype=float) / (step * RESOLUTION_M) + _SNAP)
     return np.clip(steps, 0, None).astype(np.int64) * step
 
 
 def rounded_box_mm(length_m, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
     """Package sides rounded up to the resolution, in whole millimetres (at least one step)."""
-    step = _step_mm(resolution_m)
+    step = step_mm(resolution_m)
     steps = np.ceil(np.asarray(length_m, dtype=float) / (step * RESOLUTION_M) - _SNAP)
     return np.maximum(steps, 1).astype(np.int64) * step
 
@@ -407,7 +408,7 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
         height, width, *box, layers = group
         return count_by_length.__wrapped__((longest, width, height), tuple(box), upright, layers, shortest)
 
-    laid_out = _by_groups(columns, [True] * 6 + [False], usable, _step_mm(resolution_m), profile_key, compute)
+    laid_out = _by_groups(columns, [True] * 6 + [False], usable, step_mm(resolution_m), profile_key, compute)
     return np.maximum(grid, laid_out.reshape(shape))
 
 
@@ -453,7 +454,7 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     def profile_key(groups):
         return [("kit", parts, *uprights, *items_per_round, *group) for group in groups.tolist()]
 
-    rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), usable, _step_mm(resolution_m), profile_key, compute)
+    rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), usable, step_mm(resolution_m), profile_key, compute)
     return np.where(usable, rounds, -1).reshape(shape)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.fastspace import MODEL_RESOLUTION_M, rounded_box_mm
+from estimator.fastspace import MODEL_RESOLUTION_M, rounded_box_mm, step_mm
 from estimator.model import MASS, SPACE, evaluate, fleet_total, kit_arrays, on_pallets, part_sides
 from estimator.packing import RESOLUTION_M, interior_mm
 from estimator.pallet_model import (
@@ -153,7 +153,7 @@ def _grid_mm(parameter, rounded, step: int) -> np.ndarray:
 
 def _crate_grid_m(scenario: Scenario, package: str) -> list[np.ndarray]:
     """Every crate size the model distinguishes (sides rounded up to 1 cm), as three flat arrays. [m]"""
-    step = _crate_step_mm()
+    step = step_mm(MODEL_RESOLUTION_M)
     sides = [_grid_mm(scenario.parameters[f"{package}.{side}"], rounded_box_mm, step)
              for side in ("length", "width", "height")]
     return [mesh.ravel() * RESOLUTION_M for mesh in np.meshgrid(*sides, indexing="ij")]
@@ -177,14 +177,9 @@ def deck_steps(parameter) -> np.ndarray:
     below holds, or the low end where that step is below the range. So a ranged deck
     costs a tenth of the searches of every millimetre.
     """
-    step = _crate_step_mm()
+    step = step_mm(MODEL_RESOLUTION_M)
     low, high = (int(interior_mm(value)) for value in (parameter.low, parameter.high))
     return np.concatenate([[low], np.arange(low // step * step + step, high + 1, step)])
-
-
-def _crate_step_mm() -> int:
-    """The step of the searched crate sides. [mm]"""
-    return int(round(MODEL_RESOLUTION_M / RESOLUTION_M))
 
 
 def _crate_ends(values: dict, scenario: Scenario) -> _Ends:
