@@ -31,9 +31,15 @@ L-approach. Both tests look at the cell alone, so a cell's count never depends o
 table around it.
 
 Shortcuts that change no count: a cell below Barnes's bound is first held to its line
-bound (:func:`line_bound`), and a cell the L-approach would search is first tried by
-exhaustive search where that is small (:func:`small_floor_optimum`); a cell that reaches
-either is optimal, and the pinwheel and L-approach searches skip it. A cell narrower
+bound (:func:`line_bound`), and a cell the L-approach would search is first held to the
+linear relaxation of the raster-point model (:func:`raster_lp_bound`, Letchford and
+Amaral's strongest bound [7]_, once a process has searched enough to pay for importing
+its solver) and tried by exhaustive search where that is small
+(:func:`small_floor_optimum`); a cell that reaches any of them is optimal, and the
+pinwheel and L-approach searches skip it. In the Monte Carlo runs of
+benchmarks/packing.py the L-approach improved no cell: every one it searched was one or
+two boxes below Barnes's bound, and the programme proved each optimal in 1-3 ms, where
+the search had taken 5-30 ms. A cell narrower
 than it is long takes the count of the same floor turned, already solved. Every floor of
 one width, box and pinwheel length is the first part of one table (:func:`floor_table`),
 and a cell no longer than the pinwheel length does not depend on it, so the layouts'
@@ -46,7 +52,8 @@ the size of ``(49, 28, 8, 3)`` has about a hundred. So :func:`floor_count` (and
 :func:`whole_floor`, which places its pattern) also searches the whole floor alone,
 once, under a larger budget of its own: a raster grid of up to ``WHOLE_FLOOR_CELLS``
 points (``WHOLE_FLOOR_SIDE`` a side) and ``WHOLE_FLOOR_STEPS`` pieces searched, reading
-the other cells as the table has them. The search starts from an empty memo, so its
+the other cells as the table has them (a floor whose count already reaches the raster
+programme's bound is not searched). The search starts from an empty memo, so its
 steps, and the count, depend on the floor alone. ``(49, 28, 8, 3)`` holds 57 in the class (a
 staircase corner cut, then an L-piece cut from its inner corner down, right and down):
 its table (43 x 22 raster points, beyond the cells' budget) gives 56, the whole-floor
@@ -77,6 +84,8 @@ References
    p x q rectangle. Discrete Math. 26(2), 93-100.
 .. [6] Lins, L., Lins, S. and Morabito, R. (2003). An L-approach for packing (l, w)-
    rectangles into rectangular and L-shaped pieces. J. Oper. Res. Soc. 54(7), 777-789.
+.. [7] Letchford, A. N. and Amaral, A. (2001). Analysis of upper bounds for the pallet
+   loading problem. Eur. J. Oper. Res. 132(3), 582-593. doi:10.1016/S0377-2217(00)00163-0
 """
 
 from __future__ import annotations
@@ -87,6 +96,7 @@ from itertools import combinations
 from operator import ge
 from typing import NamedTuple
 import math
+import sys
 
 import numpy as np
 
@@ -97,7 +107,8 @@ FIVE_BLOCK_BUDGET = 200_000
 
 # Exhaustive floor search (:func:`small_floor_optimum`): at most this many raster
 # placements and branches (a few ms); beyond them the area and line bounds stand. It
-# also proves a cell optimal before the L-approach searches it, which costs far more.
+# also proves a cell optimal before the L-approach searches it, which costs far more
+# (where the raster programme has not already: :func:`_exact_bound`).
 EXACT_SPOTS = 60
 EXACT_NODES = 20_000
 
@@ -482,9 +493,9 @@ class _FloorSolver:
 
     def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> list[int]:
         """Improve column i, narrowest first, by one cut across the width, then (where
-        ``searched``) by the L-approach, unless the exhaustive search of a small floor
-        (:func:`small_floor_optimum`) proves the cell optimal first. Returns the cells
-        the L-approach searched.
+        ``searched``) by the L-approach, unless the raster programme or the exhaustive
+        search of a small floor (:func:`_exact_bound`) proves the cell optimal first.
+        Returns the cells the L-approach searched.
 
         Each cell needs the cells below it. As along the length, the cut that keeps the
         previous cell whole is always tried.
@@ -501,7 +512,7 @@ class _FloorSolver:
             if cut:
                 column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
             if search is not None and column[j] < limit[j] and search.allows(i, j):
-                limit[j] = _exact_bound(limit[j], self.points[i], self.points[j], self.box)
+                limit[j] = _exact_bound(limit[j], column[j], self.points[i], self.points[j], self.box)
             if search is not None and column[j] < limit[j] and search.allows(i, j):
                 self._flush(i)  # the search reads the arrays: the columns before i, and this one
                 self.count[i] = column
@@ -581,11 +592,35 @@ def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: li
             limit[j] = min(bound, _line_bound(along, across, length, points[j], box))
 
 
-def _exact_bound(bound: int, length: int, width: int, box) -> int:
-    """The most boxes in ``length x width`` by exhaustive search, or ``bound`` where the
-    search is beyond its budget (the lower of the two)."""
+def _exact_bound(bound: int, count: int, length: int, width: int, box) -> int:
+    """The least of ``bound``, the raster programme's bound (:func:`raster_lp_bound`,
+    once it pays: :func:`programme_pays`) and, where that stays above ``count`` (what
+    the cell already holds), the most boxes by exhaustive search (beyond its budget it
+    leaves the bound as it is)."""
+    if programme_pays():
+        bound = min(bound, raster_lp_bound(length, width, box))
+        if bound <= count:
+            return bound
     exact = small_floor_optimum(length, width, box)
     return bound if exact is None else min(bound, exact)
+
+
+# Steps the L-approach has taken in this process (_LSearch.improve adds its own).
+_SEARCHED = {"steps": 0}
+# The raster programme's bound settles in about 1.5 ms most cells the L-approach would
+# search in vain (5-30 ms each), but its solver (scipy.optimize) takes about 0.16 s to
+# import, as much as some 2,500 steps of search (about 60 µs each). So it is used once
+# the searches have cost that much (a ski-rental rule: never more than twice the better
+# choice made in hindsight), or once scipy.optimize is imported anyway. A single
+# ``estimator pack`` seldom gets there; a Monte Carlo run of many packages soon does.
+PROGRAMME_AFTER_STEPS = 2500
+
+
+def programme_pays() -> bool:
+    """Whether to bound cells by the raster programme before searching them (see
+    :data:`PROGRAMME_AFTER_STEPS`). Either way the counts are the same: it only proves
+    sooner what the search would find."""
+    return _SEARCHED["steps"] >= PROGRAMME_AFTER_STEPS or "scipy.optimize" in sys.modules
 
 
 def _rests(points: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -912,6 +947,7 @@ class _LSearch:
         key = (i, j, i, j)
         self.cells = self.count.tolist()  # every cell the search reads is final by now
         best = self.cells[i][j]
+        start = self.steps
         try:
             while best < bound:
                 target = best + 1
@@ -923,6 +959,8 @@ class _LSearch:
         except _OutOfSteps:  # the best found stands, but is not known to be the class optimum
             self.cells[i][j] = best
             return best
+        finally:
+            _SEARCHED["steps"] += self.steps - start
         self.cells[i][j], self.settled[i][j], self.final[i, j] = best, True, True
         for piece in self.pending:  # only the cell's own pieces: smaller cells were settled first
             self.high[piece] = min(self.high[piece], self._corner_bound(piece))
@@ -1220,6 +1258,70 @@ def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | 
     return _largest_independent_set(clashes, (1 << len(spots)) - 1)
 
 
+def raster_lp_bound(length: int, width: int, box: tuple[int, int]) -> int:
+    """Most ``box`` rectangles (either way round) in ``length x width`` by the linear
+    relaxation of the raster-point model: an upper bound, often the optimum.
+
+    Notes
+    -----
+    As in :func:`small_floor_optimum`, rectangles pushed to the corner sit at raster
+    points, and two overlap exactly when both cover the raster point at the lower corner
+    of their overlap; so no raster point is covered twice, and letting each placement
+    count a fraction in [0, 1] bounds the count from above. Letchford and Amaral [7]_
+    find this bound the strongest known and almost always the optimum; it proves most
+    of the cells the L-approach would search in vain (a cell one box below Barnes's
+    bound costs a search of 5-30 ms, the programme 1-3 ms).
+
+    The bound is taken from the solver's dual values, not its objective: raster-point
+    weights under which every placement covers at least 1 bound the count by their sum,
+    so they are scaled until that holds exactly, and the floor is taken a hair above the
+    sum, so that rounding in the solver can only weaken the bound, never make it wrong.
+
+    Examples
+    --------
+    >>> raster_lp_bound(950, 950, (230, 260))  # Barnes's bound says 14; 13 fit
+    13
+    """
+    # Imported only where a floor needs it (scipy.optimize takes about 0.16 s).
+    from scipy.optimize import linprog
+
+    cover = _raster_cover(length, width, box)
+    if not cover.shape[1]:
+        return 0
+    result = linprog(-np.ones(cover.shape[1]), A_ub=cover, b_ub=np.ones(cover.shape[0]), bounds=(0, None),
+                     method="highs")
+    weights = np.maximum(-result.ineqlin.marginals, 0.0) if result.status == 0 else None
+    least = float((cover.T @ weights).min()) if weights is not None else 0.0
+    if least <= 0:  # no usable dual values: the area bound stands
+        return length * width // (box[0] * box[1])
+    return math.floor(float(weights.sum()) / least * (1 + 1e-9))
+
+
+def _raster_cover(length: int, width: int, box: tuple[int, int]):
+    """Which raster points (rows, ``p * len(ys) + q``) each raster placement of the box
+    (columns, both ways round) covers, as ones: a plain array where small (the solver
+    takes it faster), else a sparse one."""
+    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
+    blocks = []
+    for a, b in {tuple(box), tuple(reversed(box))}:
+        starts_x, starts_y = xs[xs + a <= length], ys[ys + b <= width]
+        along = (xs[:, None] >= starts_x[None, :]) & (xs[:, None] < starts_x[None, :] + a)
+        across = (ys[:, None] >= starts_y[None, :]) & (ys[:, None] < starts_y[None, :] + b)
+        blocks.append(np.kron(along, across))
+    cover = np.hstack(blocks)
+    if cover.size <= DENSE_COVER:
+        return cover.astype(float)
+    import scipy.sparse as sparse
+
+    return sparse.csc_array(cover, dtype=float)
+
+
+# Largest raster cover (rows times columns) handed to the solver as a plain array: the
+# floor tables' cells (at most L_APPROACH_CELLS raster points) are solved about 10 %
+# faster so; a whole floor's (up to WHOLE_FLOOR_CELLS points) would take 16 MB.
+DENSE_COVER = 100_000
+
+
 def _largest_independent_set(clashes: list[int], candidates: int) -> int | None:
     """Size of the largest set among ``candidates`` (a bit mask) with no two clashing,
     or None beyond ``EXACT_NODES`` branches.
@@ -1289,6 +1391,11 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
     bound = int(barnes_bound(table.xs[i], table.ys[j], box))
     if table.final[i, j] or table.count[i, j] >= bound or not _whole_floor_admits(i + 1, j + 1):
         return table
+    # A search the count cannot beat runs to its step budget: prove that first.
+    if programme_pays():
+        bound = min(bound, raster_lp_bound(int(table.xs[i]), int(table.ys[j]), box))
+        if table.count[i, j] >= bound:
+            return table
     count = table.count.copy()
     search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1,
                       most_steps=WHOLE_FLOOR_STEPS)

@@ -169,3 +169,24 @@ def kit_rounds_by_space(interior_m, boxes_m, uprights, items, items_per_round) -
     if chosen.any():
         rounds[chosen] = monotone_map(keys[chosen], directions, solve)
     return rounds.reshape(shape)
+
+
+def milp_floor(length, width, box):
+    """Exact floor optimum: an integer program over every integer position."""
+    import scipy.sparse as sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    shapes = {tuple(box), tuple(reversed(box))}
+    spots = [(x, y, a, b) for a, b in shapes for x in range(length - a + 1) for y in range(width - b + 1)]
+    if not spots:
+        return 0
+    rows, cols = [], []
+    for k, (x, y, a, b) in enumerate(spots):
+        for p in range(x, x + a):
+            for q in range(y, y + b):
+                rows.append(p * width + q)
+                cols.append(k)
+    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(length * width, len(spots)))
+    result = milp(-np.ones(len(spots)), constraints=LinearConstraint(cover, 0, 1),
+                  integrality=np.ones(len(spots)), bounds=Bounds(0, 1))
+    return round(-result.fun)

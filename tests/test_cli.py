@@ -1,6 +1,7 @@
 """The command line, through click's CliRunner: outputs, contracts and bad input."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -269,6 +270,21 @@ def test_pack_without_plot_imports_no_matplotlib_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_searched_pack_does_not_import_the_programme_solver():
+    # 0.75 x 0.40 x 0.35 m in 20ft: the L-approach searches a few floor cells (about 600
+    # steps), too few to pay for importing scipy.optimize (pallet_loading.programme_pays).
+    code = (
+        "import sys; sys.argv = ['estimator', 'pack', '--container', '20ft', '--package', '0.75x0.40x0.35m']\n"
+        "import cli\n"
+        "from estimator import pallet_loading\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(pallet_loading._SEARCHED['steps'] > 0, 'scipy.optimize' in sys.modules)"
+    )
+    env = {**os.environ, "ESTIMATOR_NO_CACHE": "1"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "True False"
 
 
 def test_module_entry_point_finds_the_root_cli_in_a_source_checkout(tmp_path):

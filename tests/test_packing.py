@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 import strategies as phys
-from oracles import crates_by_layout, kit_rounds_by_space, monotone_map
+from oracles import crates_by_layout, kit_rounds_by_space, milp_floor, monotone_map
 from estimator.errors import InputError
 from estimator.packing import (
     Layout, best_layout, check_door, count_by_length, crates_by_space, grid_layout,
@@ -33,27 +33,6 @@ def oracle_grid(interior, box, upright):
             count *= interior[axis] // box[order[axis]]
         best = max(best, count)
     return best
-
-
-def milp_floor(length, width, box):
-    """Exact floor optimum: an integer program over every integer position."""
-    import scipy.sparse as sparse
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    shapes = {tuple(box), tuple(reversed(box))}
-    spots = [(x, y, a, b) for a, b in shapes for x in range(length - a + 1) for y in range(width - b + 1)]
-    if not spots:
-        return 0
-    rows, cols = [], []
-    for k, (x, y, a, b) in enumerate(spots):
-        for p in range(x, x + a):
-            for q in range(y, y + b):
-                rows.append(p * width + q)
-                cols.append(k)
-    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(length * width, len(spots)))
-    result = milp(-np.ones(len(spots)), constraints=LinearConstraint(cover, 0, 1),
-                  integrality=np.ones(len(spots)), bounds=Bounds(0, 1))
-    return round(-result.fun)
 
 
 # Small floors (sides 4-13) and boxes (sides 2-6): the integer program solves each in
