@@ -1292,11 +1292,13 @@ def raster_lp_bound(length: int, width: int, box: tuple[int, int]) -> int:
         return 0
     result = linprog(-np.ones(cover.shape[1]), A_ub=cover, b_ub=np.ones(cover.shape[0]), bounds=(0, None),
                      method="highs")
-    weights = np.maximum(-result.ineqlin.marginals, 0.0) if result.status == 0 else None
-    least = float((cover.T @ weights).min()) if weights is not None else 0.0
-    if least <= 0:  # no usable dual values: the area bound stands
+    weights = np.maximum(-result.ineqlin.marginals, 0.0) if result.status == 0 else np.zeros(cover.shape[0])
+    with np.errstate(invalid="ignore", over="ignore"):  # duals of no use end in the check below
+        least = float((cover.T @ weights).min())
+        value = float(weights.sum()) / least if least > 0 else math.nan
+    if not math.isfinite(value):  # no usable dual values: the area bound stands
         return length * width // (box[0] * box[1])
-    return math.floor(float(weights.sum()) / least * (1 + 1e-9))
+    return math.floor(value * (1 + 1e-9))
 
 
 def _raster_cover(length: int, width: int, box: tuple[int, int]):

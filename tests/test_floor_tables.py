@@ -6,6 +6,7 @@ import math
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from estimator import pallet_loading
@@ -244,3 +245,23 @@ def test_programme_pays_once_the_searches_cost_its_import(monkeypatch):
     assert not pallet_loading.programme_pays()
     monkeypatch.setitem(pallet_loading._SEARCHED, "steps", pallet_loading.PROGRAMME_AFTER_STEPS)
     assert pallet_loading.programme_pays()
+
+
+class _Stopped:
+    """What linprog returns when it stops without an optimum (status 4), or with duals
+    of no use (``dual`` in every row)."""
+
+    def __init__(self, rows, status, dual):
+        self.status = status
+        self.ineqlin = type("Duals", (), {"marginals": np.full(rows, dual)})()
+
+
+@pytest.mark.parametrize("status, dual", [(4, 0.0), (0, np.nan), (0, -np.inf), (0, 0.0)])
+def test_raster_programme_bound_falls_back_to_the_area_bound_without_usable_duals(status, dual):
+    import scipy.optimize
+
+    def stopped(c, A_ub, b_ub, **_):
+        return _Stopped(len(b_ub), status, dual)
+
+    with mock.patch.object(scipy.optimize, "linprog", stopped):
+        assert raster_lp_bound(950, 950, (230, 260)) == 950 * 950 // (230 * 260)
