@@ -245,6 +245,27 @@ def layers_that_fit(height: int, box_height: int, max_layers: int) -> int:
     return min(layers, max_layers) if max_layers != NO_LAYER_LIMIT else layers
 
 
+def binding_layers(height: int, box: tuple[int, int, int], upright: bool, max_layers: int) -> int:
+    """``max_layers``, or :data:`NO_LAYER_LIMIT` where the cap cannot bind.
+
+    No vertical line meets more packages than the height holds of the shortest side that
+    may stand vertical, so a cap at or above that changes no packing; taken as no cap,
+    it leaves open the classes searched only without one (turned tiers, whole floors),
+    and a larger cap never holds fewer.
+
+    Examples
+    --------
+    >>> binding_layers(2350, (243, 1338, 1435), False, 100), binding_layers(2350, (243, 1338, 1435), False, 9)
+    (0, 0)
+    >>> binding_layers(2350, (243, 1338, 1435), False, 8)
+    8
+    """
+    if max_layers == NO_LAYER_LIMIT:
+        return max_layers
+    shortest = box[2] if upright else min(box)
+    return NO_LAYER_LIMIT if max_layers >= height // shortest else max_layers
+
+
 @lru_cache(maxsize=65536)
 def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                 max_layers: int = NO_LAYER_LIMIT, whole_floors: bool = True) -> Layout:
@@ -259,7 +280,8 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
         Box length, width, height; the height stays vertical when ``upright``. [mm]
     upright : bool
     max_layers : int
-        Most layers in a stack, or ``NO_LAYER_LIMIT``.
+        Most layers in a stack, or ``NO_LAYER_LIMIT``; a cap that cannot bind is no cap
+        (:func:`binding_layers`).
     whole_floors : bool
         Also search the whole-floors class (:func:`whole_floor_layers`), which has no
         profile over the length; fastspace.py's profiles leave it out.
@@ -267,19 +289,21 @@ def best_layout(interior: tuple[int, int, int], box: tuple[int, int, int], uprig
     Returns
     -------
     Layout
+        With ``max_layers`` as given.
     """
     if not fits(interior, box, upright):  # no grid, bound or search to compute
         return Layout(interior, box, upright, max_layers, 0, 0, volume_bound(interior, box), (), STANDING)
-    count, sections = grid_layout(interior, box, upright, max_layers)
+    cap = binding_layers(interior[2], box, upright, max_layers)
+    count, sections = grid_layout(interior, box, upright, cap)
     frame = STANDING
     # The exhaustive floor searches, which can take longer than every layout search,
     # sharpen the bound only if the layouts stop short of the others.
-    bound = upper_bound(interior, box, upright, max_layers, reached=count, exhaustive=False)
+    bound = upper_bound(interior, box, upright, cap, reached=count, exhaustive=False)
     if count < bound:  # a layout at the bound is optimal: nothing more to search
-        count, sections, frame = _searched_best(interior, box, upright, max_layers, whole_floors, bound,
+        count, sections, frame = _searched_best(interior, box, upright, cap, whole_floors, bound,
                                                 (count, sections, frame))
         if count < bound:
-            bound = upper_bound(interior, box, upright, max_layers, reached=count)
+            bound = upper_bound(interior, box, upright, cap, reached=count)
         sections = sorted(sections, key=lambda s: (s.left, s.start, s.base))
     # (The grid's blocks are already in that order: along the length, at the wall and floor.)
     return Layout(interior, box, upright, max_layers, count, bound, volume_bound(interior, box), tuple(sections), frame)
@@ -1060,6 +1084,7 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
     their own, see below).
     """
     box = _canonical(box, upright)
+    max_layers = binding_layers(interior[2], box, upright, max_layers)
     length = interior[0]
     everywhere = np.arange(length + 1)
     best = np.zeros(length + 1, dtype=np.int64)

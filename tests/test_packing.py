@@ -699,3 +699,15 @@ def test_rows_of_several_columns_at_once_are_each_column_alone_and_the_slow_loop
         assert choice.column(m).tolist() == slow_choice
         alone_best, alone_choice = _best_rows(positions, lengths, values[:, m : m + 1])
         assert (alone_best[:, 0] == best[:, m]).all() and (alone_choice.column(0) == choice.column(m)).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(mm_interiors, mm_boxes, st.booleans(), st.integers(0, 3))
+@example((12010, 2330, 2380), (243, 1338, 1435), False, 91)  # cap 100 of 9 layers: was 108, not 130
+def test_a_layer_cap_that_cannot_bind_counts_as_no_cap(interior, box, upright, above):
+    box = tuple(sorted(box[:2])) + box[2:] if upright else tuple(sorted(box))
+    cap = interior[2] // (box[2] if upright else box[0]) + above
+    assume(cap > 0)
+    capped, free = (best_layout(interior, box, upright, layers) for layers in (cap, 0))
+    assert capped.count == free.count and capped.max_layers == cap
+    assert (count_by_length(interior, box, upright, cap) == count_by_length(interior, box, upright, 0)).all()
