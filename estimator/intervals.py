@@ -6,15 +6,23 @@ vectorised call of :func:`model.evaluate`. On pallets it is not monotone in the 
 sides nor the deck's (pallet_model.py: whole layers), so those are searched over every
 value the model distinguishes, the rest at the corners (:func:`palletised_interval`).
 How the ends were found is the interval's ``range_method`` (JSON key of that name).
+
+With ``load.packing = layout`` the count is not monotone either: a layout's searches have
+budgets that a larger interior or a smaller crate can cross, losing a class (NOTES.md),
+so a larger crate can hold a few more (0.48 x 1.00 x 0.62 m: 93 in a 20ft box, 0.48 x
+1.02 x 0.64 m: 96). There the corners are put in order (:data:`LAYOUT_CORNERS`), and
+``estimate``, ``check`` and ``need`` widen them to every draw's count
+(:func:`widened_by_draws`, :data:`LAYOUT_DRAWS`), so that no draw lies outside the range
+and no verdict calls a drawn count impossible.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from estimator.fastspace import MODEL_RESOLUTION_M, rounded_box_mm, step_mm
+from estimator.fastspace import LAYOUT, MODEL_RESOLUTION_M, rounded_box_mm, step_mm
 from estimator.model import MASS, SPACE, evaluate, fleet_total, kit_arrays, on_pallets, part_sides
 from estimator.packing import RESOLUTION_M, interior_mm
 from estimator.pallet_model import (
@@ -27,6 +35,8 @@ from estimator.parameters import Scenario
 CORNERS = "corners"  # the pessimistic and optimistic corners: monotone count
 GRID_SEARCH = "grid search at 1 cm"  # crate sides (and a ranged deck) searched, the rest at corners
 KIT_BOUNDS = "grid search at 1 cm, kit bounds"  # as GRID_SEARCH, proven bounds the count may not reach
+LAYOUT_CORNERS = "corners, layouts"  # load.packing=layout: the two corners' counts, fewest first
+LAYOUT_DRAWS = "corners and draws, layouts"  # as LAYOUT_CORNERS, widened to every draw's count
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ def interval(scenario: Scenario) -> Interval:
     capacity = evaluate(values, scenario)
     totals = fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds)
     binding = tuple(MASS if b else SPACE for b in capacity.mass_binds)
-    return Interval(
+    corners = Interval(
         scenario,
         corner_pair(capacity.rounds),
         corner_pair(totals),
@@ -72,6 +82,36 @@ def interval(scenario: Scenario) -> Interval:
         corner_pair(capacity.rounds_by_mass),
         corner_pair(capacity.rounds_by_space),
     )
+    return in_order(corners) if scenario.packing == LAYOUT else corners
+
+
+def in_order(corners: Interval) -> Interval:
+    """The corners of a count that need not be monotone (layouts), each pair fewest
+    first, the binding limit going with its end; labelled :data:`LAYOUT_CORNERS`."""
+    swapped = corners.per_container[0] > corners.per_container[1]
+    return replace(
+        corners,
+        per_container=tuple(sorted(corners.per_container)),
+        total=tuple(sorted(corners.total)),
+        binding=corners.binding[::-1] if swapped else corners.binding,
+        rounds_by_mass=tuple(sorted(corners.rounds_by_mass)),
+        rounds_by_space=tuple(sorted(corners.rounds_by_space)),
+        range_method=LAYOUT_CORNERS,
+    )
+
+
+def widened_by_draws(corners: Interval, per_container, total) -> Interval:
+    """Layout corners (:func:`in_order`) widened to the fewest and most of the draws'
+    counts (tallies with ascending ``values``), labelled :data:`LAYOUT_DRAWS`; other
+    intervals are returned as they are (their ends are proven)."""
+    if corners.range_method != LAYOUT_CORNERS:
+        return corners
+
+    def widened(pair, tally):
+        return min(pair[0], int(tally.values[0])), max(pair[1], int(tally.values[-1]))
+
+    return replace(corners, per_container=widened(corners.per_container, per_container),
+                   total=widened(corners.total, total), range_method=LAYOUT_DRAWS)
 
 
 def corner_pair(array: np.ndarray) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.intervals import Interval, interval
+from estimator.intervals import Interval, interval, widened_by_draws
 from estimator.model import fleet_total
 from estimator.parameters import Scenario
 from estimator.uncertainty import CHUNK, Simulation, Tally, simulate_with
@@ -65,4 +65,7 @@ def need(scenario: Scenario, rounds: int, draws: int, rng: np.random.Generator, 
         scenario, draws, rng, chunk,
         extra=lambda values, capacity: containers_needed(rounds, values["fleet.share"], capacity.rounds),
     )
-    return Need(rounds, corners, (fewest, most), needed, simulation)
+    widened = widened_by_draws(corners, simulation.per_container, simulation.total)
+    if widened is not corners:  # layouts: the containers needed widened to the draws' too
+        fewest, most = min(fewest, int(needed.values[0])), max(most, int(needed.values[-1]))
+    return Need(rounds, widened, (fewest, most), needed, simulation)

@@ -433,7 +433,7 @@ def _pallet_note(records) -> str:
 
     pallets = sorted({r["pallet"] for r in records if r.get("pallet")})
     if not pallets:
-        return ""
+        return _layout_note(records)
     note = (f" Crates travel as unit loads on {', '.join(pallets)} pallets (whole layers on the deck; the "
             "pallets' tare counts against the payload; crates that do not fit the deck count 0). With whole "
             "layers a smaller crate can load fewer, so on pallets the range is the fewest and most rounds over "
@@ -442,7 +442,18 @@ def _pallet_note(records) -> str:
     if any(r.get("range_method") == KIT_BOUNDS for r in records):
         note += (f" Ranges marked \"{KIT_BOUNDS}\" are proven bounds of the kit's count that it may not reach "
                  "(NOTES.md).")
-    return note
+    return note + _layout_note(records)
+
+
+def _layout_note(records) -> str:
+    """A sentence on ranges found with load.packing=layout, or nothing."""
+    from estimator.intervals import LAYOUT_CORNERS, LAYOUT_DRAWS
+
+    if not any(r.get("range_method") in (LAYOUT_CORNERS, LAYOUT_DRAWS) for r in records):
+        return ""
+    return (" With load.packing=layout a larger crate or a smaller container can hold a few more (the layout "
+            "searches have budgets), so the range is the two corners' counts, fewest first, widened to every "
+            f"draw's count (range_method \"{LAYOUT_DRAWS}\"); by mass and by space stay at the corners.")
 
 
 # --- assumptions -----------------------------------------------------------------------

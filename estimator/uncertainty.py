@@ -33,7 +33,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from estimator.intervals import Interval, interval
+from estimator.intervals import Interval, interval, widened_by_draws
 from estimator.model import MASS, SPACE, Capacity, evaluate, fleet_total
 from estimator.parameters import Parameter, Scenario
 
@@ -341,5 +341,7 @@ class Estimate:
 
 
 def estimate(scenario: Scenario, draws: int, rng: np.random.Generator) -> Estimate:
-    """Interval corners and ``draws`` seeded draws of one scenario."""
-    return Estimate(interval(scenario), simulate(scenario, draws, rng))
+    """Interval corners and ``draws`` seeded draws of one scenario (layout corners
+    widened to the draws: :func:`intervals.widened_by_draws`)."""
+    corners, simulation = interval(scenario), simulate(scenario, draws, rng)
+    return Estimate(widened_by_draws(corners, simulation.per_container, simulation.total), simulation)

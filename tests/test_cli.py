@@ -294,3 +294,16 @@ def test_module_entry_point_finds_the_root_cli_in_a_source_checkout(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("estimator, version")
+
+
+def test_layout_ranges_print_without_error_where_a_larger_crate_holds_more():
+    # Was: per container 96..93 and a traceback (an empty histogram) in the table.
+    settings = [arg for value in ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=0.62..0.64m",
+                                  "load.packing=layout", "container.interior_length=5.867m",
+                                  "container.interior_width=2.33m", "container.interior_height=2.38m",
+                                  "load.clearance=0.02m", "load.dunnage_height=0m", "crate.gross_mass=1kg")
+                for arg in ("--set", value)]
+    result = run("estimate", "--containers", "2000", "--munition", "152mm-shell", "--round", "projectile",
+                 "--draws", "500", *settings)
+    assert result.exit_code == 0
+    assert "93..96" in result.stdout and "corners and draws, layouts" in result.stdout

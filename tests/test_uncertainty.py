@@ -218,3 +218,50 @@ def test_a_single_container_per_container_total_matches_the_shared_spread_roughl
     a, b = (simulate(s, 40_000, np.random.default_rng(9)).total for s in (one, varying))
     assert b.mean() == pytest.approx(a.mean(), rel=0.01)
     assert abs(b.quantile(0.5) - a.quantile(0.5)) <= 0.03 * a.quantile(0.5)
+
+
+# --- load.packing=layout: ranges of a count that need not be monotone ---------------------
+
+# A crate whose larger sizes hold more by layout in a 20ft box (93 at 0.48 x 1.00 x 0.62 m,
+# 96 at 0.48 x 1.02 x 0.64 m): the pessimistic corner beats the optimistic one.
+NOT_MONOTONE = ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=0.62..0.64m", "load.packing=layout",
+                "container.interior_length=5.867m", "container.interior_width=2.33m",
+                "container.interior_height=2.38m", "load.clearance=0.02m", "load.dunnage_height=0m",
+                "crate.gross_mass=1kg")
+
+
+def layout_scenario(settings=NOT_MONOTONE):
+    from estimator.parameters import apply_overrides, parse_overrides
+
+    scenario = build_scenario(CATALOG, "20ft", "152mm-shell", "projectile", 2000)
+    return apply_overrides(scenario, parse_overrides(settings, CATALOG))
+
+
+def test_layout_corners_come_fewest_first_with_their_binding():
+    from estimator.intervals import LAYOUT_CORNERS
+
+    corners = interval(layout_scenario())
+    assert corners.range_method == LAYOUT_CORNERS
+    assert corners.per_container == (93, 96)  # the pessimistic corner's 96 is the high end
+    assert corners.total == (186_000, 192_000) and corners.rounds_by_space == (93, 96)
+
+
+@pytest.mark.parametrize("settings", [NOT_MONOTONE, NOT_MONOTONE[:4]])
+def test_layout_estimate_range_holds_every_draw(settings):
+    from estimator.intervals import LAYOUT_DRAWS
+    from estimator.uncertainty import estimate
+
+    result = estimate(layout_scenario(settings), 2000, np.random.default_rng(7))
+    per, drawn = result.interval.per_container, result.simulation.per_container.values
+    assert result.interval.range_method == LAYOUT_DRAWS
+    assert per[0] <= drawn.min() and drawn.max() <= per[1]
+    assert result.interval.total[0] <= result.simulation.total.values.min()
+    assert result.simulation.total.values.max() <= result.interval.total[1]
+
+
+def test_layout_need_range_holds_every_draw():
+    from estimator.need import need
+
+    found = need(layout_scenario(), 100_000, 2000, np.random.default_rng(7))
+    assert found.containers[0] <= found.draws.values.min() and found.draws.values.max() <= found.containers[1]
+    assert found.interval.per_container == (93, 96) and found.containers == (1042, 1076)
