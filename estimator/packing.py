@@ -25,8 +25,10 @@ exact within its class by dynamic programming over raster points, the sums of bo
   floor 49 x 28 holds 57 boxes of 8 x 3 here, 56 in every other class).
 
 Where a search would exceed ``COLUMN_BUDGET`` or ``LANE_BUDGET`` (boxes under about a
-tenth of the floor width) slices keep one column or the container one lane; turned tiers
-are searched only up to ``TURN_BUDGET``.
+tenth of the floor width) slices keep one column or the container one lane. Turned tiers
+have no budget of their own: their cross-section floors are as wide as the standing ones
+and copy the same square tables (pallet_loading.floor_table), so they cost about what
+the standing tiers cost.
 
 Dimension resolution: every length is a whole number of millimetres, the interior
 rounded down and the box rounded up, so the count is a safe lower bound of the count at
@@ -91,10 +93,6 @@ COLUMN_BUDGET = 4_000_000
 # length: about 0.1 s. Above it (boxes under about a tenth of the floor width) the
 # container is one lane of the whole width.
 LANE_BUDGET = 4_000_000
-# Largest turned floor (raster sub-rectangles, 20 x 20) searched for turned tiers: a few
-# ms. Above it (smaller boxes, whose cross-section floors take long to search and rarely
-# gain) only the standing frame is searched.
-TURN_BUDGET = 400
 
 # Box axes (length, width, height) mapped onto container axes (length, width, height).
 ALL_ORIENTATIONS = tuple(permutations(range(3)))
@@ -333,7 +331,7 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     tiers are asked for (:func:`_tier_and_lane_rows`), so the lanes' rows are found even
     where the tiers reach the bound.
 
-    ``turned tiers`` (a box free to turn, no layer cap, within ``TURN_BUDGET``): tiers
+    ``turned tiers`` (a box free to turn, no layer cap): tiers
     with the container turned so that the floors are cross-sections and the layers run
     along the length (a pinwheel of four 894 x 1313 mm sides in a 2340 x 2380 mm
     cross-section); ``tiers``: whole-length floors of one standing side one above the
@@ -341,7 +339,7 @@ def searched_layouts(interior, box, upright, max_layers=NO_LAYER_LIMIT):
     each slice columns of mixed stacks of floor patterns.
     """
     turned = tuple(interior[a] for a in TURNED)
-    if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
+    if not upright and max_layers == NO_LAYER_LIMIT:
         tiers = _best_tiers(_slice_values(turned, box, False, NO_LAYER_LIMIT, columns=False))
         yield "turned tiers", (*tiers, TURNED)
     slices = _slice_values(interior, box, upright, max_layers)
@@ -373,11 +371,6 @@ def whole_floor_layers(interior, box, upright, max_layers, reached: int = 0) -> 
             best = per_layer * layers, [Section(0, length, footprint, vertical, layers, per_layer, 0, 0, width,
                                                 whole_floor=True)]
     return best
-
-
-def _raster_cells(interior, box) -> int:
-    """Raster sub-rectangles of the floor: the size of its floor tables."""
-    return len(raster_points(interior[0], tuple(box))) * len(raster_points(interior[1], tuple(box)))
 
 
 def grid_layout(interior, box, upright, max_layers) -> tuple[int, list[Section]]:
@@ -1094,7 +1087,7 @@ def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], u
         positions, by_position, unsolved = _lanes_and_tiers_by_position(slices, shortest)
         best = by_position[largest_at_most(positions, everywhere)]
     turned = tuple(interior[a] for a in TURNED)
-    if not upright and max_layers == NO_LAYER_LIMIT and _raster_cells(turned, box) <= TURN_BUDGET:
+    if not upright and max_layers == NO_LAYER_LIMIT:
         best = np.maximum(best, _turned_tiers_by_length(turned, box, length))
     best[:unsolved] = -1
     return best

@@ -711,3 +711,11 @@ def test_a_layer_cap_that_cannot_bind_counts_as_no_cap(interior, box, upright, a
     capped, free = (best_layout(interior, box, upright, layers) for layers in (cap, 0))
     assert capped.count == free.count and capped.max_layers == cap
     assert (count_by_length(interior, box, upright, cap) == count_by_length(interior, box, upright, 0)).all()
+
+
+def test_a_taller_container_never_holds_fewer_with_turned_tiers():
+    # 1.435 x 1.338 x 0.243 m: 130 in the 40ft interior (turned tiers); the 40ft high
+    # cube's taller cross-section was past the turned tiers' old budget and held 123.
+    box = (243, 1338, 1435)
+    low, high = best_layout((11990, 2320, 2360), box, False), best_layout((12010, 2320, 2670), box, False)
+    assert low.count == 130 and high.count >= low.count
