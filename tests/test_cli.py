@@ -181,6 +181,34 @@ def test_bad_input_is_one_line_exit_2_naming_the_value(args, bad_value):
     assert "Traceback" not in result.stderr
 
 
+def assert_one_line_error(result, *fragments):
+    """Exit 2, nothing on stdout, one ``Error:`` line holding every fragment."""
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+
+
+PACK_TEXT_OPTIONS = ("--container", "--interior", "--package", "--munition", "--crate", "--pallet", "--mass")
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("option", PACK_TEXT_OPTIONS)
+def test_pack_refuses_an_empty_value_in_one_line_naming_the_option(option, blank):
+    # An empty value read as the option left out: --package "" fell through to a TypeError.
+    given = {"--container": "20ft", "--package": "1x1x1m", option: blank}
+    if option == "--interior":
+        del given["--container"]
+    result = run("pack", *[part for pair in given.items() for part in pair])
+    assert_one_line_error(result, f"{option} {blank!r}: expected ")
+
+
+def test_an_empty_pallet_is_refused_naming_the_pallet_option():
+    assert_one_line_error(run("estimate", "--containers", "1", "--pallet", ""), "--pallet '': expected a pallet type")
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
     result = run(command, "--help")
