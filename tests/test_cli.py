@@ -322,3 +322,26 @@ def test_module_entry_point_finds_the_root_cli_in_a_source_checkout(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("estimator, version")
+
+
+@pytest.mark.parametrize("args, option", [
+    (["estimate", "--containers", "1", "--set", "foo=1m"], "--set"),
+    (["estimate", "--containers", "1", "--set", "payload=26t"], "--set"),
+    (["sweep", "--vary", "foo=1..2"], "--vary"),
+    (["sweep", "--vary", "foo=1,2"], "--vary"),
+])
+def test_an_unknown_name_without_a_dot_is_an_unknown_parameter_not_bad_syntax(args, option):
+    name = args[-1].partition("=")[0]
+    # The same message as a dotted unknown name: the name, then the names there are.
+    assert_one_line_error(run(*args), f"{option} {name}: unknown parameter; expected one of ", "container.payload")
+
+
+@pytest.mark.parametrize("args, typed", [
+    (["estimate", "--containers", "1", "--set", "crate.items=1.5"], "got '1.5'"),
+    (["estimate", "--containers", "1", "--set", "crate.items=1..1.5"], "got '1..1.5'"),
+    (["sweep", "--vary", "crate.items=1,1.5"], "got '1.5'"),
+])
+def test_a_count_that_is_not_whole_is_shown_as_typed(args, typed):
+    result = run(*args)
+    assert_one_line_error(result, "expected a whole number", typed)
+    assert "'..'" not in result.stderr
