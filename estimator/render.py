@@ -79,9 +79,12 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
 
-def _csv(records: list[dict]) -> str:
+def _csv(records: list[dict], fieldnames: list[str] | None = None) -> str:
+    """``records`` as CSV with a header row; ``fieldnames`` give the header when there may
+    be no record to take it from."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else [], lineterminator="\n")
+    fieldnames = fieldnames if fieldnames is not None else list(records[0]) if records else []
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
     return buffer.getvalue().rstrip("\n")
@@ -649,13 +652,15 @@ def pack_record(layout) -> dict:
         "upright": layout.upright,
         "max_layers": layout.max_layers or None,
         "frame": [("length", "width", "height")[axis] for axis in layout.frame],
-        "blocks": [
-            {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
-             "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
-             "left_mm": s.left, "width_mm": s.width or layout.interior[layout.frame[1]]}
-            for s in layout.sections
-        ],
+        "blocks": [_block_record(section, layout) for section in layout.sections],
     }
+
+
+def _block_record(s, layout) -> dict:
+    """One section of ``layout`` as a record of ``pack_record``'s ``blocks``."""
+    return {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
+            "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
+            "left_mm": s.left, "width_mm": s.width or layout.interior[layout.frame[1]]}
 
 
 def pallet_record(palletised) -> dict:
@@ -675,6 +680,17 @@ def pallet_record(palletised) -> dict:
     }
 
 
+def _pack_csv(record: dict, layout) -> str:
+    """One row per block, flattened as every CSV is (lists joined with spaces), with the
+    header row even when nothing fits and there is no block."""
+    from estimator.packing import Section
+
+    per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
+    rows = [{**_flatten(block), "count_total": record["count"], **per_pallet} for block in record["blocks"]]
+    no_block = Section(start=0, length=0, footprint=(0, 0), height=0, layers=0, per_layer=0)
+    return _csv(rows, [*_flatten(_block_record(no_block, layout)), "count_total", *per_pallet])
+
+
 def render_pack(layout, fmt: str, palletised=None) -> str:
     """The pack result as a table, JSON or CSV (one row per block); with ``palletised``
     (pallets.PalletPack) the blocks hold unit loads and the pallet keys are added."""
@@ -684,8 +700,7 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
     if fmt == "json":
         return _json(record)
     if fmt == "csv":
-        per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
-        return _csv([{**block, "count_total": record["count"], **per_pallet} for block in record["blocks"]])
+        return _pack_csv(record, layout)
     header = ["block", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
               "base (mm)", "layers", "per layer", "boxes"]
     rows = [

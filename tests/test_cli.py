@@ -345,3 +345,27 @@ def test_a_count_that_is_not_whole_is_shown_as_typed(args, typed):
     result = run(*args)
     assert_one_line_error(result, "expected a whole number", typed)
     assert "'..'" not in result.stderr
+
+
+def pack_csv_and_json(*args):
+    """The rows of ``pack --format csv`` (header and records) and the JSON record."""
+    import csv
+
+    text = run("pack", *args, "--format", "csv").stdout
+    return text.splitlines()[0], list(csv.DictReader(text.splitlines())), json.loads(
+        run("pack", *args, "--format", "json").stdout)
+
+
+def test_pack_csv_joins_a_footprint_with_a_space_as_every_csv_joins_lists():
+    _, rows, record = pack_csv_and_json("--container", "40ft-hc", "--package", "1.2x0.8x0.9m")
+    assert len(rows) == len(record["blocks"]) > 1
+    for row, block in zip(rows, record["blocks"]):
+        assert row["footprint_mm"] == " ".join(str(side) for side in block["footprint_mm"])
+        assert int(row["count"]) == block["count"] and int(row["count_total"]) == record["count"]
+
+
+def test_pack_csv_of_nothing_fitting_still_has_its_header_row():
+    header, _, _ = pack_csv_and_json("--interior", "5x2x2m", "--package", "1x1x1m")
+    empty_header, rows, record = pack_csv_and_json("--interior", "1x1x1m", "--package", "0.9x0.9x1.1m", "--upright")
+    assert record["count"] == 0 and rows == []
+    assert empty_header == header
