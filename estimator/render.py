@@ -656,11 +656,12 @@ def pack_record(layout) -> dict:
     }
 
 
-def _block_record(s, layout) -> dict:
+def _block_record(section, layout) -> dict:
     """One section of ``layout`` as a record of ``pack_record``'s ``blocks``."""
-    return {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
-            "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
-            "left_mm": s.left, "width_mm": s.width or layout.interior[layout.frame[1]]}
+    return {"start_mm": section.start, "length_mm": section.length, "footprint_mm": list(section.footprint),
+            "vertical_mm": section.height, "base_mm": section.base, "layers": section.layers,
+            "per_layer": section.per_layer, "count": section.count, "left_mm": section.left,
+            "width_mm": section.width or layout.interior[layout.frame[1]]}
 
 
 def pallet_record(palletised) -> dict:
