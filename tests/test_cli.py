@@ -384,3 +384,33 @@ def test_a_door_error_never_shows_the_door_outside_its_sourced_range():
     width, height = map(float, re.search(r"at its largest \(([\d.]+) x ([\d.]+) m", result.stderr).groups())
     assert numbers["door_width"].low <= width <= numbers["door_width"].high
     assert numbers["door_height"].low <= height <= numbers["door_height"].high
+
+
+def layout_records(command, *args):
+    """The JSON records of ``command`` with ``--set load.packing=layout`` (152 mm projectile)."""
+    given = ["--munition", "152mm-shell", "--round", "projectile", "--set", "load.packing=layout", "--format", "json"]
+    result = run(command, *given, *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["results"]
+
+
+def crate_sides(length, width, height):
+    return ["--set", f"crate.length={length}", "--set", f"crate.width={width}", "--set", f"crate.height={height}"]
+
+
+# The 20ft usable interior is about 32 m^3; layouts are made where at most 5,000 crates
+# fit by volume (packing.LAYOUT_LIMIT), so crates of 1 dm^3 (32,000) get the grid.
+@pytest.mark.parametrize("sides, packing", [
+    (crate_sides("0.5m", "0.4m", "0.3m"), "layout"),  # about 540 by volume
+    (crate_sides("0.1m", "0.1m", "0.1m"), "grid"),  # about 32,000
+    (crate_sides("0.1..0.5m", "0.1..0.4m", "0.1..0.3m"), "mixed"),  # the corners either side
+])
+def test_layout_packing_is_reported_only_where_the_layouts_were_made(sides, packing):
+    records = layout_records("estimate", "--containers", "1", "--draws", "1", *sides)
+    assert [record["packing"] for record in records] == [packing]
+
+
+def test_a_sweep_reports_at_each_point_whether_the_layouts_were_made():
+    records = layout_records("sweep", "--vary", "crate.length=0.1m,1m", *crate_sides("0.1m", "0.1m", "0.1m")[2:])
+    assert [(record["point"]["crate.length"], record["packing"]) for record in records] == [(0.1, "grid"),
+                                                                                            (1.0, "layout")]
