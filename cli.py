@@ -208,6 +208,7 @@ def container_and_munition_options(function):
 def per_container_option(function):
     return click.option(
         "--per-container", "per_container", multiple=True, metavar="NAME",
+        callback=_refuse_empty("a parameter name, such as crate.gross_mass"),
         help="Let a parameter differ from container to container instead of being shared by "
         "the whole shipment (narrows the total's percentiles; see NOTES.md). Repeatable.",
     )(function)

@@ -205,8 +205,9 @@ def test_pack_refuses_an_empty_value_in_one_line_naming_the_option(option, blank
     assert_one_line_error(result, f"{option} {blank!r}: expected ")
 
 
-def test_an_empty_pallet_is_refused_naming_the_pallet_option():
-    assert_one_line_error(run("estimate", "--containers", "1", "--pallet", ""), "--pallet '': expected a pallet type")
+@pytest.mark.parametrize("option, expected", [("--pallet", "a pallet type"), ("--per-container", "a parameter name")])
+def test_an_empty_name_is_refused_naming_the_option(option, expected):
+    assert_one_line_error(run("estimate", "--containers", "1", option, ""), f"{option} '': expected {expected}")
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
