@@ -153,7 +153,19 @@ def set_option(function):
 
 
 def _pallet_setting(ctx, param, value):
+    _refuse_empty("a pallet type, such as EUR")(ctx, param, value)
     ctx.meta["pallet_settings"] = tuple(f"load.pallet={pallet}" for pallet in value)
+
+
+def _refuse_empty(expected: str):
+    """A click callback refusing an empty or blank value, which would otherwise read as the
+    option left out (``--package ""`` as no package) and fail later, far from the cause."""
+    def check(ctx, param, value):
+        for text in (value,) if isinstance(value, str) else value or ():
+            if not text.strip():
+                raise OneLineError(f"{param.opts[0]} {text!r}: expected {expected}")
+        return value
+    return check
 
 
 def _with_pallet(ctx, param, value):
@@ -196,6 +208,7 @@ def container_and_munition_options(function):
 def per_container_option(function):
     return click.option(
         "--per-container", "per_container", multiple=True, metavar="NAME",
+        callback=_refuse_empty("a parameter name, such as crate.gross_mass"),
         help="Let a parameter differ from container to container instead of being shared by "
         "the whole shipment (narrows the total's percentiles; see NOTES.md). Repeatable.",
     )(function)
@@ -559,23 +572,27 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 
 
 @cli.command()
-@click.option("--container", "container_id", help="Container type (20ft, 40ft, 40ft-hc): its "
-              "smallest interior and door from the assumptions, less the smallest load.clearance "
-              "and load.dunnage_height.")
-@click.option("--interior", metavar="LxWxH", help="Interior instead of --container, in any "
-              "length unit: 5.9x2.35x2.39m, 590x235x239cm.")
-@click.option("--package", "package", metavar="LxWxH",
+@click.option("--container", "container_id", callback=_refuse_empty("a container type, such as 20ft"),
+              help="Container type (20ft, 40ft, 40ft-hc): its smallest interior and door from the "
+              "assumptions, less the smallest load.clearance and load.dunnage_height.")
+@click.option("--interior", metavar="LxWxH", callback=_refuse_empty("LxWxH, such as 5.9x2.35x2.39m"),
+              help="Interior instead of --container, in any length unit: 5.9x2.35x2.39m, 590x235x239cm.")
+@click.option("--package", "package", metavar="LxWxH", callback=_refuse_empty("LxWxH, such as 0.75x0.40x0.35m"),
               help="Package sides, the third one vertical with --upright: 0.75x0.40x0.35m.")
-@click.option("--munition", "munition_id", metavar="ID", help="Take the package from the assumptions: "
+@click.option("--munition", "munition_id", metavar="ID", callback=_refuse_empty("a munition id, such as 152mm-shell"),
+              help="Take the package from the assumptions: "
               "its largest sides and gross mass, upright and max_layers (--package, --mass and "
               "--max-layers override; --upright keeps a package upright, never frees one).")
 @click.option("--crate", "crate_id", default="crate", show_default=True, metavar="NAME",
+              callback=_refuse_empty("a package of the munition, such as crate"),
               help="Which package of --munition (crate, charge_crate).")
 @click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
 @click.option("--max-layers", type=click.IntRange(min=1), default=None, help="Most layers in a stack.")
-@click.option("--pallet", "pallet_id", metavar="ID", help="Build unit loads on this pallet type (463L, "
-              "EUR) and pack those: count of pallets, packages per pallet and in all.")
-@click.option("--mass", metavar="MASS", help="Package gross mass in any unit (60kg), for --pallet.")
+@click.option("--pallet", "pallet_id", metavar="ID", callback=_refuse_empty("a pallet type, such as EUR"),
+              help="Build unit loads on this pallet type (463L, EUR) and pack those: count of pallets, "
+              "packages per pallet and in all.")
+@click.option("--mass", metavar="MASS", callback=_refuse_empty("a mass, such as 60kg"),
+              help="Package gross mass in any unit (60kg), for --pallet.")
 @plot_option
 @data_output_options
 def pack(container_id, interior, package, munition_id, crate_id, upright, max_layers, pallet_id, mass, plot_path,

@@ -266,28 +266,70 @@ def _range_text(record: dict) -> str:
     return f"{record['low']:,.6g}..{record['high']:,.6g}{unit}"
 
 
+# Grey of the lowest (or farthest) box and of the highest (or nearest): lighter is nearer
+# the eye, so layers and stacks of different heights read apart in grey scale.
+FAR_GREY, NEAR_GREY = 0.55, 0.92
+FIGURE_WIDTH = 10.0  # [in]
+FIGURE_HEIGHT_RANGE = (2.0, 12.0)  # [in]: the least and the most, whatever the container's shape
+
+
 def layout_figure(layout):
     """Top and side views of a packing layout (``estimator pack --plot``).
+
+    Each view shows what is seen from its side: the top view draws the boxes lowest first,
+    so the highest box at each place is drawn last and seen; the side view, seen from the
+    left side wall, draws the farthest first. The grey is lighter the nearer the box is to
+    the eye. Both views share the length axis, with its numbers on each, and their heights
+    are in proportion to the interior's width and height, so that at one scale for every
+    axis they line up however long the container is.
 
     Parameters
     ----------
     layout : estimator.packing.Layout
         The layout; its placements are drawn, in millimetres.
     """
-    from matplotlib.patches import Rectangle
-
     length, width, height = layout.interior
-    figure, (top, side) = _pyplot().subplots(2, 1, figsize=(10, 6), sharex=True)
+    figure, (top, side) = _pyplot().subplots(
+        2, 1, figsize=(FIGURE_WIDTH, _layout_figure_height(length, width, height)), sharex=True,
+        height_ratios=[width, height],
+    )
     boxes = layout.placements()
-    for axes, axis, extent, title in ((top, 1, width, "top view"), (side, 2, height, "side view")):
-        axes.add_patch(Rectangle((0, 0), length, extent, fill=False, linewidth=1.5))
-        for placed in boxes:
-            axes.add_patch(Rectangle((placed[0], placed[axis]), placed[3], placed[3 + axis],
-                                     facecolor="0.85", edgecolor="0.2", linewidth=0.4))
+    # (axes, the container axis drawn upwards, how near a box is to the eye, the nearest a box can be, title)
+    views = (
+        (top, 1, lambda box: box[2] + box[5], height, "top view (lighter: higher)"),
+        (side, 2, lambda box: width - box[1], width, "side view from the left side wall (lighter: nearer)"),
+    )
+    for axes, axis, nearness, nearest, title in views:
+        _draw_view(axes, boxes, axis, nearness, nearest)
+        axes.add_patch(_rectangle((0, 0), length, layout.interior[axis], fill=False, linewidth=1.5))
         axes.set_xlim(0, length)
-        axes.set_ylim(0, extent)
+        axes.set_ylim(0, layout.interior[axis])
         axes.set_aspect("equal")
         axes.set_title(title)
-        axes.set_ylabel("mm")
+        axes.set_ylabel(f"{('length', 'width', 'height')[axis]} (mm)")
+        axes.tick_params(labelbottom=True)  # sharex would leave the top view's length unnumbered
     side.set_xlabel(f"length (mm): {layout.count:,} packages, gap to bound {layout.gap:.1%}")
     return figure
+
+
+def _rectangle(*args, **kwargs):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(*args, **kwargs)
+
+
+def _draw_view(axes, boxes, axis: int, nearness, nearest: float) -> None:
+    """Draw ``boxes`` onto the plane of the length and ``axis``, farthest first, so that the
+    nearest box at each place (the largest ``nearness``) is drawn last and is what shows."""
+    for placed in sorted(boxes, key=nearness):
+        grey = FAR_GREY + (NEAR_GREY - FAR_GREY) * nearness(placed) / nearest
+        axes.add_patch(_rectangle((placed[0], placed[axis]), placed[3], placed[3 + axis], facecolor=str(grey),
+                                  edgecolor="0.2", linewidth=0.4))
+
+
+def _layout_figure_height(length: float, width: float, height: float) -> float:
+    """Inches of figure height that let both views fill the figure's width at one scale
+    (the views take about 85 % of the width, the rest is the height axes' labels), plus 2
+    inches for titles and length labels, within FIGURE_HEIGHT_RANGE."""
+    low, high = FIGURE_HEIGHT_RANGE
+    return min(max(FIGURE_WIDTH * 0.85 * (width + height) / length + 2.0, low), high)

@@ -968,8 +968,8 @@ def check_door(door_width_m: float, door_height_m: float, box_m, upright: bool, 
     turned, sides = ("kept upright", "its height and one other side") if upright else ("in any orientation",
                                                                                         "two of its sides")
     raise InputError(
-        f"{package} ({' x '.join(f'{side:.3g}' for side in box_m)} m) cannot pass {door} ({door_width_m:.3g} x "
-        f"{door_height_m:.3g} m, width x height) {turned}; expected {sides} to fit the door opening"
+        f"{package} ({' x '.join(f'{side:g}' for side in box_m)} m) cannot pass {door} ({door_width_m:g} x "
+        f"{door_height_m:g} m, width x height) {turned}; expected {sides} to fit the door opening"
     )
 
 

@@ -681,5 +681,5 @@ def check_pallet(parameters: Mapping, pallet_id: str, door_width_high_m: float) 
             raise InputError(f"pallet {pallet_id}: {name} {parameter.high:.3g} m; expected below {_LONGEST_PALLET_M:.0e} m")
     narrowest = min(parameters["pallet.length"].low, parameters["pallet.width"].low)
     if narrowest > door_width_high_m:
-        raise InputError(f"pallet {pallet_id}: its base ({narrowest:.3g} m at its narrowest) cannot pass the door "
-                         f"({door_width_high_m:.3g} m wide at its largest); expected a pallet that fits the door")
+        raise InputError(f"pallet {pallet_id}: its base ({narrowest:g} m at its narrowest) cannot pass the door "
+                         f"({door_width_high_m:g} m wide at its largest); expected a pallet that fits the door")

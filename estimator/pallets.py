@@ -187,9 +187,9 @@ def tallest_unit_loads(pallet: PalletSpec, crate_m, crate_mass_kg: float, uprigh
                                   max_layers))
     if not loads:
         raise InputError(
-            f"package {' x '.join(f'{s:.3g}' for s in crate_m)} m, {crate_mass_kg:.4g} kg: not one fits on pallet "
-            f"{pallet.id} (deck {pallet.deck_length_m:.3g} x {pallet.deck_width_m:.3g} m, load up to "
-            f"{room:.3g} m high and {pallet.max_load_mass_kg:.4g} kg); expected a package that fits the deck"
+            f"package {' x '.join(f'{s:g}' for s in crate_m)} m, {crate_mass_kg:.4g} kg: not one fits on pallet "
+            f"{pallet.id} (deck {pallet.deck_length_m:g} x {pallet.deck_width_m:g} m, load up to "
+            f"{room:g} m high and {pallet.max_load_mass_kg:.4g} kg); expected a package that fits the deck"
         )
     return loads
 

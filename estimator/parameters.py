@@ -109,7 +109,9 @@ def build_scenario(
 
 # --- overrides: --set NAME=VALUE or NAME=LOW..HIGH ----------------------------------
 
-_OVERRIDE = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*\.[A-Za-z_]\w*)\s*=\s*(?P<value>.*\S)\s*$")
+# Any identifier, dotted or not, is taken as a name here: one that names no parameter
+# (``foo=1m``) is refused by the callers as an unknown parameter, not as bad syntax.
+_OVERRIDE = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?P<value>.*\S)\s*$")
 _BARE_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DIMENSIONS = {"length": "length", "mass": "mass", "count": "dimensionless", "fraction": "dimensionless"}
 
@@ -180,10 +182,15 @@ def parse_override(text: str, kinds: dict[str, str], option: str = "--set") -> O
     if low < 0 or (low == 0 and name not in MAY_BE_ZERO):
         raise InputError(f"{what}: {low_text!r} must be {'zero or more' if name in MAY_BE_ZERO else 'above zero'}")
     if kind == "count" and not (low.is_integer() and high.is_integer()):
-        raise InputError(f"{what}: expected a whole number, got {low_text!r}..{high_text!r}")
+        raise InputError(f"{what}: expected a whole number, got {_typed_value(text)!r}")
     if kind == "fraction" and high > 1:
         raise InputError(f"{what}: {high_text!r} is a share and must lie in (0, 1]")
     return Override(name, low, high)
+
+
+def _typed_value(text: str) -> str:
+    """The value of ``NAME=VALUE`` as the user typed it (``1..1.5``), for error messages."""
+    return text.partition("=")[2].strip()
 
 
 # Scenario settings ``--set`` accepts beside the parameters: name -> allowed values.

@@ -17,6 +17,10 @@ from estimator import __version__
 FORMATS = ("table", "json", "csv")
 
 
+# A record's ``packing`` when layouts were made at one corner and not at the other.
+MIXED_PACKING = "mixed"
+
+
 def _low_high(pair) -> dict:
     return {"low": pair[0], "high": pair[1]}
 
@@ -79,9 +83,12 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
 
-def _csv(records: list[dict]) -> str:
+def _csv(records: list[dict], fieldnames: list[str] | None = None) -> str:
+    """``records`` as CSV with a header row; ``fieldnames`` give the header when there may
+    be no record to take it from."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else [], lineterminator="\n")
+    fieldnames = fieldnames if fieldnames is not None else list(records[0]) if records else []
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
     return buffer.getvalue().rstrip("\n")
@@ -115,6 +122,35 @@ def _flatten(record: dict, prefix: str = "") -> dict:
     return flat
 
 
+def packing_used(scenario, point: dict | None = None) -> str:
+    """How the space limit counted crates, for a record's ``packing``: ``"grid"``,
+    ``"layout"`` or ``"mixed"``.
+
+    ``load.packing=layout`` lays a kit out only where :func:`packing.layout_applies` (at
+    most ``packing.LAYOUT_LIMIT`` packages of each type by volume) and counts by the grid
+    elsewhere (``fastspace.layout_counts``), so the setting alone may name layouts that
+    were never made. Packages by volume are fewest at the pessimistic corner (smallest
+    interior, largest packages) and most at the optimistic one, and those corners are
+    the low and high answers: layouts at both give ``"layout"``, at neither ``"grid"``,
+    otherwise ``"mixed"`` (the grid towards the optimistic end). ``point``: values a
+    sweep fixes at both corners [SI]. On pallets the setting is reported as set (unused).
+
+    The one computation in this module, kept here only because model.py belongs to
+    another branch: it should move there (or into ``intervals.Interval``) unchanged.
+    """
+    from estimator.fastspace import GRID, LAYOUT
+    from estimator.intervals import corner_values
+    from estimator.model import kit_arrays, part_sides, usable_interior
+    from estimator.packing import layout_applies
+
+    if scenario.packing != LAYOUT or scenario.pallet is not None:
+        return scenario.packing
+    fixed = {name: value for name, value in (point or {}).items() if name in scenario.parameters}
+    values = {**corner_values(scenario), **fixed}
+    applies = layout_applies(usable_interior(values), [part_sides(part) for part in kit_arrays(values, scenario)])
+    return LAYOUT if applies.all() else GRID if not applies.any() else MIXED_PACKING
+
+
 # --- estimate ------------------------------------------------------------------------
 
 
@@ -132,7 +168,7 @@ def estimate_records(estimates) -> list[dict]:
             "by_mass": _low_high(e.interval.rounds_by_mass),
             "by_space": _low_high(e.interval.rounds_by_space),
             "histogram": _histogram(e),
-            "packing": e.scenario.packing,
+            "packing": packing_used(e.scenario),
             "pallet": e.scenario.pallet,
             "range_method": e.interval.range_method,
         }
@@ -213,7 +249,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "corner_verdict": check.corner_verdict,
                 "plausible": check.verdict == "within",
                 "histogram": _histogram(check),
-                "packing": check.interval.scenario.packing,
+                "packing": packing_used(check.interval.scenario),
                 "pallet": check.interval.scenario.pallet,
                 "range_method": check.interval.range_method,
             }
@@ -231,7 +267,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "per_container": _distribution(result.interval.per_container, result.simulation.per_container),
                 "total": _distribution(result.interval.total, result.simulation.total),
                 "binding": _binding(result.interval.binding, result.simulation),
-                "packing": result.scenario.packing,
+                "packing": packing_used(result.scenario),
                 "pallet": result.scenario.pallet,
                 "range_method": result.interval.range_method,
             })
@@ -395,7 +431,7 @@ def need_records(needs) -> list[dict]:
             "per_container": _distribution(n.interval.per_container, n.simulation.per_container),
             "binding": _binding(n.interval.binding, n.simulation),
             "histogram": {"of": "containers", "edges": edges, "counts": counts},
-            "packing": n.scenario.packing,
+            "packing": packing_used(n.scenario),
             "pallet": n.scenario.pallet,
             "range_method": n.interval.range_method,
         })
@@ -526,7 +562,7 @@ def sweep_records(points) -> list[dict]:
             "binding": _low_high(iv.binding),
             "by_mass": _low_high(iv.rounds_by_mass),
             "by_space": _low_high(iv.rounds_by_space),
-            "packing": iv.scenario.packing,
+            "packing": packing_used(iv.scenario, point.point),
             "pallet": iv.scenario.pallet,
             "range_method": iv.range_method,
         }
@@ -660,13 +696,16 @@ def pack_record(layout) -> dict:
         "upright": layout.upright,
         "max_layers": layout.max_layers or None,
         "frame": [("length", "width", "height")[axis] for axis in layout.frame],
-        "blocks": [
-            {"start_mm": s.start, "length_mm": s.length, "footprint_mm": list(s.footprint),
-             "vertical_mm": s.height, "base_mm": s.base, "layers": s.layers, "per_layer": s.per_layer, "count": s.count,
-             "left_mm": s.left, "width_mm": s.width or layout.interior[layout.frame[1]]}
-            for s in layout.sections
-        ],
+        "blocks": [_block_record(section, layout) for section in layout.sections],
     }
+
+
+def _block_record(section, layout) -> dict:
+    """One section of ``layout`` as a record of ``pack_record``'s ``blocks``."""
+    return {"start_mm": section.start, "length_mm": section.length, "footprint_mm": list(section.footprint),
+            "vertical_mm": section.height, "base_mm": section.base, "layers": section.layers,
+            "per_layer": section.per_layer, "count": section.count, "left_mm": section.left,
+            "width_mm": section.width or layout.interior[layout.frame[1]]}
 
 
 def pallet_record(palletised) -> dict:
@@ -686,6 +725,17 @@ def pallet_record(palletised) -> dict:
     }
 
 
+def _pack_csv(record: dict, layout) -> str:
+    """One row per block, flattened as every CSV is (lists joined with spaces), with the
+    header row even when nothing fits and there is no block."""
+    from estimator.packing import Section
+
+    per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
+    rows = [{**_flatten(block), "count_total": record["count"], **per_pallet} for block in record["blocks"]]
+    no_block = Section(start=0, length=0, footprint=(0, 0), height=0, layers=0, per_layer=0)
+    return _csv(rows, [*_flatten(_block_record(no_block, layout)), "count_total", *per_pallet])
+
+
 def render_pack(layout, fmt: str, palletised=None) -> str:
     """The pack result as a table, JSON or CSV (one row per block); with ``palletised``
     (pallets.PalletPack) the blocks hold unit loads and the pallet keys are added."""
@@ -695,8 +745,7 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
     if fmt == "json":
         return _json(record)
     if fmt == "csv":
-        per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
-        return _csv([{**block, "count_total": record["count"], **per_pallet} for block in record["blocks"]])
+        return _pack_csv(record, layout)
     header = ["block", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
               "base (mm)", "layers", "per layer", "boxes"]
     rows = [

@@ -182,6 +182,35 @@ def test_bad_input_is_one_line_exit_2_naming_the_value(args, bad_value):
     assert "Traceback" not in result.stderr
 
 
+def assert_one_line_error(result, *fragments):
+    """Exit 2, nothing on stdout, one ``Error:`` line holding every fragment."""
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+
+
+PACK_TEXT_OPTIONS = ("--container", "--interior", "--package", "--munition", "--crate", "--pallet", "--mass")
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("option", PACK_TEXT_OPTIONS)
+def test_pack_refuses_an_empty_value_in_one_line_naming_the_option(option, blank):
+    # An empty value read as the option left out: --package "" fell through to a TypeError.
+    given = {"--container": "20ft", "--package": "1x1x1m", option: blank}
+    if option == "--interior":
+        del given["--container"]
+    result = run("pack", *[part for pair in given.items() for part in pair])
+    assert_one_line_error(result, f"{option} {blank!r}: expected ")
+
+
+@pytest.mark.parametrize("option, expected", [("--pallet", "a pallet type"), ("--per-container", "a parameter name")])
+def test_an_empty_name_is_refused_naming_the_option(option, expected):
+    assert_one_line_error(run("estimate", "--containers", "1", option, ""), f"{option} '': expected {expected}")
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
     result = run(command, "--help")
@@ -312,3 +341,92 @@ def test_layout_ranges_print_without_error_where_a_larger_crate_holds_more(monke
                  "--draws", "500", *settings)
     assert result.exit_code == 0
     assert "210..214" in result.stdout and "corners and draws, layouts" in result.stdout
+
+
+@pytest.mark.parametrize("args, option", [
+    (["estimate", "--containers", "1", "--set", "foo=1m"], "--set"),
+    (["estimate", "--containers", "1", "--set", "payload=26t"], "--set"),
+    (["sweep", "--vary", "foo=1..2"], "--vary"),
+    (["sweep", "--vary", "foo=1,2"], "--vary"),
+])
+def test_an_unknown_name_without_a_dot_is_an_unknown_parameter_not_bad_syntax(args, option):
+    name = args[-1].partition("=")[0]
+    # The same message as a dotted unknown name: the name, then the names there are.
+    assert_one_line_error(run(*args), f"{option} {name}: unknown parameter; expected one of ", "container.payload")
+
+
+@pytest.mark.parametrize("args, typed", [
+    (["estimate", "--containers", "1", "--set", "crate.items=1.5"], "got '1.5'"),
+    (["estimate", "--containers", "1", "--set", "crate.items=1..1.5"], "got '1..1.5'"),
+    (["sweep", "--vary", "crate.items=1,1.5"], "got '1.5'"),
+])
+def test_a_count_that_is_not_whole_is_shown_as_typed(args, typed):
+    result = run(*args)
+    assert_one_line_error(result, "expected a whole number", typed)
+    assert "'..'" not in result.stderr
+
+
+def pack_csv_and_json(*args):
+    """The rows of ``pack --format csv`` (header and records) and the JSON record."""
+    import csv
+
+    text = run("pack", *args, "--format", "csv").stdout
+    return text.splitlines()[0], list(csv.DictReader(text.splitlines())), json.loads(
+        run("pack", *args, "--format", "json").stdout)
+
+
+def test_pack_csv_joins_a_footprint_with_a_space_as_every_csv_joins_lists():
+    _, rows, record = pack_csv_and_json("--container", "40ft-hc", "--package", "1.2x0.8x0.9m")
+    assert len(rows) == len(record["blocks"]) > 1
+    for row, block in zip(rows, record["blocks"]):
+        assert row["footprint_mm"] == " ".join(str(side) for side in block["footprint_mm"])
+        assert int(row["count"]) == block["count"] and int(row["count_total"]) == record["count"]
+
+
+def test_pack_csv_of_nothing_fitting_still_has_its_header_row():
+    header, _, _ = pack_csv_and_json("--interior", "5x2x2m", "--package", "1x1x1m")
+    empty_header, rows, record = pack_csv_and_json("--interior", "1x1x1m", "--package", "0.9x0.9x1.1m", "--upright")
+    assert record["count"] == 0 and rows == []
+    assert empty_header == header
+
+
+def test_a_door_error_never_shows_the_door_outside_its_sourced_range():
+    from estimator.catalog import load_catalog
+
+    numbers = load_catalog().container("20ft").numbers
+    sides = [arg for side in ("length", "width", "height") for arg in ("--set", f"crate.{side}=3m")]
+    result = run("estimate", "--containers", "1", "--munition", "152mm", *sides)
+    assert_one_line_error(result, "cannot pass the door of 20ft at its largest")
+    width, height = map(float, re.search(r"at its largest \(([\d.]+) x ([\d.]+) m", result.stderr).groups())
+    assert numbers["door_width"].low <= width <= numbers["door_width"].high
+    assert numbers["door_height"].low <= height <= numbers["door_height"].high
+
+
+def layout_records(command, *args):
+    """The JSON records of ``command`` with ``--set load.packing=layout`` (152 mm projectile)."""
+    given = ["--munition", "152mm-shell", "--round", "projectile", "--set", "load.packing=layout", "--format", "json"]
+    result = run(command, *given, *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["results"]
+
+
+def crate_sides(length, width, height):
+    return ["--set", f"crate.length={length}", "--set", f"crate.width={width}", "--set", f"crate.height={height}"]
+
+
+# The 20ft usable interior is about 32 m^3; layouts are made where at most 5,000 crates
+# fit by volume (packing.LAYOUT_LIMIT), so crates of 1 dm^3 (32,000) get the grid.
+@pytest.mark.parametrize("sides, packing", [
+    (crate_sides("0.5m", "0.4m", "0.3m"), "layout"),  # about 540 by volume
+    (crate_sides("0.1m", "0.1m", "0.1m"), "grid"),  # about 32,000
+    (crate_sides("0.1..0.5m", "0.1..0.4m", "0.1..0.3m"), "mixed"),  # the corners either side
+])
+def test_layout_packing_is_reported_only_where_the_layouts_were_made(sides, packing):
+    records = layout_records("estimate", "--containers", "1", "--draws", "1", *sides)
+    assert [record["packing"] for record in records] == [packing]
+
+
+def test_a_sweep_reports_at_each_point_whether_the_layouts_were_made():
+    records = layout_records("sweep", "--vary", "crate.length=0.1m,1m", *crate_sides("0.1m", "0.1m", "0.1m")[2:])
+    assert [(record["point"]["crate.length"], record["packing"]) for record in records] == [(0.1, "grid"),
+                                                                                            (1.0, "layout")]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -156,3 +157,70 @@ def test_matplotlib_is_imported_only_when_a_figure_is_asked_for():
             "print(sorted(m for m in ('matplotlib', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- pack --plot -------------------------------------------------------------------------
+
+
+def pack_layout(container, package, upright=False):
+    from estimator.catalog import load_catalog
+    from estimator.pack_inputs import smallest_interior
+    from estimator.packing import pack, parse_dimensions
+
+    interior, door = smallest_interior(load_catalog(), container)
+    return pack(interior, parse_dimensions(package, "--package"), upright, door_m=door)
+
+
+LAYOUTS = [("40ft-hc", "1.2x0.8x0.9m"), ("20ft", "0.75x0.40x0.35m"), ("40ft", "1.1x0.7x0.6m")]
+VIEWS = {  # the view's axes index: its upward container axis and how near a box is to the eye
+    0: (1, lambda boxes: boxes[:, 2] + boxes[:, 5]),  # top view: the higher the nearer
+    1: (2, lambda boxes: -boxes[:, 1]),  # side view from the left wall (y = 0): the smaller y the nearer
+}
+
+
+def holding(rectangles, points):
+    """Whether each of ``rectangles`` (x, y, w, h; columns) holds each point (rows), inside its edges."""
+    x, y, w, h = (rectangles[:, k][None, :] for k in range(4))
+    px, py = points[:, 0:1], points[:, 1:2]
+    return (x < px) & (px < x + w) & (y < py) & (py < y + h)
+
+
+@pytest.mark.parametrize("container, package", LAYOUTS)
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_each_layout_view_shows_the_nearest_box_at_every_place(container, package, view):
+    layout = pack_layout(container, package)
+    axis, nearness = VIEWS[view]
+    boxes = np.array(layout.placements(), dtype=float)
+    projected = boxes[:, [0, axis, 3, 3 + axis]]
+    figure = figures.layout_figure(layout)
+    drawn = np.array([(p.get_x(), p.get_y(), p.get_width(), p.get_height())
+                      for p in figure.axes[view].patches if p.get_fill()])
+    # Points off every millimetre edge, about 40 mm apart over the whole view.
+    xs = np.arange(0.5, layout.interior[0], 39.0)
+    ys = np.arange(0.5, layout.interior[axis], 39.0)
+    points = np.array([(x, y) for x in xs for y in ys])
+    # What the figure shows at each point: the last rectangle drawn there.
+    drawn_there = holding(drawn, points)
+    shown = drawn_there.shape[1] - 1 - np.argmax(drawn_there[:, ::-1], axis=1)
+    # What the eye sees there: of the boxes there, the nearest.
+    there = holding(projected, points)
+    nearest = np.argmax(np.where(there, nearness(boxes)[None, :], -np.inf), axis=1)
+    filled = there.any(axis=1)
+    assert np.array_equal(drawn_there.any(axis=1), filled)
+    assert np.array_equal(drawn[shown[filled]], projected[nearest[filled]])
+    figures._pyplot().close(figure)
+
+
+@pytest.mark.parametrize("interior", ["5.9x2.35x2.39m", "12x2.35x2.6m", "40x2.3x1m", "2x2x6m"])
+def test_layout_views_share_the_length_axis_line_up_and_both_number_it(interior):
+    from estimator.packing import pack, parse_dimensions
+
+    layout = pack(parse_dimensions(interior, "--interior"), (0.5, 0.4, 0.3), False)
+    figure = figures.layout_figure(layout)
+    figure.canvas.draw()
+    top, side = figure.axes
+    assert top.get_position().x0 == pytest.approx(side.get_position().x0, abs=1e-3)
+    assert top.get_position().x1 == pytest.approx(side.get_position().x1, abs=1e-3)
+    for axes in (top, side):
+        assert any(label.get_visible() and label.get_text() for label in axes.get_xticklabels())
+    figures._pyplot().close(figure)

@@ -74,6 +74,7 @@ def assert_clean_exit(result):
 @example(["check", "--assumptions", ""])
 @example(["assumptions", "--claims", "\x00"])
 @example(["check", "--output", "a\x00b"])
+@example(["pack", "--container", "20ft", "--package", ""])
 def test_generated_command_line_exits_0_or_2_never_a_traceback(args):
     if args and args[0] in cli.commands and "--draws" not in args:
         if any(p.name == "draws" for p in cli.commands[args[0]].params):

@@ -164,7 +164,7 @@ def test_package_that_cannot_pass_the_door_is_one_line_naming_package_sizes_and_
     result = run("estimate", "--containers", "1", "--munition", "152mm-shell", "--round", "projectile",
                  "--set", "crate.width=2.4m", "--set", "crate.height=2.4m")
     assert_one_line_error(result, "package 'crate' of 152mm-shell at its smallest (0.75 x 2.4 x 2.4 m)",
-                          "door of 20ft at its largest (2.35 x 2.28 m", "expected two of its sides to fit the door")
+                          "door of 20ft at its largest (2.345 x 2.28 m", "expected two of its sides to fit the door")
 
 
 @pytest.mark.parametrize("command", [["check"], ["need", "--rounds", "1000", "--munition", "152mm-shell"],
