@@ -22,9 +22,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from estimator.fastspace import LAYOUT, MODEL_RESOLUTION_M, rounded_box_mm, step_mm
-from estimator.model import MASS, SPACE, evaluate, fleet_total, kit_arrays, on_pallets, part_sides
-from estimator.packing import RESOLUTION_M, interior_mm
+from estimator.fastspace import GRID, LAYOUT, MODEL_RESOLUTION_M, rounded_box_mm, step_mm
+from estimator.model import (
+    MASS, SPACE, evaluate, fleet_total, kit_arrays, on_pallets, part_sides, usable_interior,
+)
+from estimator.packing import RESOLUTION_M, interior_mm, layout_applies
 from estimator.pallet_model import (
     builds_in, check_pallet, container_for_pallets, crates_by_mass, fewest_per_layer, has_build, kit_choices,
     kit_extreme,
@@ -37,6 +39,7 @@ GRID_SEARCH = "grid search at 1 cm"  # crate sides (and a ranged deck) searched,
 KIT_BOUNDS = "grid search at 1 cm, kit bounds"  # as GRID_SEARCH, proven bounds the count may not reach
 LAYOUT_CORNERS = "corners, layouts"  # load.packing=layout: the two corners' counts, fewest first
 LAYOUT_DRAWS = "corners and draws, layouts"  # as LAYOUT_CORNERS, widened to every draw's count
+MIXED_PACKING = "mixed"  # a record's ``packing`` where layouts were made at one corner only
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,27 @@ def widened_by_draws(corners: Interval, per_container, total) -> Interval:
 
     return replace(corners, per_container=widened(corners.per_container, per_container),
                    total=widened(corners.total, total), range_method=LAYOUT_DRAWS)
+
+
+def packing_used(scenario, point: dict | None = None) -> str:
+    """How the space limit counted crates, for a record's ``packing``: ``"grid"``,
+    ``"layout"`` or ``"mixed"``.
+
+    ``load.packing=layout`` lays a kit out only where :func:`packing.layout_applies` (at
+    most ``packing.LAYOUT_LIMIT`` packages of each type by volume) and counts by the grid
+    elsewhere (``fastspace.layout_counts``), so the setting alone may name layouts that
+    were never made. Packages by volume are fewest at the pessimistic corner (smallest
+    interior, largest packages) and most at the optimistic one, and those corners are
+    the low and high answers: layouts at both give ``"layout"``, at neither ``"grid"``,
+    otherwise ``"mixed"`` (the grid towards the optimistic end). ``point``: values a
+    sweep fixes at both corners [SI]. On pallets the setting is reported as set (unused).
+    """
+    if scenario.packing != LAYOUT or scenario.pallet is not None:
+        return scenario.packing
+    fixed = {name: value for name, value in (point or {}).items() if name in scenario.parameters}
+    values = {**corner_values(scenario), **fixed}
+    applies = layout_applies(usable_interior(values), [part_sides(part) for part in kit_arrays(values, scenario)])
+    return LAYOUT if applies.all() else GRID if not applies.any() else MIXED_PACKING
 
 
 def corner_pair(array: np.ndarray) -> tuple[int, int]:

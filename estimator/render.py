@@ -18,7 +18,6 @@ FORMATS = ("table", "json", "csv")
 
 
 # A record's ``packing`` when layouts were made at one corner and not at the other.
-MIXED_PACKING = "mixed"
 
 
 def _low_high(pair) -> dict:
@@ -122,33 +121,12 @@ def _flatten(record: dict, prefix: str = "") -> dict:
     return flat
 
 
-def packing_used(scenario, point: dict | None = None) -> str:
-    """How the space limit counted crates, for a record's ``packing``: ``"grid"``,
-    ``"layout"`` or ``"mixed"``.
+def _packing(scenario, point: dict | None = None) -> str:
+    """A record's ``packing`` (:func:`intervals.packing_used`; imported on use, as every
+    model module here)."""
+    from estimator.intervals import packing_used
 
-    ``load.packing=layout`` lays a kit out only where :func:`packing.layout_applies` (at
-    most ``packing.LAYOUT_LIMIT`` packages of each type by volume) and counts by the grid
-    elsewhere (``fastspace.layout_counts``), so the setting alone may name layouts that
-    were never made. Packages by volume are fewest at the pessimistic corner (smallest
-    interior, largest packages) and most at the optimistic one, and those corners are
-    the low and high answers: layouts at both give ``"layout"``, at neither ``"grid"``,
-    otherwise ``"mixed"`` (the grid towards the optimistic end). ``point``: values a
-    sweep fixes at both corners [SI]. On pallets the setting is reported as set (unused).
-
-    The one computation in this module, kept here only because model.py belongs to
-    another branch: it should move there (or into ``intervals.Interval``) unchanged.
-    """
-    from estimator.fastspace import GRID, LAYOUT
-    from estimator.intervals import corner_values
-    from estimator.model import kit_arrays, part_sides, usable_interior
-    from estimator.packing import layout_applies
-
-    if scenario.packing != LAYOUT or scenario.pallet is not None:
-        return scenario.packing
-    fixed = {name: value for name, value in (point or {}).items() if name in scenario.parameters}
-    values = {**corner_values(scenario), **fixed}
-    applies = layout_applies(usable_interior(values), [part_sides(part) for part in kit_arrays(values, scenario)])
-    return LAYOUT if applies.all() else GRID if not applies.any() else MIXED_PACKING
+    return packing_used(scenario, point)
 
 
 # --- estimate ------------------------------------------------------------------------
@@ -168,7 +146,7 @@ def estimate_records(estimates) -> list[dict]:
             "by_mass": _low_high(e.interval.rounds_by_mass),
             "by_space": _low_high(e.interval.rounds_by_space),
             "histogram": _histogram(e),
-            "packing": packing_used(e.scenario),
+            "packing": _packing(e.scenario),
             "pallet": e.scenario.pallet,
             "range_method": e.interval.range_method,
         }
@@ -249,7 +227,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "corner_verdict": check.corner_verdict,
                 "plausible": check.verdict == "within",
                 "histogram": _histogram(check),
-                "packing": packing_used(check.interval.scenario),
+                "packing": _packing(check.interval.scenario),
                 "pallet": check.interval.scenario.pallet,
                 "range_method": check.interval.range_method,
             }
@@ -267,7 +245,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "per_container": _distribution(result.interval.per_container, result.simulation.per_container),
                 "total": _distribution(result.interval.total, result.simulation.total),
                 "binding": _binding(result.interval.binding, result.simulation),
-                "packing": packing_used(result.scenario),
+                "packing": _packing(result.scenario),
                 "pallet": result.scenario.pallet,
                 "range_method": result.interval.range_method,
             })
@@ -431,7 +409,7 @@ def need_records(needs) -> list[dict]:
             "per_container": _distribution(n.interval.per_container, n.simulation.per_container),
             "binding": _binding(n.interval.binding, n.simulation),
             "histogram": {"of": "containers", "edges": edges, "counts": counts},
-            "packing": packing_used(n.scenario),
+            "packing": _packing(n.scenario),
             "pallet": n.scenario.pallet,
             "range_method": n.interval.range_method,
         })
@@ -562,7 +540,7 @@ def sweep_records(points) -> list[dict]:
             "binding": _low_high(iv.binding),
             "by_mass": _low_high(iv.rounds_by_mass),
             "by_space": _low_high(iv.rounds_by_space),
-            "packing": packing_used(iv.scenario, point.point),
+            "packing": _packing(iv.scenario, point.point),
             "pallet": iv.scenario.pallet,
             "range_method": iv.range_method,
         }
