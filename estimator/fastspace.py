@@ -31,12 +31,13 @@ by their rounded width, height and package sizes; each new group costs one profi
 then every draw is a lookup.
 
 Measured (``python benchmarks/packing.py --cases 0 --py3dbp 0 --draws 1000000
---wide-draws 200``, see NOTES.md, quiet machine): 10^6 draws of a crate 0.875 x 0.25 x
-0.25 m +-1 cm per side in a fixed 20ft interior need 9 profiles: 0.27 s cold (the goal
-of 0.5 s); +-2.5 cm, 105 profiles: 1.3 s; +-1 cm with the interior uncertain too (catalog
-ranges less a clearance), 365 profiles from 11 square floor tables: 0.9 s cold (9.0 s
-before the shared tables), 0.08 s from the cache file or warm; 200 draws of the
-catalog's wide crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m), 191 profiles: 3.7 s cold.
+--wide-draws 200``, see NOTES.md, quiet machine, cold times the median of five runs):
+10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm per side in a fixed 20ft interior
+need 9 profiles: 0.27 s cold (the goal of 0.5 s); +-2.5 cm, 105 profiles: 1.1 s; +-1 cm
+with the interior uncertain too (catalog ranges less a clearance), 365 profiles from 11
+square floor tables: 1.0 s cold (9.0 s before the shared tables), 0.08 s from the cache
+file or warm; 200 draws of the catalog's wide crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30
+m), 191 profiles: 3.9 s cold.
 Where many sizes are drawn the floor tables (about 20 ms per new footprint, most of it
 the pinwheel search now that the raster programme settles the cells the L-approach
 searched in vain) and the dynamic programmes over the length (about 2 ms per profile
