@@ -38,6 +38,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from estimator.counts import largest_meeting, packages_for, whole_counts
+from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
 from estimator.packing import NO_LAYER_LIMIT, check_door as check_package_door, crates_by_space, passes_door
 from estimator.pallet_model import (
@@ -268,15 +269,41 @@ def check_door(scenario: Scenario) -> None:
                            f"the door of {scenario.container} at its largest")
 
 
+def check_room(scenario: Scenario) -> None:
+    """Refuse a loading clearance (and floor dunnage) that leaves no room on some side of
+    the interior at any value of the ranges: a unit slip such as ``load.clearance=3m``
+    for 3 cm, which would otherwise answer 0 everywhere. Where only part of the ranges
+    leaves no room, the model counts 0 there.
+
+    Raises
+    ------
+    InputError
+        Naming the clearance, the side and the room it leaves at best.
+    """
+    params = scenario.parameters
+    clearance = params["load.clearance"].low
+    # On pallets the pallet is the dunnage (on_pallets): none is taken off the height.
+    dunnage = params["load.dunnage_height"].low if scenario.pallet is None else 0.0
+    for side, below in (("length", 0.0), ("width", 0.0), ("height", dunnage)):
+        widest = params[f"container.interior_{side}"].high
+        if widest - clearance - below <= 0:
+            under = f" and {below:g} m of floor dunnage" if below else ""
+            raise InputError(f"load.clearance {clearance:g} m{under} leaves no room in the interior of "
+                             f"{scenario.container} ({widest:g} m {side} at its largest); expected a clearance "
+                             f"below {widest - below:g} m")
+
+
 def evaluate(values: Mapping[str, np.ndarray], scenario: Scenario) -> Capacity:
     """Rounds per container for arrays of parameter values keyed by name (SI units).
 
     Raises
     ------
     InputError
-        If a package of the kit (or, on pallets, the pallet) cannot pass the door at any
-        value (:func:`check_door`, ``pallet_model.check_pallet``).
+        If the clearance leaves no room (:func:`check_room`), or a package of the kit (or,
+        on pallets, the pallet) cannot pass the door at any value (:func:`check_door`,
+        ``pallet_model.check_pallet``).
     """
+    check_room(scenario)
     parts = kit_arrays(values, scenario)
     if scenario.pallet is not None:
         check_pallet(scenario.parameters, scenario.pallet, scenario.parameters["container.door_width"].high)

@@ -222,3 +222,27 @@ def test_larger_door_never_gives_fewer_crates(part, width, height):
 def test_package_arrays_default_to_no_layer_limit():
     part = PackageArrays(np.float64(1), np.float64(1), np.float64(1), np.float64(1), np.int64(1), 1, False)
     assert part.max_layers == NO_LAYER_LIMIT
+
+
+# --- a clearance that leaves no room ------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["estimate", "--containers", "5"], ["check"], ["need", "--rounds", "1000"],
+                                     ["estimate", "--containers", "5", "--pallet", "EUR"]])
+def test_a_clearance_that_leaves_no_room_is_refused_naming_it(command):
+    # A unit slip (3 m for 3 cm) answered 0 rounds everywhere, bound by space.
+    result = run(*command, "--set", "load.clearance=3m")
+    assert_one_line_error(result, "load.clearance 3 m leaves no room in the interior of 20ft",
+                          "expected a clearance below")
+
+
+def test_floor_dunnage_counts_towards_the_room_the_clearance_leaves():
+    result = run("estimate", "--containers", "5", "--set", "load.clearance=2.2m", "--set", "load.dunnage_height=0.2m")
+    assert_one_line_error(result, "load.clearance 2.2 m and 0.2 m of floor dunnage", "height at its largest")
+
+
+def test_a_clearance_range_that_leaves_room_at_its_low_end_is_counted():
+    result = run("estimate", "--containers", "5", "--munition", "152mm-shell", "--round", "projectile",
+                 "--set", "load.clearance=0.02..3m", "--format", "json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)["results"][0]
+    assert record["per_container"]["low"] == 0 < record["per_container"]["high"]
