@@ -9,15 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from cli import cli
+from cli_helpers import assert_one_line_error, run
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_estimate_json_contract():
@@ -180,16 +176,6 @@ def test_bad_input_is_one_line_exit_2_naming_the_value(args, bad_value):
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert bad_value in lines[0]
     assert "Traceback" not in result.stderr
-
-
-def assert_one_line_error(result, *fragments):
-    """Exit 2, nothing on stdout, one ``Error:`` line holding every fragment."""
-    assert result.exit_code == 2, result.stdout
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
 
 PACK_TEXT_OPTIONS = ("--container", "--interior", "--package", "--munition", "--crate", "--pallet", "--mass")

@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import example, given, strategies as st
 
 import strategies as phys
-from cli import cli
+from cli_helpers import assert_one_line_error, run
 from estimator.errors import InputError
 from estimator.intervals import interval
 from estimator.model import PackageArrays, check_door, rounds_per_container
@@ -18,18 +17,6 @@ from estimator.packing import _FIT_TOLERANCE, NO_LAYER_LIMIT, grid_count
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 
 CATALOG = phys.CATALOG
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
 
 # --- the layer cap in the uniform grid -----------------------------------------------

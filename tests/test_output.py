@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import estimator.output
 import estimator.render
-from cli import cli
+from cli_helpers import run
 from estimator.errors import InputError
 from estimator.output import write_atomic
 
@@ -25,10 +24,6 @@ DATA_COMMANDS = [
     ["check"],
     ["assumptions"],
 ]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

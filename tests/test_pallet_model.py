@@ -7,11 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import assume, example, given, settings, strategies as st
 
 import strategies as phys
-from cli import cli
+from cli_helpers import run
 from estimator import explain
 from estimator.claims import scenarios_for
 from estimator.errors import InputError
@@ -247,10 +246,6 @@ def test_explain_finds_what_the_pallet_tare_would_need():
     value = explain.solve_parameter(scenario, base, "pallet.tare", claimed, more=False)
     assert value is not None and value > base["pallet.tare"]
     assert explain.total_at(scenario, {**base, "pallet.tare": np.float64(value)}) <= claimed
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def estimate_json(*args):

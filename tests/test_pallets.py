@@ -6,11 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import assume, given, settings, strategies as st
 
 import strategies as phys
-from cli import cli
+from cli_helpers import run
 from estimator.errors import InputError
 from estimator.packing import layout_for
 from estimator.pallets import PalletSpec, pack_pallets, pallet_spec, unit_load
@@ -20,10 +19,6 @@ PALLETS = [pallet_spec(p, optimistic) for p in CATALOG.pallets.values() for opti
 
 crate_sides = st.tuples(st.floats(0.15, 1.3), st.floats(0.15, 0.9), st.floats(0.1, 0.8))
 crate_mass = st.floats(5.0, 300.0)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def overlapping_pairs(boxes):

@@ -4,9 +4,8 @@ import json
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
+from cli_helpers import run
 from estimator.catalog import load_catalog
 from estimator.errors import InputError
 from estimator.intervals import interval
@@ -17,10 +16,6 @@ CATALOG = load_catalog()
 SPACE_PARAMETERS = {"container.interior_length", "container.interior_width", "container.interior_height",
                     "crate.length", "crate.width", "crate.height", "load.clearance"}
 MASS_PARAMETERS = {"container.payload", "load.fraction", "crate.gross_mass"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def additive(values):

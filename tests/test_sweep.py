@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
-from click.testing import CliRunner
 
 import cli as cli_module
+from cli_helpers import run
 import strategies as phys
 from cli import cli
 from estimator.errors import InputError
@@ -19,10 +19,6 @@ from estimator.sweep import Axis, grid_points, parse_axes, parse_axis
 from estimator.uncertainty import sample_values
 
 CATALOG = phys.CATALOG
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @st.composite

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli import MAX_CONTAINERS, cli
+from cli import MAX_CONTAINERS
+from cli_helpers import assert_one_line_error, run
 from estimator import catalog
 
 DATA = Path(__file__).parent / "data"
@@ -71,19 +71,6 @@ BAD_CLAIMS = {
     "claims/zero-containers.toml": ("user-claim-1.containers", "above 0"),
     "duplicate-claims-across-files": ("user-claim-1", "duplicate claim id"),
 }
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.stdout
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
 
 def test_every_file_of_the_corpus_has_an_expected_message():
