@@ -736,6 +736,10 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
         f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."
     )
+    if record["bound"] == 0:  # no orientation fits (packing.fits): say so rather than print an empty table
+        kept = ", the third side vertical" if record["upright"] else ""
+        summary += (f"\nThe package ({' x '.join(f'{side:,}' for side in record['package_mm'])} mm{kept}) fits the "
+                    f"interior ({' x '.join(f'{side:,}' for side in record['interior_mm'])} mm) in no orientation.")
     if record["frame"] != ["length", "width", "height"]:
         summary += (f"\nTurned layout: block lengths run along the container's {record['frame'][0]}, widths along "
                     f"its {record['frame'][1]}, layers along its {record['frame'][2]}.")

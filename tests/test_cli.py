@@ -416,3 +416,11 @@ def test_a_sweep_reports_at_each_point_whether_the_layouts_were_made():
     records = layout_records("sweep", "--vary", "crate.length=0.1m,1m", *crate_sides("0.1m", "0.1m", "0.1m")[2:])
     assert [(record["point"]["crate.length"], record["packing"]) for record in records] == [(0.1, "grid"),
                                                                                             (1.0, "layout")]
+
+
+def test_pack_says_why_nothing_fits_when_no_orientation_does():
+    result = run("pack", "--container", "20ft", "--package", "6x0.5x0.5m")
+    assert result.exit_code == 0
+    assert "0 packages; bound 0" in result.stdout and "in no orientation" in result.stdout
+    fitting = run("pack", "--container", "20ft", "--package", "1.2x0.8x0.9m")
+    assert "in no orientation" not in fitting.stdout
