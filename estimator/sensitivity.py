@@ -31,6 +31,7 @@ import numpy as np
 
 from estimator.model import evaluate
 from estimator.parameters import Scenario
+from estimator.uncertainty import scenario_rng
 
 CONFIDENCE_LEVEL = 0.95
 BOOTSTRAP_RESAMPLES = 999
@@ -234,7 +235,7 @@ def analyse(scenario: Scenario, draws: int, rng: np.random.Generator) -> Scenari
     ranges = uncertain_ranges(scenario)
     central = central_values(scenario)
     function = shipped_rounds(scenario, central)
-    indices = sobol(function, ranges, draws, rng) if ranges else {}
+    indices = sobol(function, ranges, draws, scenario_rng(rng, scenario)) if ranges else {}
     swings = tornado(function, ranges, central)
     parameters = [
         ParameterSensitivity(name, low, high, scenario.parameters[name].dimension, *indices[name], swings[name])
@@ -246,7 +247,8 @@ def analyse(scenario: Scenario, draws: int, rng: np.random.Generator) -> Scenari
 
 def analyse_all(scenarios, draws: int, rng: np.random.Generator,
                 on_progress: Callable[[int], None] | None = None) -> list[ScenarioSensitivity]:
-    """:func:`analyse` every scenario in turn with one generator; ``on_progress(1)`` after each."""
+    """:func:`analyse` every scenario in turn, each with its own stream of ``rng``'s seed
+    (``uncertainty.scenario_rng``); ``on_progress(1)`` after each."""
     analyses = []
     for scenario in scenarios:
         analyses.append(analyse(scenario, draws, rng))

@@ -24,6 +24,7 @@ from estimator.errors import InputError
 from estimator.intervals import Interval, corner_pair, corner_values, interval
 from estimator.model import MASS, SPACE, evaluate, fleet_total
 from estimator.parameters import Override, Scenario, apply_overrides, parameter_kinds, parse_override
+from estimator.uncertainty import scenario_rng
 
 OPTION = "--vary"
 DEFAULT_STEPS = 11
@@ -253,7 +254,8 @@ def run_sweep(scenarios: Sequence[Scenario], axes: Sequence[Axis], on_progress: 
             if on_progress is not None:
                 on_progress(1)
         else:
-            found = grid_percentiles(scenario, numeric, sampler(scenario, draws, rng), on_progress)
+            found = grid_percentiles(scenario, numeric, sampler(scenario, draws, scenario_rng(rng, scenario)),
+                                     on_progress)
             flat = {key: array.reshape(len(PERCENTILES), -1) for key, array in found.items()}
             grid = [replace(p, percentiles={key: tuple(int(v) for v in array[:, i]) for key, array in flat.items()})
                     for i, p in enumerate(grid)]

@@ -8,7 +8,7 @@ from estimator.intervals import interval
 from estimator.model import fleet_total
 from estimator.need import NEVER, containers_needed, need
 from estimator.parameters import build_scenario
-from estimator.uncertainty import simulate
+from estimator.uncertainty import estimate
 
 CATALOG = load_catalog()
 KINDS = [(m.id, r) for m in CATALOG.munitions.values() for r in m.rounds]
@@ -47,7 +47,7 @@ def test_need_percentiles_invert_the_estimate_draws_of_the_same_seed(kind, wante
     containers = need(scenario(kind), wanted, draws, np.random.default_rng(seed)).draws.quantile(q)
 
     def share_reaching(n):
-        total = simulate(scenario(kind, n), draws, np.random.default_rng(seed)).total
+        total = estimate(scenario(kind, n), draws, np.random.default_rng(seed)).simulation.total
         return total.counts[total.values >= wanted].sum() / draws
 
     assert share_reaching(containers) >= q
