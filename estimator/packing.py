@@ -1188,7 +1188,7 @@ def _best_split(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 # --- the pack command ---------------------------------------------------------------
 
 _TRIPLE = re.compile(r"^\s*([^xX]+)[xX]([^xX]+)[xX]([^xX]+?)\s*$")
-_UNIT_TAIL = re.compile(r"[A-Za-z]+\s*$")
+_UNIT_TAIL = re.compile(r"(?:[A-Za-z]+|''|[\"'\u2032\u2033])\s*$")  # a unit, or a foot or inch mark
 
 
 def parse_dimensions(text: str, what: str) -> tuple[float, float, float]:

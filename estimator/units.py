@@ -61,8 +61,10 @@ SI_UNITS = {"length": "m", "mass": "kg", "dimensionless": "dimensionless"}
 
 _AMBIGUOUS_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
 _NUMBER_THEN_UNIT = re.compile(
-    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z_%][A-Za-z_0-9 */^.]*)?$"
+    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z_%][A-Za-z_0-9 */^.]*|''|[\"'\u2032\u2033])?$"
 )
+# Foot and inch marks as people type them (48", 4', 48″): the units they stand for.
+MARKS = {'"': "inch", "''": "inch", "\u2033": "inch", "'": "foot", "\u2032": "foot"}
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +102,8 @@ def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Q
     26000.0
     >>> round(parse_quantity("1.2 ft", "length", "crate.length").to("m").magnitude, 5)
     0.36576
+    >>> round(parse_quantity('48"', "length", "crate.length").to("m").magnitude, 4)
+    1.2192
     """
     if isinstance(text, bool):
         raise InputError(f"{what}: expected a {dimension} quantity, got {text!r}")
@@ -113,7 +117,7 @@ def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Q
     try:
         if match is None:
             raise ValueError(raw)
-        unit = (match["unit"] or "").strip() or "dimensionless"
+        unit = MARKS.get(match["unit"], (match["unit"] or "").strip() or "dimensionless")
         # Number and unit are read apart so that pint never evaluates arbitrary
         # arithmetic typed by a user ("10**10**10 kg").
         quantity = registry().Quantity(float(match["number"]), registry().Unit(unit))

@@ -438,3 +438,9 @@ def test_a_scenario_gets_the_same_draws_whichever_scenarios_run_with_it():
     assert set(alone) == {key} and len(every) > 1
     assert every[key]["per_container"] == alone[key]["per_container"]
     assert every[key]["total"] == alone[key]["total"]
+
+
+def test_pack_reads_foot_and_inch_marks_as_a_person_types_them():
+    counts = {text: json.loads(run("pack", "--container", "20ft", "--package", text, "--format", "json").stdout)["count"]
+              for text in ('48"x40"x36"', '48x40x36"', "4'x3.5'x3'", "48x40x36in")}
+    assert len(set(counts.values())) == 1 and counts["48x40x36in"] > 0

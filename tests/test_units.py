@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from estimator.errors import InputError
-from estimator.units import parse_si
+from estimator.units import parse_quantity, parse_si
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,16 @@ def test_malformed_quantities_are_refused(text):
 def test_length_units_scale_exactly(value, unit_and_factor):
     unit, factor = unit_and_factor
     assert parse_si(f"{value!r} {unit}", "length", "x") == pytest.approx(value * factor, rel=1e-12)
+
+
+@pytest.mark.parametrize("typed, unit", [('48"', "inch"), ("48''", "inch"), ("48\u2033", "inch"), ('48 "', "inch"),
+                                         ("4'", "foot"), ("4\u2032", "foot"), ("4 '", "foot")])
+def test_foot_and_inch_marks_are_read_as_feet_and_inches(typed, unit):
+    number = float(typed.rstrip("'\"\u2032\u2033 "))
+    assert parse_quantity(typed, "length", "crate.length") == parse_quantity(f"{number} {unit}", "length", "x")
+
+
+@pytest.mark.parametrize("typed", ['4\'6"', '"48', "'", '48"" '])
+def test_marks_that_make_no_length_are_refused(typed):
+    with pytest.raises(InputError, match="crate.length"):
+        parse_quantity(typed, "length", "crate.length")
