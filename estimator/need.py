@@ -17,7 +17,7 @@ import numpy as np
 from estimator.intervals import Interval, interval, widened_by_draws
 from estimator.model import fleet_total
 from estimator.parameters import Scenario
-from estimator.uncertainty import CHUNK, Simulation, Tally, scenario_rng, simulate_with
+from estimator.uncertainty import CHUNK, Simulation, Tally, simulate_with
 
 # Containers "needed" where a container holds none of the rounds: no number suffices.
 NEVER = np.iinfo(np.int64).max
@@ -62,7 +62,7 @@ def need(scenario: Scenario, rounds: int, draws: int, rng: np.random.Generator, 
         for optimistic, per in ((True, corners.per_container[1]), (False, corners.per_container[0]))
     )
     simulation, needed = simulate_with(
-        scenario, draws, scenario_rng(rng, scenario), chunk,
+        scenario, draws, rng, chunk,
         extra=lambda values, capacity: containers_needed(rounds, values["fleet.share"], capacity.rounds),
     )
     widened = widened_by_draws(corners, simulation.per_container, simulation.total)

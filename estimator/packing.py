@@ -1188,7 +1188,6 @@ def _best_split(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 # --- the pack command ---------------------------------------------------------------
 
 _TRIPLE = re.compile(r"^\s*([^xX]+)[xX]([^xX]+)[xX]([^xX]+?)\s*$")
-_UNIT_TAIL = re.compile(r"(?:[A-Za-z]+|''|[\"'\u2032\u2033])\s*$")  # a unit, or a foot or inch mark
 
 
 def parse_dimensions(text: str, what: str) -> tuple[float, float, float]:
@@ -1199,15 +1198,16 @@ def parse_dimensions(text: str, what: str) -> tuple[float, float, float]:
     >>> [round(side, 9) for side in parse_dimensions("490x280x100cm", "--interior")]
     [4.9, 2.8, 1.0]
     """
-    from estimator.units import parse_si
+    from estimator.units import MARK_PATTERN, parse_si  # pint, imported on use
 
     match = _TRIPLE.match(text)
     if not match:
         raise InputError(f"{what} {text!r}: expected LENGTHxWIDTHxHEIGHT, such as 0.75x0.40x0.35m")
     sides = [part.strip() for part in match.groups()]
-    unit = _UNIT_TAIL.search(sides[2])
+    unit_tail = re.compile(r"(?:[A-Za-z]+|" + MARK_PATTERN + r")\s*$")  # a unit, or a foot or inch mark
+    unit = unit_tail.search(sides[2])
     if unit:
-        sides = [s if _UNIT_TAIL.search(s) else f"{s} {unit.group()}" for s in sides]
+        sides = [s if unit_tail.search(s) else f"{s} {unit.group()}" for s in sides]
     values = tuple(parse_si(side, "length", f"{what} {text!r}") for side in sides)
     if min(values) <= 0:
         raise InputError(f"{what} {text!r}: every side must be above zero")

@@ -599,10 +599,9 @@ def _exact_bound(bound: int, count: int, length: int, width: int, box) -> int:
     once it pays: :func:`programme_pays`) and, where that stays above ``count`` (what
     the cell already holds), the most boxes by exhaustive search (beyond its budget it
     leaves the bound as it is)."""
-    if programme_pays():
-        bound = min(bound, raster_lp_bound(length, width, box))
-        if bound <= count:
-            return bound
+    bound = programme_bound(bound, length, width, box)
+    if bound <= count:
+        return bound
     exact = small_floor_optimum(length, width, box)
     return bound if exact is None else min(bound, exact)
 
@@ -616,6 +615,12 @@ _SEARCHED = {"steps": 0}
 # choice made in hindsight), or once scipy.optimize is imported anyway. A single
 # ``estimator pack`` seldom gets there; a Monte Carlo run of many packages soon does.
 PROGRAMME_AFTER_STEPS = 2500
+
+
+def programme_bound(bound: int, length: int, width: int, box) -> int:
+    """``bound``, lowered to the raster programme's (:func:`raster_lp_bound`) once it pays
+    (:func:`programme_pays`)."""
+    return min(bound, raster_lp_bound(length, width, box)) if programme_pays() else bound
 
 
 def programme_pays() -> bool:
@@ -1248,9 +1253,8 @@ def small_floor_optimum(length: int, width: int, box: tuple[int, int]) -> int | 
     >>> small_floor_optimum(2340, 2380, (894, 1313))  # four round a 419 mm hole
     4
     """
-    shapes = {tuple(box), tuple(reversed(box))}
-    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
-    spots = [(x, y, a, b) for a, b in shapes for x in xs[xs + a <= length].tolist() for y in ys[ys + b <= width].tolist()]
+    _, _, starts = _raster_starts(length, width, box)
+    spots = [(x, y, a, b) for a, b, along, across in starts for x in along.tolist() for y in across.tolist()]
     if len(spots) > EXACT_SPOTS:
         return None
     clashes = [
@@ -1301,14 +1305,19 @@ def raster_lp_bound(length: int, width: int, box: tuple[int, int]) -> int:
     return math.floor(value * (1 + 1e-9))
 
 
+# Largest raster cover (rows times columns) handed to the solver as a plain array: the
+# floor tables' cells (at most L_APPROACH_CELLS raster points) are solved about 10 %
+# faster so; a whole floor's (up to WHOLE_FLOOR_CELLS points) would take 16 MB.
+DENSE_COVER = 100_000
+
+
 def _raster_cover(length: int, width: int, box: tuple[int, int]):
     """Which raster points (rows, ``p * len(ys) + q``) each raster placement of the box
-    (columns, both ways round) covers, as ones: a plain array where small (the solver
-    takes it faster), else a sparse one."""
-    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
+    (columns, in the order of :func:`_raster_starts`) covers, as ones: a plain array
+    where small (the solver takes it faster), else a sparse one."""
+    xs, ys, starts = _raster_starts(length, width, box)
     blocks = []
-    for a, b in {tuple(box), tuple(reversed(box))}:
-        starts_x, starts_y = xs[xs + a <= length], ys[ys + b <= width]
+    for a, b, starts_x, starts_y in starts:
         along = (xs[:, None] >= starts_x[None, :]) & (xs[:, None] < starts_x[None, :] + a)
         across = (ys[:, None] >= starts_y[None, :]) & (ys[:, None] < starts_y[None, :] + b)
         blocks.append(np.kron(along, across))
@@ -1320,10 +1329,11 @@ def _raster_cover(length: int, width: int, box: tuple[int, int]):
     return sparse.csc_array(cover, dtype=float)
 
 
-# Largest raster cover (rows times columns) handed to the solver as a plain array: the
-# floor tables' cells (at most L_APPROACH_CELLS raster points) are solved about 10 %
-# faster so; a whole floor's (up to WHOLE_FLOOR_CELLS points) would take 16 MB.
-DENSE_COVER = 100_000
+def _raster_starts(length: int, width: int, box: tuple[int, int]):
+    """The raster points of both sides, and for each way round ``(a, b)`` of the box the
+    raster points where it can start along the length and across the width."""
+    xs, ys = (raster_points(side, tuple(box)) for side in (length, width))
+    return xs, ys, [(a, b, xs[xs + a <= length], ys[ys + b <= width]) for a, b in {tuple(box), tuple(reversed(box))}]
 
 
 def _largest_independent_set(clashes: list[int], candidates: int) -> int | None:
@@ -1396,10 +1406,9 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
     if table.final[i, j] or table.count[i, j] >= bound or not _whole_floor_admits(i + 1, j + 1):
         return table
     # A search the count cannot beat runs to its step budget: prove that first.
-    if programme_pays():
-        bound = min(bound, raster_lp_bound(int(table.xs[i]), int(table.ys[j]), box))
-        if table.count[i, j] >= bound:
-            return table
+    bound = programme_bound(bound, int(table.xs[i]), int(table.ys[j]), box)
+    if table.count[i, j] >= bound:
+        return table
     count = table.count.copy()
     search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1,
                       most_steps=WHOLE_FLOOR_STEPS)

@@ -17,9 +17,6 @@ from estimator import __version__
 FORMATS = ("table", "json", "csv")
 
 
-# A record's ``packing`` when layouts were made at one corner and not at the other.
-
-
 def _low_high(pair) -> dict:
     return {"low": pair[0], "high": pair[1]}
 

@@ -299,7 +299,8 @@ def per_container_totals(scenario: Scenario, values: dict, size: int, rng: np.ra
 
 
 def simulate(scenario: Scenario, draws: int, rng: np.random.Generator, chunk: int = CHUNK) -> Simulation:
-    """``draws`` seeded draws of a scenario, evaluated in chunks of at most ``chunk``."""
+    """``draws`` seeded draws of a scenario, evaluated in chunks of at most ``chunk``, from
+    the scenario's own stream of ``rng``'s seed (:func:`scenario_rng`)."""
     return simulate_with(scenario, draws, rng, chunk)[0]
 
 
@@ -308,6 +309,7 @@ def simulate_with(scenario: Scenario, draws: int, rng: np.random.Generator, chun
 
     Returns ``(Simulation, Tally or None)``; ``extra`` maps a chunk to whole numbers per draw.
     """
+    rng = scenario_rng(rng, scenario)
     per_container, totals, extras, mass_bound = [], [], [], 0
     for values, capacity in draw_chunks(scenario, draws, rng, chunk):
         per_container.append(Tally.of(capacity.rounds))
@@ -362,8 +364,7 @@ def scenario_rng(rng: np.random.Generator, scenario: Scenario) -> np.random.Gene
 
 
 def estimate(scenario: Scenario, draws: int, rng: np.random.Generator) -> Estimate:
-    """Interval corners and ``draws`` seeded draws of one scenario (its own stream:
-    :func:`scenario_rng`; layout corners widened to the draws:
-    :func:`intervals.widened_by_draws`)."""
-    corners, simulation = interval(scenario), simulate(scenario, draws, scenario_rng(rng, scenario))
+    """Interval corners and ``draws`` seeded draws of one scenario (layout corners widened
+    to the draws: :func:`intervals.widened_by_draws`)."""
+    corners, simulation = interval(scenario), simulate(scenario, draws, rng)
     return Estimate(widened_by_draws(corners, simulation.per_container, simulation.total), simulation)

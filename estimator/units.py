@@ -60,11 +60,14 @@ DIMENSIONS = {
 SI_UNITS = {"length": "m", "mass": "kg", "dimensionless": "dimensionless"}
 
 _AMBIGUOUS_TON = re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])")
+# Foot and inch marks as people type them (48", 4', 48″): the units they stand for, and a
+# pattern matching any one of them (the longest first).
+MARKS = {"''": "inch", '"': "inch", "\u2033": "inch", "'": "foot", "\u2032": "foot"}
+MARK_PATTERN = "|".join(re.escape(mark) for mark in MARKS)
 _NUMBER_THEN_UNIT = re.compile(
-    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z_%][A-Za-z_0-9 */^.]*|''|[\"'\u2032\u2033])?$"
+    r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z_%][A-Za-z_0-9 */^.]*|"
+    + MARK_PATTERN + r")?$"
 )
-# Foot and inch marks as people type them (48", 4', 48″): the units they stand for.
-MARKS = {'"': "inch", "''": "inch", "\u2033": "inch", "'": "foot", "\u2032": "foot"}
 
 
 @lru_cache(maxsize=1)
