@@ -265,3 +265,43 @@ def test_raster_programme_bound_falls_back_to_the_area_bound_without_usable_dual
 
     with mock.patch.object(scipy.optimize, "linprog", stopped):
         assert raster_lp_bound(950, 950, (230, 260)) == 950 * 950 // (230 * 260)
+
+
+# --- pinwheel corner pairs dropped as dominated -----------------------------------------
+
+
+def contained(blocks):
+    """``contained[p, q]``: pair q's blocks all contain pair p's, and q differs or comes first."""
+    sides = np.stack(blocks, axis=1)
+    covers = (sides[None, :, :] >= sides[:, None, :]).all(axis=2)
+    larger = (sides[None, :, :] > sides[:, None, :]).any(axis=2)
+    return covers & (larger | np.tri(len(sides), k=-1, dtype=bool))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(4, 200), st.integers(5, 60), st.integers(5, 60), st.booleans())
+@example(235, 25, 26, True)
+def test_pinwheel_pairs_kept_are_exactly_those_no_other_pair_contains(side, l, w, half):
+    points = raster_points(side, (l, w))
+    c1, c2, near, far = pallet_loading._corners(points, len(points) - 1)
+    if half:  # along the length only one handedness is tried
+        near, far, c1, c2 = (a[c1 + c2 <= points[-1]] for a in (near, far, c1, c2))
+    blocks = pallet_loading._pinwheel_blocks(points, points[-1], c1, c2)
+    kept = pallet_loading._undominated(near, far, blocks)
+    others = contained(blocks)
+    assert not others[kept].any(axis=1).any()  # no kept pair is contained
+    assert others[~kept][:, kept].any(axis=1).all()  # every dropped pair is, by one kept
+
+
+@settings(max_examples=30, deadline=None)
+@given(floors)
+@example((16, 16, 7, 2))  # pinwheels in 5 cells; dropping every other pair loses some
+@example((13, 28, 5, 3))
+def test_dropping_contained_pinwheel_pairs_changes_no_count_of_a_table(case):
+    length, width, l, w = case
+    pruned = fresh_counts(length, width, (l, w))[1]
+    with mock.patch.object(pallet_loading, "_undominated", lambda near, far, blocks: np.ones(len(near), bool)):
+        every_pair = fresh_counts(length, width, (l, w))[1]
+    assert (pruned == every_pair).all()
+    # what the dropping rests on: a larger cell never holds fewer
+    assert (np.diff(pruned, axis=0) >= 0).all() and (np.diff(pruned, axis=1) >= 0).all()
