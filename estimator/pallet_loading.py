@@ -699,9 +699,11 @@ def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, r
     same set of block sizes, so one handedness is enough.
 
     The blocks' raster indices along the length are found once for the column, those
-    across the width once per width (kept in ``y_blocks``), then each cell is five
-    gathers, from ``finished``: the columns before i (all a pinwheel's blocks are
-    shorter than the cell) in 32 bits.
+    across the width once per width (kept in ``y_blocks``); corner pairs whose blocks
+    another pair's contain are dropped (:func:`_undominated`). The cells are then searched
+    together, a few gathers per group of them (:func:`_pinwheel_totals`), from
+    ``finished``: the columns before i (all a pinwheel's blocks are shorter than the cell)
+    in 32 bits.
     """
     if not rows:
         return
@@ -714,28 +716,64 @@ def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, r
     x1, x2, near, far = x1[half], x2[half], near[half], far[half]
     along = _pinwheel_blocks(xs, xs[i], x1, x2)
     kept = _undominated(near, far, along)
-    x1, x2, along = x1[kept], x2[kept], tuple(part[kept] for part in along)
+    x1, x2 = x1[kept], x2[kept]
+    # The blocks' rows, once for the column: every cell of it gathers from the same rows.
+    block_rows = [finished[part[kept]] for part in along]
+    searched = []
     for j in rows:
         if j not in y_blocks:
             y1, y2, near, far = _corners(ys, j)
             across = _pinwheel_blocks(ys, ys[j], y1, y2)
             kept = _undominated(near, far, across)
             y_blocks[j] = (len(y1), y1[kept], y2[kept], tuple(part[kept] for part in across))
-        corners, y1, y2, across = y_blocks[j]
-        if not corners or pairs * corners > FIVE_BLOCK_BUDGET:
-            continue
-        # The blocks of _block_sizes: (x1, y2), (L - x1, y1), (L - x2, W - y1), (x2, W - y2),
-        # (x2 - x1, y2 - y1), in the orders of _pinwheel_blocks.
-        # Rows first, then columns: two plain gathers, faster than one over both axes.
-        total = np.take(finished[along[0]], across[3], axis=1)
-        total += np.take(finished[along[1]], across[0], axis=1)
-        total += np.take(finished[along[2]], across[1], axis=1)
-        total += np.take(finished[along[3]], across[2], axis=1)
-        total += np.take(finished[along[4]], across[4], axis=1)
-        p, q = divmod(int(np.argmax(total)), total.shape[1])
-        if total[p, q] > column[j]:
-            column[j], decision[j], first[j] = int(total[p, q]), _FIVE_BLOCK, int(x1[p])
-            pinwheels[j] = (int(x2[p]), int(y1[q]), int(y2[q]))
+        corners = y_blocks[j][0]
+        if corners and pairs * corners <= FIVE_BLOCK_BUDGET:
+            searched.append(j)
+    for group in _groups_within(searched, [len(y_blocks[j][1]) for j in searched], PINWHEEL_GATHER // len(x1)):
+        total, starts = _pinwheel_totals(block_rows, [y_blocks[j][3] for j in group])
+        best = np.maximum.reduceat(total.max(axis=0), starts).tolist()
+        for j, found, start in zip(group, best, starts.tolist()):
+            if found > column[j]:
+                _, y1, y2, _ = y_blocks[j]
+                p, q = divmod(int(np.argmax(total[:, start:start + len(y1)])), len(y1))
+                column[j], decision[j], first[j] = found, _FIVE_BLOCK, int(x1[p])
+                pinwheels[j] = (int(x2[p]), int(y1[q]), int(y2[q]))
+
+
+# Most pinwheels gathered at once (corner pairs along times pairs across, over a group of
+# cells of one column): 8 MB of 32-bit counts. Above it the cells are split into groups.
+PINWHEEL_GATHER = 1 << 21
+
+
+def _groups_within(items: list, sizes: list[int], most: int) -> list[list]:
+    """``items`` in order, in consecutive groups whose ``sizes`` add up to at most ``most``
+    (an item larger than that alone)."""
+    groups, group, total = [], [], 0
+    for item, size in zip(items, sizes):
+        if group and total + size > most:
+            groups.append(group)
+            group, total = [], 0
+        group.append(item)
+        total += size
+    return groups + [group] if group else groups
+
+
+def _pinwheel_totals(block_rows: list[np.ndarray], acrosses: list[tuple[np.ndarray, ...]]):
+    """Boxes in every pinwheel of a group of cells of one column: the corner pairs along
+    (rows) by every cell's pairs across, side by side (columns); and where each cell's
+    columns start.
+
+    ``block_rows[k]`` holds the counts of block k's length for every pair along, at every
+    width; block k takes its width from the pairs across in the order of
+    :func:`_block_sizes`: (x1, y2), (L - x1, y1), (L - x2, W - y1), (x2, W - y2),
+    (x2 - x1, y2 - y1), while :func:`_pinwheel_blocks` lists y1, W - y1, W - y2, y2, y2 - y1.
+    """
+    widths = [np.concatenate([across[k] for across in acrosses]) for k in range(5)]
+    total = np.take(block_rows[0], widths[3], axis=1)
+    for rows_of_block, k in zip(block_rows[1:], (0, 1, 2, 4)):
+        total += np.take(rows_of_block, widths[k], axis=1)
+    starts = np.cumsum([0] + [len(across[0]) for across in acrosses[:-1]])
+    return total, starts
 
 
 def _pinwheel_blocks(points, side, c1, c2) -> tuple[np.ndarray, ...]:

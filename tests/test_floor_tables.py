@@ -305,3 +305,18 @@ def test_dropping_contained_pinwheel_pairs_changes_no_count_of_a_table(case):
     assert (pruned == every_pair).all()
     # what the dropping rests on: a larger cell never holds fewer
     assert (np.diff(pruned, axis=0) >= 0).all() and (np.diff(pruned, axis=1) >= 0).all()
+
+
+@settings(max_examples=20, deadline=None)
+@given(floors)
+@example((16, 16, 7, 2))
+def test_pinwheel_cells_searched_together_or_one_at_a_time_give_the_same_table(case):
+    length, width, l, w = case
+    clear_floor_tables()
+    together = floor_table(length, width, (l, w), pinwheel_length=width)
+    with mock.patch.object(pallet_loading, "PINWHEEL_GATHER", 1):  # every cell a group of its own
+        clear_floor_tables()
+        alone = floor_table(length, width, (l, w), pinwheel_length=width)
+    for a, b in ((together.count, alone.count), (together.decision, alone.decision),
+                 (together.argument, alone.argument)):
+        assert (a == b).all()
