@@ -711,6 +711,36 @@ def _pack_csv(record: dict, layout) -> str:
     return _csv(rows, [*_flatten(_block_record(no_block, layout)), "count_total", *per_pallet])
 
 
+# What a block repeated end to end along the length shares with its repeats.
+_REPEATED = ("length_mm", "left_mm", "width_mm", "footprint_mm", "vertical_mm", "base_mm", "layers", "per_layer",
+             "count")
+
+
+def _repeated_blocks(blocks: list[dict]) -> list[list[dict]]:
+    """The blocks tier by tier (by base, then across, then along the length), in runs of
+    repeats: a block equal to the one before but for its start, which is where that one
+    ends, joins its run. A table row per run keeps long layouts short; JSON and CSV keep
+    every block in the layout's order."""
+    runs: list[list[dict]] = []
+    for block in sorted(blocks, key=lambda b: (b["base_mm"], b["left_mm"], b["start_mm"])):
+        last = runs[-1][-1] if runs else None
+        if (last is not None and block["start_mm"] == last["start_mm"] + last["length_mm"]
+                and all(block[key] == last[key] for key in _REPEATED)):
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    return runs
+
+
+def _run_row(run: list[dict]) -> list[str]:
+    """One table row for a run of repeated blocks (:func:`_repeated_blocks`)."""
+    b, repeats = run[0], len(run)
+    length = f"{b['length_mm']:,}" if repeats == 1 else f"{repeats} x {b['length_mm']:,}"
+    return [str(repeats), f"{b['start_mm']:,}", length, f"{b['left_mm']:,}", f"{b['width_mm']:,}",
+            "x".join(map(str, b["footprint_mm"])), f"{b['vertical_mm']:,}", f"{b['base_mm']:,}", str(b["layers"]),
+            str(b["per_layer"]), f"{repeats * b['count']:,}"]
+
+
 def render_pack(layout, fmt: str, palletised=None) -> str:
     """The pack result as a table, JSON or CSV (one row per block); with ``palletised``
     (pallets.PalletPack) the blocks hold unit loads and the pallet keys are added."""
@@ -721,14 +751,9 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         return _json(record)
     if fmt == "csv":
         return _pack_csv(record, layout)
-    header = ["block", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
+    header = ["blocks", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
               "base (mm)", "layers", "per layer", "boxes"]
-    rows = [
-        [str(n + 1), f"{b['start_mm']:,}", f"{b['length_mm']:,}", f"{b['left_mm']:,}", f"{b['width_mm']:,}",
-         "x".join(map(str, b["footprint_mm"])),
-         str(b["vertical_mm"]), f"{b['base_mm']:,}", str(b["layers"]), str(b["per_layer"]), f"{b['count']:,}"]
-        for n, b in enumerate(record["blocks"])
-    ]
+    rows = [_run_row(run) for run in _repeated_blocks(record["blocks"])]
     summary = (
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
         f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."

@@ -256,6 +256,27 @@ def test_pack_json_contract_and_units():
     assert metres["count"] <= metres["bound"] <= metres["volume_bound"]
 
 
+@pytest.mark.parametrize("package", ["0.5x0.4x0.3m", "0.75x0.40x0.35m", "0.875x0.25x0.25m", "0.3x0.25x0.2m"])
+def test_pack_table_rows_join_equal_blocks_end_to_end_and_hold_every_block(package):
+    args = ("pack", "--container", "40ft", "--package", package)
+    record = json.loads(run(*args, "--format", "json").stdout)
+    lines = run(*args).stdout.split("\n\n")[0].splitlines()[2:]
+    # Columns: blocks, from, length, left, width, footprint, vertical, base, layers, per layer, boxes.
+    rows = [[cell.replace(",", "") for cell in re.split(r"\s{2,}", line.strip())] for line in lines]
+    assert sum(int(row[-1]) for row in rows) == record["count"]
+    assert sum(int(row[0]) for row in rows) == len(record["blocks"]) > len(rows)  # some rows join blocks
+    listed = []
+    for blocks, start, length, left, width, footprint, vertical, base, layers, per_layer, boxes in rows:
+        each = int(length.split(" x ")[-1])
+        assert length == (str(each) if blocks == "1" else f"{blocks} x {each}")
+        for k in range(int(blocks)):
+            listed.append((int(start) + k * each, each, int(left), int(width), footprint, int(vertical), int(base),
+                           int(layers), int(per_layer), int(boxes) // int(blocks)))
+    assert sorted(listed) == sorted(
+        (b["start_mm"], b["length_mm"], b["left_mm"], b["width_mm"], "x".join(map(str, b["footprint_mm"])),
+         b["vertical_mm"], b["base_mm"], b["layers"], b["per_layer"], b["count"]) for b in record["blocks"])
+
+
 def test_pack_upright_and_layer_cap_never_fit_more():
     def count(*extra):
         out = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m", "--format", "json", *extra)

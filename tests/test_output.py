@@ -225,3 +225,16 @@ def test_json_names_version_seed_and_the_digest_of_every_file_used():
         assert hashlib.sha256((builtin_dir() / name).read_bytes()).hexdigest() == digest
     lines = "".join(f"{f['role']} {f['sha256']}\n" for f in data["assumption_files"])
     assert data["assumptions_sha256"] == hashlib.sha256(lines.encode()).hexdigest()
+
+
+def test_pack_table_joins_only_equal_blocks_that_meet_end_to_end():
+    from estimator.render import _repeated_blocks
+
+    def block(start, base=0, per_layer=3):
+        return {"start_mm": start, "length_mm": 350, "left_mm": 0, "width_mm": 2300, "footprint_mm": [350, 750],
+                "vertical_mm": 400, "base_mm": base, "layers": 4, "per_layer": per_layer, "count": 4 * per_layer}
+
+    blocks = [block(0), block(350, base=750), block(350), block(700), block(1400), block(1750, per_layer=2)]
+    runs = [[(b["start_mm"], b["base_mm"]) for b in run] for run in _repeated_blocks(blocks)]
+    # A gap (1,050 to 1,400) and a different count each start a run; tiers come bottom up.
+    assert runs == [[(0, 0), (350, 0), (700, 0)], [(1400, 0)], [(1750, 0)], [(350, 750)]]
