@@ -586,6 +586,10 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 @click.option("--crate", "crate_id", default="crate", show_default=True, metavar="NAME",
               callback=_refuse_empty("a package of the munition, such as crate"),
               help="Which package of --munition (crate, charge_crate).")
+@click.option("--round", "round_name", metavar="NAME", callback=_refuse_empty("a round of the munition, such as complete"),
+              help="Load a round of --munition (projectile, complete): every package of its kit, each in its own "
+              "length of the container, split for the most whole rounds; with --container its smallest usable "
+              "payload limits them too. --upright and --max-layers then apply to every package.")
 @click.option("--upright", is_flag=True, help="Keep the package's third side vertical.")
 @click.option("--max-layers", type=click.IntRange(min=1), default=None, help="Most layers in a stack.")
 @click.option("--pallet", "pallet_id", metavar="ID", callback=_refuse_empty("a pallet type, such as EUR"),
@@ -595,13 +599,15 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
               help="Package gross mass in any unit (60kg), for --pallet.")
 @plot_option
 @data_output_options
-def pack(container_id, interior, package, munition_id, crate_id, upright, max_layers, pallet_id, mass, plot_path,
-         assumption_paths, claim_paths, fmt, output):
+def pack(container_id, interior, package, munition_id, crate_id, round_name, upright, max_layers, pallet_id, mass,
+         plot_path, assumption_paths, claim_paths, fmt, output):
     """How many identical packages fit in a container, how, and how close to the bound.
 
-    Lengths are rounded to whole millimetres (interior down, package up). Example:
+    Lengths are rounded to whole millimetres (interior down, package up). Examples:
 
         estimator pack --container 20ft --package 0.75x0.40x0.35m --upright
+
+        estimator pack --container 20ft --munition 152mm-shell --round complete
     """
     from estimator.packing import pack as pack_layout, parse_dimensions
     from estimator.render import render_pack
@@ -613,6 +619,9 @@ def pack(container_id, interior, package, munition_id, crate_id, upright, max_la
 
     if (container_id is None) == (interior is None):
         raise OneLineError("give exactly one of --container or --interior")
+    if round_name is not None:
+        return _pack_round(container_id, interior, package, munition_id, round_name, upright, max_layers, pallet_id,
+                           mass, plot_path, assumption_paths, claim_paths, fmt, output)
     if package is None and munition_id is None:
         raise OneLineError("give --package LxWxH or --munition ID")
     catalog = None
@@ -659,6 +668,44 @@ def pack(container_id, interior, package, munition_id, crate_id, upright, max_la
         from estimator.figures import layout_figure
 
         save_plot(layout_figure, layout, plot_path)
+    emit(text, output)
+
+
+def _pack_round(container_id, interior, package, munition_id, round_name, upright, max_layers, pallet_id, mass,
+                plot_path, assumption_paths, claim_paths, fmt, output) -> None:
+    """``pack --round``: a munition's round, its kit of packages sharing the container."""
+    from estimator.catalog import load_catalog
+    from estimator.kit_pack import pack_kit
+    from estimator.pack_inputs import catalog_kit, smallest_interior, smallest_usable_payload
+    from estimator.packing import parse_dimensions
+    from estimator.render import render_kit_pack
+
+    if munition_id is None:
+        raise OneLineError(f"--round {round_name!r}: expected --munition too, such as --munition 152mm-shell")
+    given = click.get_current_context().get_parameter_source
+    for name, option in (("package", "--package"), ("crate_id", "--crate"), ("pallet_id", "--pallet"),
+                         ("mass", "--mass")):
+        if given(name) == click.core.ParameterSource.COMMANDLINE:
+            raise OneLineError(f"{option} with --round: a round takes every package of its kit from the "
+                               f"assumptions, on no pallet; expected --round without {option}")
+    if plot_path:
+        from estimator.figures import check_plot_path
+
+        check_plot_path(plot_path)
+    catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
+    parts = [part._replace(upright=part.upright or upright, max_layers=max_layers or part.max_layers)
+             for part in catalog_kit(catalog, munition_id, round_name)]
+    if container_id is not None:
+        interior_m, door = smallest_interior(catalog, container_id)
+        usable_kg = smallest_usable_payload(catalog, container_id)
+    else:
+        interior_m, door, usable_kg = parse_dimensions(interior, "--interior"), None, None
+    kit = pack_kit(interior_m, parts, door)
+    text = render_kit_pack(kit, fmt, usable_kg, munition_id, round_name)
+    if plot_path:
+        from estimator.figures import kit_figure
+
+        save_plot(kit_figure, kit, plot_path)
     emit(text, output)
 
 

@@ -288,12 +288,33 @@ def layout_figure(layout):
     layout : estimator.packing.Layout
         The layout; its placements are drawn, in millimetres.
     """
-    length, width, height = layout.interior
+    return _views_figure(layout.interior, layout.placements(),
+                         f"length (mm): {layout.count:,} packages, gap to bound {layout.gap:.1%}")
+
+
+def kit_figure(kit):
+    """Top and side views of a kit's packages sharing a container (``estimator pack
+    --round ... --plot``), as :func:`layout_figure` draws one layout, with a dashed line
+    where each part's length begins.
+
+    Parameters
+    ----------
+    kit : estimator.kit_pack.KitPack
+    """
+    shares = ", ".join(f"{part.package} {layout.count:,}" for part, layout in zip(kit.parts, kit.layouts))
+    return _views_figure(kit.interior, kit.placements(),
+                         f"length (mm): {kit.rounds_by_space:,} rounds by space ({shares})", kit.starts[1:])
+
+
+def _views_figure(interior, boxes, label: str, splits=()):
+    """The top and side views of ``boxes`` (x, y, z, dx, dy, dz) in ``interior`` [mm],
+    ``label`` under the length axis and a dashed line across both views at each of
+    ``splits`` [mm]."""
+    length, width, height = interior
     figure, (top, side) = _pyplot().subplots(
         2, 1, figsize=(FIGURE_WIDTH, _layout_figure_height(length, width, height)), sharex=True,
         height_ratios=[width, height],
     )
-    boxes = layout.placements()
     # (axes, the container axis drawn upwards, how near a box is to the eye, the nearest a box can be, title)
     views = (
         (top, 1, lambda box: box[2] + box[5], height, "top view (lighter: higher)"),
@@ -301,14 +322,16 @@ def layout_figure(layout):
     )
     for axes, axis, nearness, nearest, title in views:
         _draw_view(axes, boxes, axis, nearness, nearest)
-        axes.add_patch(_rectangle((0, 0), length, layout.interior[axis], fill=False, linewidth=1.5))
+        axes.add_patch(_rectangle((0, 0), length, interior[axis], fill=False, linewidth=1.5))
+        for split in splits:
+            axes.axvline(split, color="black", linestyle="--", linewidth=1.2)
         axes.set_xlim(0, length)
-        axes.set_ylim(0, layout.interior[axis])
+        axes.set_ylim(0, interior[axis])
         axes.set_aspect("equal")
         axes.set_title(title)
         axes.set_ylabel(f"{('length', 'width', 'height')[axis]} (mm)")
         axes.tick_params(labelbottom=True)  # sharex would leave the top view's length unnumbered
-    side.set_xlabel(f"length (mm): {layout.count:,} packages, gap to bound {layout.gap:.1%}")
+    side.set_xlabel(label)
     return figure
 
 

@@ -1,5 +1,6 @@
 """What ``estimator pack`` reads from the assumptions: a container's smallest usable
-interior and its door, and a catalog package at its pessimistic corner."""
+interior, its door and its smallest usable payload, and a catalog package or a round's
+kit of packages at its pessimistic corner."""
 
 from __future__ import annotations
 
@@ -53,3 +54,33 @@ def catalog_package(catalog: Catalog, munition_id: str, package_id: str):
     numbers = package.numbers
     layers = int(numbers["max_layers"].low) if "max_layers" in numbers else NO_LAYER_LIMIT
     return tuple(numbers[side].high for side in SIDES), numbers["gross_mass"].high, package.upright, layers
+
+
+def smallest_usable_payload(catalog: Catalog, container_id: str) -> float:
+    """The smallest payload times the smallest ``load.fraction``: the pessimistic corner
+    of the model's mass limit. [kg]"""
+    payload = catalog.container(container_id).numbers["payload"].low
+    return float(payload * catalog.loading["load.fraction"].low)
+
+
+def catalog_kit(catalog: Catalog, munition_id: str, round_name: str):
+    """The packages of a munition's round definition, each as :func:`catalog_package`
+    gives it, with its items per package and per round.
+
+    Returns
+    -------
+    list of kit_pack.KitPart
+    """
+    from estimator.kit_pack import KitPart
+
+    if munition_id not in catalog.munitions:
+        raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
+    rounds = catalog.munitions[munition_id].rounds
+    if round_name not in rounds:
+        raise InputError(f"--round {round_name!r}: {munition_id} has rounds {', '.join(rounds)}")
+    parts = []
+    for part in rounds[round_name].kit:
+        sides, mass, upright, layers = catalog_package(catalog, munition_id, part.package)
+        items = int(catalog.munitions[munition_id].packages[part.package].numbers["items"].low)
+        parts.append(KitPart(part.package, sides, mass, upright, layers, items, part.items_per_round))
+    return parts

@@ -1162,16 +1162,35 @@ def kit_rounds_by_length(interior, boxes, uprights, items, items_per_round, max_
     lowest over the parts. All sizes in whole millimetres; ``items`` per package;
     ``max_layers`` per part (default none).
     """
+    return _kit_splits(interior, boxes, uprights, items, items_per_round, max_layers)[-1][0]
+
+
+def _kit_splits(interior, boxes, uprights, items, items_per_round, max_layers=None):
+    """The parts' rounds by length folded in one at a time: for each fold, the best
+    rounds of the parts so far at every length and the length the earlier parts take
+    there (:func:`_best_split`; the first part's has none)."""
     layers = [NO_LAYER_LIMIT] * len(boxes) if max_layers is None else max_layers
-    rounds = None
+    folds = []
     for box, upright, k, q, cap in zip(boxes, uprights, items, items_per_round, layers):
         part = count_by_length(tuple(interior), tuple(box), upright, int(cap)) * int(k) // q
-        rounds = part if rounds is None else _best_split(rounds, part)
-    return rounds
+        folds.append((part, None) if not folds else _best_split(folds[-1][0], part))
+    return folds
 
 
-def _best_split(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """For every length y, the best min(first(x), second(y - x)) over 0 <= x <= y.
+def kit_lengths(interior, boxes, uprights, items, items_per_round, max_layers=None) -> tuple[int, ...]:
+    """Each part's length of the container in the best split (:func:`kit_rounds_by_length`
+    at the whole length), in the order of the parts. [mm]"""
+    folds = _kit_splits(interior, boxes, uprights, items, items_per_round, max_layers)
+    lengths, rest = [], interior[0]
+    for _, earlier in reversed(folds[1:]):
+        lengths.append(rest - int(earlier[rest]))
+        rest = int(earlier[rest])
+    return (rest, *reversed(lengths))
+
+
+def _best_split(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every length y, the best min(first(x), second(y - x)) over 0 <= x <= y, and
+    the least x that reaches it.
 
     Both are non-decreasing in length, so only the lengths where ``first`` steps up
     are worth trying for x.
@@ -1179,10 +1198,13 @@ def _best_split(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     steps = np.flatnonzero(np.diff(first, prepend=-1) > 0)
     total = np.arange(len(first))
     best = np.zeros(len(first), dtype=np.int64)
+    taken = np.zeros(len(first), dtype=np.int64)
     for x in steps:
         rest = total - x
-        best = np.maximum(best, np.where(rest >= 0, np.minimum(first[x], second[np.clip(rest, 0, None)]), 0))
-    return best
+        found = np.where(rest >= 0, np.minimum(first[x], second[np.clip(rest, 0, None)]), 0)
+        taken = np.where(found > best, x, taken)
+        best = np.maximum(best, found)
+    return best, taken
 
 
 # --- the pack command ---------------------------------------------------------------

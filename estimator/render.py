@@ -703,14 +703,21 @@ def pallet_record(palletised) -> dict:
 def _pack_csv(record: dict, layout) -> str:
     """One row per block, flattened as every CSV is (lists joined with spaces), with the
     header row even when nothing fits and there is no block."""
-    from estimator.packing import Section
-
     per_pallet = {key: record[key] for key in ("pallet", "crates_per_pallet", "crates") if key in record}
     rows = [{**_flatten(block), "count_total": record["count"], **per_pallet} for block in record["blocks"]]
+    return _csv(rows, [*_block_fields(layout), "count_total", *per_pallet])
+
+
+def _block_fields(layout) -> list[str]:
+    """The CSV columns of one block (the flattened keys of :func:`_block_record`)."""
+    from estimator.packing import Section
+
     no_block = Section(start=0, length=0, footprint=(0, 0), height=0, layers=0, per_layer=0)
-    return _csv(rows, [*_flatten(_block_record(no_block, layout)), "count_total", *per_pallet])
+    return list(_flatten(_block_record(no_block, layout)))
 
 
+_BLOCK_HEADER = ["blocks", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
+                 "base (mm)", "layers", "per layer", "boxes"]
 # What a block repeated end to end along the length shares with its repeats.
 _REPEATED = ("length_mm", "left_mm", "width_mm", "footprint_mm", "vertical_mm", "base_mm", "layers", "per_layer",
              "count")
@@ -751,8 +758,6 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         return _json(record)
     if fmt == "csv":
         return _pack_csv(record, layout)
-    header = ["blocks", "from (mm)", "length (mm)", "left (mm)", "width (mm)", "footprint (mm)", "vertical (mm)",
-              "base (mm)", "layers", "per layer", "boxes"]
     rows = [_run_row(run) for run in _repeated_blocks(record["blocks"])]
     summary = (
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
@@ -773,4 +778,78 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
             f"{load['length_m']:.3f} x {load['width_m']:.3f} x {load['height_m']:.3f} m, {load['gross_mass_kg']:,.0f} kg) "
             f"= {record['crates']:,} crates."
         )
-    return _table(header, rows) + "\n\n" + summary
+    return _table(_BLOCK_HEADER, rows) + "\n\n" + summary
+
+
+# --- pack --round: a kit sharing the container ---------------------------------------
+
+
+def kit_pack_record(kit, usable_kg: float | None, munition: str, round_name: str) -> dict:
+    """The JSON record of ``pack --round``: rounds by space (the best split of the length),
+    by mass where the container's payload is known, the binding limit, and each part's
+    length, count and blocks."""
+    from estimator.kit_pack import rounds_by_mass
+    from estimator.model import MASS, SPACE
+
+    by_space = kit.rounds_by_space
+    by_mass = None if usable_kg is None else rounds_by_mass(usable_kg, kit.parts)
+    mass_binds = by_mass is not None and by_mass <= by_space  # ties count as mass, as in the model
+    return {
+        "munition": munition,
+        "round": round_name,
+        "rounds": by_space if by_mass is None else min(by_space, by_mass),
+        "rounds_by_space": by_space,
+        "rounds_by_mass": by_mass,
+        "binding": MASS if mass_binds else SPACE if by_mass is not None else None,
+        "usable_payload_kg": usable_kg,
+        "interior_mm": list(kit.interior),
+        "parts": [_kit_part_record(part, start, layout, rounds)
+                  for part, start, layout, rounds in zip(kit.parts, kit.starts, kit.layouts, kit.rounds_by_part)],
+    }
+
+
+def _kit_part_record(part, start: int, layout, rounds: int) -> dict:
+    """One part of :func:`kit_pack_record`: its package, its length of the container and
+    how it is laid out there (the blocks as ``pack_record`` gives them, their starts
+    measured from the container's end wall)."""
+    from estimator.packing import box_mm
+
+    blocks = [_block_record(section, layout) for section in layout.sections]
+    return {
+        "package": part.package, "package_mm": [int(side) for side in box_mm(part.sides_m)], "upright": part.upright,
+        "gross_mass_kg": part.gross_mass_kg, "items": part.items, "items_per_round": part.items_per_round,
+        "start_mm": start, "length_mm": layout.interior[0], "count": layout.count, "bound": layout.bound,
+        "rounds": rounds, "blocks": [{**block, "start_mm": block["start_mm"] + start} for block in blocks],
+    }
+
+
+def render_kit_pack(kit, fmt: str, usable_kg: float | None, munition: str, round_name: str) -> str:
+    """``pack --round`` as a table (the parts, the rounds sentence, each part's blocks),
+    JSON, or CSV (one row per block, with its part)."""
+    record = kit_pack_record(kit, usable_kg, munition, round_name)
+    if fmt == "json":
+        return _json(record)
+    if fmt == "csv":
+        return _csv([{"package": part["package"], **_flatten(block)}
+                     for part in record["parts"] for block in part["blocks"]],
+                    ["package", *_block_fields(kit.layouts[0])])
+    header = ["package", "sides (mm)", "items", "per round", "from (mm)", "length (mm)", "packages", "bound",
+              "rounds"]
+    rows = [[p["package"], "x".join(map(str, p["package_mm"])), str(p["items"]), str(p["items_per_round"]),
+             f"{p['start_mm']:,}", f"{p['length_mm']:,}", f"{p['count']:,}", f"{p['bound']:,}", f"{p['rounds']:,}"]
+            for p in record["parts"]]
+    blocks = [f"{p['package']}, {p['start_mm']:,} to {p['start_mm'] + p['length_mm']:,} mm:\n" + _table(_BLOCK_HEADER, [
+        _run_row(run) for run in _repeated_blocks(p["blocks"])]) for p in record["parts"] if p["blocks"]]
+    return "\n\n".join([_table(header, rows), _kit_sentence(record), *blocks])
+
+
+def _kit_sentence(record: dict) -> str:
+    """The rounds by space and by mass and which binds, in words."""
+    space = (f"{record['rounds_by_space']:,} {record['round']} rounds of {record['munition']} by space "
+             f"(each package type in its own length, split for the most whole rounds; every package at its "
+             f"largest sides and gross mass in the assumptions)")
+    if record["rounds_by_mass"] is None:
+        return space + "; no payload is known for --interior, so no mass limit."
+    return (f"{space}; {record['rounds_by_mass']:,} by mass ({record['usable_payload_kg']:,.0f} kg usable: the "
+            f"smallest payload times the smallest load.fraction); so {record['rounds']:,}, "
+            f"{record['binding']}-bound.")

@@ -1,0 +1,135 @@
+"""A kit's package types sharing one container (``pack --round``, kit_pack.py): the best
+split of the length against every split, the placements inside their own lengths and
+disjoint, the mass limit against a count by hand, and the command line."""
+
+import json
+
+import pytest
+from hypothesis import example, given, settings, strategies as st
+
+from cli_helpers import assert_one_line_error, run
+from estimator.kit_pack import KitPart, pack_kit, rounds_by_mass
+from estimator.packing import _canonical, best_layout
+from estimator.pallet_loading import raster_points
+from test_packing import assert_disjoint_and_inside
+
+boxes = st.tuples(st.integers(120, 400), st.integers(120, 400), st.integers(120, 400))
+
+
+def part(name, sides, items=1, per_round=1, mass=50.0, upright=False):
+    return KitPart(name, tuple(side / 1000 for side in sides), mass, upright, 0, items, per_round)
+
+
+def rounds_alone(p, box, length, width, height):
+    """Whole rounds of part ``p`` laid out alone in ``length`` of the interior."""
+    count = best_layout((length, width, height), _canonical(box, p.upright), p.upright, whole_floors=False).count
+    return count * p.items // p.items_per_round
+
+
+@settings(max_examples=15, deadline=None)
+@given(boxes, st.integers(1, 3), boxes, st.integers(1, 3), st.booleans(),
+       st.integers(500, 1500), st.integers(400, 900), st.integers(300, 700))
+@example((300, 300, 1000), 1, (280, 500, 850), 2, False, 1500, 900, 700)
+def test_the_split_is_the_best_of_every_split_and_each_part_lies_in_its_own_length(
+        first, first_items, second, second_rounds, upright, length, width, height):
+    parts = [part("a", first, items=first_items, upright=upright), part("b", second, per_round=second_rounds)]
+    packed = pack_kit((length / 1000, width / 1000, height / 1000), parts)
+    # The first part's count steps up only at sums of its sides, so the best split gives
+    # it one of those lengths (the second part's count never falls as its length grows).
+    best = max(min(rounds_alone(parts[0], first, x, width, height),
+                   rounds_alone(parts[1], second, length - x, width, height))
+               for x in raster_points(length, first).tolist())
+    assert packed.rounds_by_space == best
+    assert packed.rounds_by_part == tuple(rounds_alone(p, box, layout.interior[0], width, height)
+                                          for p, box, layout in zip(parts, (first, second), packed.layouts))
+    assert [layout.interior[0] for layout in packed.layouts] == [packed.starts[1], length - packed.starts[1]]
+    placed = packed.placements()
+    assert len(placed) == sum(layout.count for layout in packed.layouts)
+    assert_disjoint_and_inside(placed, packed.interior)
+    counts = [layout.count for layout in packed.layouts]
+    for k, (start, layout) in enumerate(zip(packed.starts, packed.layouts)):
+        own = placed[sum(counts[:k]): sum(counts[: k + 1])]
+        assert all(start <= x and x + dx <= start + layout.interior[0] for x, _, _, dx, _, _ in own)
+
+
+@given(st.floats(0, 40_000), st.lists(st.tuples(st.floats(1, 200), st.integers(1, 4), st.integers(1, 4)),
+                                      min_size=1, max_size=3))
+def test_rounds_by_mass_is_the_most_whole_rounds_whose_whole_packages_fit_the_payload(usable, kit):
+    parts = [part(f"p{k}", (300, 300, 300), items=items, per_round=per_round, mass=mass)
+             for k, (mass, items, per_round) in enumerate(kit)]
+
+    def mass_of(rounds):  # whole packages: ceil(R q / k) of each
+        return sum(-(-rounds * p.items_per_round // p.items) * p.gross_mass_kg for p in parts)
+
+    rounds = rounds_by_mass(usable, parts)
+    assert mass_of(rounds) <= usable * (1 + 1e-9) and mass_of(rounds + 1) > usable
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def kit_json(*extra):
+    result = run("pack", "--munition", "152mm-shell", "--round", "complete", "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_pack_round_json_holds_the_fewer_of_space_and_mass_and_every_part():
+    record = kit_json("--container", "20ft")
+    assert record["rounds"] == min(record["rounds_by_space"], record["rounds_by_mass"]) > 0
+    assert record["binding"] == ("mass" if record["rounds_by_mass"] <= record["rounds_by_space"] else "space")
+    parts = record["parts"]
+    assert [p["package"] for p in parts] == ["crate", "charge_crate"]
+    assert record["rounds_by_space"] == min(p["rounds"] for p in parts)
+    assert sum(p["length_mm"] for p in parts) == record["interior_mm"][0]
+    for p in parts:
+        assert p["count"] == sum(block["count"] for block in p["blocks"])
+        assert p["rounds"] == p["count"] * p["items"] // p["items_per_round"]
+        assert all(p["start_mm"] <= b["start_mm"] and b["start_mm"] + b["length_mm"] <= p["start_mm"] + p["length_mm"]
+                   for b in p["blocks"])
+
+
+def test_pack_round_in_an_interior_has_no_mass_limit():
+    record = kit_json("--interior", "5x2.3x2.3m")
+    assert record["rounds_by_mass"] is None and record["binding"] is None
+    assert record["rounds"] == record["rounds_by_space"]
+    table = run("pack", "--munition", "152mm-shell", "--round", "complete", "--interior", "5x2.3x2.3m").stdout
+    assert "no mass limit" in table
+
+
+def test_pack_round_of_one_package_type_equals_packing_that_package():
+    record = kit_json("--container", "20ft")
+    alone = json.loads(run("pack", "--munition", "152mm-shell", "--round", "projectile", "--container", "20ft",
+                           "--format", "json").stdout)
+    crate = json.loads(run("pack", "--munition", "152mm-shell", "--container", "20ft", "--format", "json").stdout)
+    assert len(alone["parts"]) == 1 and alone["rounds_by_space"] <= crate["count"]
+    assert record["rounds_by_space"] <= alone["rounds_by_space"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--round", "complete"], "--munition"),
+    (["--munition", "152mm-shell", "--round", "whole"], "'whole'"),
+    (["--munition", "152mm-shell", "--round", "complete", "--package", "1x1x1m"], "--package"),
+    (["--munition", "152mm-shell", "--round", "complete", "--crate", "charge_crate"], "--crate"),
+    (["--munition", "152mm-shell", "--round", "complete", "--pallet", "EUR"], "--pallet"),
+    (["--munition", "152mm-shell", "--round", "complete", "--mass", "60kg"], "--mass"),
+])
+def test_pack_round_refuses_what_it_cannot_do_in_one_line(args, fragment):
+    assert_one_line_error(run("pack", "--container", "20ft", *args), fragment)
+
+
+def test_pack_round_plot_writes_an_image(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "kit.png"
+    result = run("pack", "--container", "20ft", "--munition", "152mm-shell", "--round", "complete",
+                 "--plot", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_kit_part_that_cannot_pass_the_door_is_an_error_naming_it():
+    from estimator.errors import InputError
+
+    parts = [part("crate", (1000, 300, 300)), part("charge_crate", (850, 500, 280))]
+    with pytest.raises(InputError, match="charge_crate"):
+        pack_kit((5.8, 2.3, 2.3), parts, door_m=(0.45, 0.45))
