@@ -303,7 +303,7 @@ def kit_figure(kit):
     """
     shares = ", ".join(f"{part.package} {layout.count:,}" for part, layout in zip(kit.parts, kit.layouts))
     return _views_figure(kit.interior, kit.placements(),
-                         f"length (mm): {kit.rounds_by_space:,} rounds by space ({shares})", kit.starts[1:])
+                         f"length (mm): {kit.rounds_by_space:,} rounds by space; packages: {shares}", kit.starts[1:])
 
 
 def _views_figure(interior, boxes, label: str, splits=()):
