@@ -838,9 +838,14 @@ def render_kit_pack(kit, fmt: str, usable_kg: float | None, munition: str, round
     rows = [[p["package"], "x".join(map(str, p["package_mm"])), str(p["items"]), str(p["items_per_round"]),
              f"{p['start_mm']:,}", f"{p['length_mm']:,}", f"{p['count']:,}", f"{p['bound']:,}", f"{p['rounds']:,}"]
             for p in record["parts"]]
+    from estimator.packing import fits
+
+    nowhere = [f"\nThe {p['package']} ({' x '.join(f'{side:,}' for side in p['package_mm'])} mm) fits the interior "
+               f"in no orientation." for p in record["parts"]
+               if not fits(kit.interior, tuple(p["package_mm"]), p["upright"])]
     blocks = [f"{p['package']}, {p['start_mm']:,} to {p['start_mm'] + p['length_mm']:,} mm:\n" + _table(_BLOCK_HEADER, [
         _run_row(run) for run in _repeated_blocks(p["blocks"])]) for p in record["parts"] if p["blocks"]]
-    return "\n\n".join([_table(header, rows), _kit_sentence(record), *blocks])
+    return "\n\n".join([_table(header, rows), _kit_sentence(record) + "".join(nowhere), *blocks])
 
 
 def _kit_sentence(record: dict) -> str:

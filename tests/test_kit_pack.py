@@ -133,3 +133,12 @@ def test_a_kit_part_that_cannot_pass_the_door_is_an_error_naming_it():
     parts = [part("crate", (1000, 300, 300)), part("charge_crate", (850, 500, 280))]
     with pytest.raises(InputError, match="charge_crate"):
         pack_kit((5.8, 2.3, 2.3), parts, door_m=(0.45, 0.45))
+
+
+def test_pack_round_says_which_package_fits_the_interior_in_no_orientation():
+    args = ("pack", "--munition", "152mm-shell", "--round", "complete", "--interior", "0.9x0.5x0.5m")
+    record = json.loads(run(*args, "--format", "json").stdout)
+    assert record["rounds"] == 0 and [p["count"] for p in record["parts"]] == [0, 1]
+    table = run(*args).stdout
+    assert "The crate (1,000 x 300 x 300 mm) fits the interior in no orientation." in table
+    assert "charge_crate (" not in table.split("in no orientation")[0].split("\n\n")[-1]
