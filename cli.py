@@ -686,8 +686,9 @@ def _pack_round(container_id, interior, package, munition_id, round_name, uprigh
     for name, option in (("package", "--package"), ("crate_id", "--crate"), ("pallet_id", "--pallet"),
                          ("mass", "--mass")):
         if given(name) == click.core.ParameterSource.COMMANDLINE:
-            raise OneLineError(f"{option} with --round: a round takes every package of its kit from the "
-                               f"assumptions, on no pallet; expected --round without {option}")
+            raise OneLineError(f"{option} with --round: a round takes every package of its kit, sides and mass, "
+                               f"from the assumptions, and loads them without pallets; expected --round without "
+                               f"{option}")
     if plot_path:
         from estimator.figures import check_plot_path
 

@@ -301,9 +301,10 @@ def kit_figure(kit):
     ----------
     kit : estimator.kit_pack.KitPack
     """
-    shares = ", ".join(f"{part.package} {layout.count:,}" for part, layout in zip(kit.parts, kit.layouts))
+    shares = "; ".join(f"{part.package} {start:,}-{start + layout.interior[0]:,} mm: {layout.count:,}"
+                       for part, start, layout in zip(kit.parts, kit.starts, kit.layouts))
     return _views_figure(kit.interior, kit.placements(),
-                         f"length (mm): {kit.rounds_by_space:,} rounds by space; packages: {shares}", kit.starts[1:])
+                         f"length (mm): {kit.rounds_by_space:,} rounds by space; packages {shares}", kit.starts[1:])
 
 
 def _views_figure(interior, boxes, label: str, splits=()):

@@ -767,9 +767,7 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         kept = ", the third side vertical" if record["upright"] else ""
         summary += (f"\nThe package ({' x '.join(f'{side:,}' for side in record['package_mm'])} mm{kept}) fits the "
                     f"interior ({' x '.join(f'{side:,}' for side in record['interior_mm'])} mm) in no orientation.")
-    if record["frame"] != ["length", "width", "height"]:
-        summary += (f"\nTurned layout: block lengths run along the container's {record['frame'][0]}, widths along "
-                    f"its {record['frame'][1]}, layers along its {record['frame'][2]}.")
+    summary += _turned_note(record["frame"])
     if palletised is not None:
         load = record["unit_load"]
         summary += (
@@ -808,18 +806,34 @@ def kit_pack_record(kit, usable_kg: float | None, munition: str, round_name: str
     }
 
 
+def _turned_note(frame: list[str]) -> str:
+    """A line saying along which container axes a turned layout's blocks run ("" for a
+    standing one)."""
+    if frame == ["length", "width", "height"]:
+        return ""
+    return (f"\nTurned layout: block lengths run along the container's {frame[0]}, widths along its {frame[1]}, "
+            f"layers along its {frame[2]}.")
+
+
+# The block field that runs along the container's length, by the frame position of that axis.
+_ALONG_FIELD = ("start_mm", "left_mm", "base_mm")
+
+
 def _kit_part_record(part, start: int, layout, rounds: int) -> dict:
     """One part of :func:`kit_pack_record`: its package, its length of the container and
-    how it is laid out there (the blocks as ``pack_record`` gives them, their starts
-    measured from the container's end wall)."""
+    how it is laid out there (the blocks as ``pack_record`` gives them, and ``frame``; the
+    block field along the container's length, ``start_mm`` or in a turned layout
+    ``base_mm``, measured from the container's end wall)."""
     from estimator.packing import box_mm
 
+    along = _ALONG_FIELD[layout.frame.index(0)]
     blocks = [_block_record(section, layout) for section in layout.sections]
     return {
         "package": part.package, "package_mm": [int(side) for side in box_mm(part.sides_m)], "upright": part.upright,
         "gross_mass_kg": part.gross_mass_kg, "items": part.items, "items_per_round": part.items_per_round,
         "start_mm": start, "length_mm": layout.interior[0], "count": layout.count, "bound": layout.bound,
-        "rounds": rounds, "blocks": [{**block, "start_mm": block["start_mm"] + start} for block in blocks],
+        "rounds": rounds, "frame": [("length", "width", "height")[axis] for axis in layout.frame],
+        "blocks": [{**block, along: block[along] + start} for block in blocks],
     }
 
 
@@ -843,18 +857,22 @@ def render_kit_pack(kit, fmt: str, usable_kg: float | None, munition: str, round
     nowhere = [f"\nThe {p['package']} ({' x '.join(f'{side:,}' for side in p['package_mm'])} mm) fits the interior "
                f"in no orientation." for p in record["parts"]
                if not fits(kit.interior, tuple(p["package_mm"]), p["upright"])]
-    blocks = [f"{p['package']}, {p['start_mm']:,} to {p['start_mm'] + p['length_mm']:,} mm:\n" + _table(_BLOCK_HEADER, [
-        _run_row(run) for run in _repeated_blocks(p["blocks"])]) for p in record["parts"] if p["blocks"]]
+    blocks = [f"{p['package']}, {p['start_mm']:,} to {p['start_mm'] + p['length_mm']:,} mm of the container's length:"
+              + _turned_note(p["frame"]) + "\n" + _table(_BLOCK_HEADER, [_run_row(run) for run in _repeated_blocks(p["blocks"])])
+              for p in record["parts"] if p["blocks"]]
     return "\n\n".join([_table(header, rows), _kit_sentence(record) + "".join(nowhere), *blocks])
 
 
 def _kit_sentence(record: dict) -> str:
-    """The rounds by space and by mass and which binds, in words."""
-    space = (f"{record['rounds_by_space']:,} {record['round']} rounds of {record['munition']} by space "
-             f"(each package type in its own length, split for the most whole rounds; every package at its "
-             f"largest sides and gross mass in the assumptions)")
+    """The rounds by space and by mass and which binds, in words, and at which sizes."""
+    rounds = "round" if record["rounds_by_space"] == 1 else "rounds"
+    space = (f"{record['rounds_by_space']:,} {record['round']} {rounds} of {record['munition']} by space "
+             f"(each package type in its own length, split for the most whole rounds)")
     if record["rounds_by_mass"] is None:
-        return space + "; no payload is known for --interior, so no mass limit."
-    return (f"{space}; {record['rounds_by_mass']:,} by mass ({record['usable_payload_kg']:,.0f} kg usable: the "
-            f"smallest payload times the smallest load.fraction); so {record['rounds']:,}, "
-            f"{record['binding']}-bound.")
+        return (f"{space}; no payload is known for --interior, so no mass limit. Every package is at its largest "
+                f"sides in the assumptions.")
+    return (f"{space}; {record['rounds_by_mass']:,} by mass ({record['usable_payload_kg']:,.0f} kg usable); so "
+            f"{record['rounds']:,}, {record['binding']}-bound. At these sizes: every package at its largest sides "
+            f"and gross mass, the smallest payload and load.fraction, and the container's smallest interior less "
+            f"the smallest load.clearance and load.dunnage_height (the model's low corner takes the largest "
+            f"clearance and dunnage, so it may hold fewer by space).")

@@ -142,3 +142,25 @@ def test_pack_round_says_which_package_fits_the_interior_in_no_orientation():
     table = run(*args).stdout
     assert "The crate (1,000 x 300 x 300 mm) fits the interior in no orientation." in table
     assert "charge_crate (" not in table.split("in no orientation")[0].split("\n\n")[-1]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_kit_blocks_lie_in_their_parts_length_along_the_container_in_turned_layouts_too(order):
+    from estimator.render import kit_pack_record
+
+    # In this interior the projectile crates are best turned (layers along the length).
+    parts = [part("crate", (1000, 300, 300)), part("charge_crate", (850, 500, 280), items=2)][::order]
+    record = kit_pack_record(pack_kit((5.717, 2.18, 2.179), parts), None, "152mm-shell", "complete")
+    frames = [p["frame"] for p in record["parts"]]
+    assert ["height", "width", "length"] in frames  # a turned part, first or second
+    for p in record["parts"]:
+        along = p["frame"].index("length")  # the block axis that runs along the container's length
+        for b in p["blocks"]:
+            begin, extent = ((b["start_mm"], b["length_mm"]), (b["left_mm"], b["width_mm"]),
+                             (b["base_mm"], b["layers"] * b["vertical_mm"]))[along]
+            assert p["start_mm"] <= begin and begin + extent <= p["start_mm"] + p["length_mm"], (p["package"], b)
+
+
+def test_pack_round_sentence_says_round_for_one():
+    table = run("pack", "--munition", "152mm-shell", "--round", "projectile", "--interior", "1x0.3x0.3m").stdout
+    assert "1 projectile round of 152mm-shell by space" in table
