@@ -601,7 +601,9 @@ def assumptions(assumption_paths, claim_paths, fmt, output):
 @data_output_options
 def pack(container_id, interior, package, munition_id, crate_id, round_name, upright, max_layers, pallet_id, mass,
          plot_path, assumption_paths, claim_paths, fmt, output):
-    """How many identical packages fit in a container, how, and how close to the bound.
+    """How many identical packages, or a round's kit of packages, fit in a container, and how.
+
+    With the upper bound and the gap to it; a kit also gets its mass limit.
 
     Lengths are rounded to whole millimetres (interior down, package up). Examples:
 
