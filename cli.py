@@ -677,7 +677,7 @@ def _pack_round(container_id, interior, package, munition_id, round_name, uprigh
                 plot_path, assumption_paths, claim_paths, fmt, output) -> None:
     """``pack --round``: a munition's round, its kit of packages sharing the container."""
     from estimator.catalog import load_catalog
-    from estimator.kit_pack import pack_kit
+    from estimator.kit_pack import kit_limits, pack_kit
     from estimator.pack_inputs import catalog_kit, smallest_interior, smallest_usable_payload
     from estimator.packing import parse_dimensions
     from estimator.render import render_kit_pack
@@ -704,7 +704,7 @@ def _pack_round(container_id, interior, package, munition_id, round_name, uprigh
     else:
         interior_m, door, usable_kg = parse_dimensions(interior, "--interior"), None, None
     kit = pack_kit(interior_m, parts, door)
-    text = render_kit_pack(kit, fmt, usable_kg, munition_id, round_name)
+    text = render_kit_pack(kit, kit_limits(kit, usable_kg), fmt, usable_kg, munition_id, round_name)
     if plot_path:
         from estimator.figures import kit_figure
 

@@ -15,9 +15,8 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from estimator.errors import InputError
 from estimator.packing import (
-    LAYOUT_LIMIT, Layout, _canonical, best_layout, box_mm, check_door, interior_mm, kit_lengths, layout_applies,
+    Layout, _canonical, best_layout, box_mm, check_door, check_layout_applies, kit_lengths, usable_mm,
 )
 
 
@@ -66,19 +65,15 @@ def pack_kit(interior_m, parts: Sequence[KitPart], door_m=None) -> KitPack:
     Raises
     ------
     InputError
-        If a part cannot pass the door, or is so small that more than ``LAYOUT_LIMIT``
-        would fit by volume (as ``packing.pack`` refuses).
+        If a part cannot pass the door, or is so small that more than
+        ``packing.LAYOUT_LIMIT`` would fit by volume (as ``packing.pack`` refuses), or the
+        interior has a side of zero.
     """
     for part in parts:
         if door_m is not None:
             check_door(door_m[0], door_m[1], part.sides_m, part.upright, part.package)
-        if not layout_applies(interior_m, [part.sides_m]):
-            raise InputError(f"{part.package} {' x '.join(f'{side:.3g}' for side in part.sides_m)} m: more than "
-                             f"{LAYOUT_LIMIT:,} would fit by volume; expected a package that fills at least "
-                             f"1/{LAYOUT_LIMIT:,} of the interior")
-    interior = tuple(int(v) for v in interior_mm(interior_m))
-    if min(interior) <= 0:
-        raise InputError(f"interior {interior_m}: every side must be above zero after the clearance")
+        check_layout_applies(interior_m, part.sides_m, part.package)
+    interior = usable_mm(interior_m)
     boxes = [_canonical(tuple(int(v) for v in box_mm(part.sides_m)), part.upright) for part in parts]
     lengths = kit_lengths(interior, boxes, [p.upright for p in parts], [p.items for p in parts],
                           [p.items_per_round for p in parts], [p.max_layers for p in parts])
@@ -86,6 +81,26 @@ def pack_kit(interior_m, parts: Sequence[KitPart], door_m=None) -> KitPack:
     layouts = tuple(best_layout((length, *interior[1:]), box, part.upright, part.max_layers, whole_floors=False)
                     for length, box, part in zip(lengths, boxes, parts))
     return KitPack(tuple(parts), interior, starts, layouts)
+
+
+class KitLimits(NamedTuple):
+    """A kit's rounds by space and by mass, the fewer, and which binds (as model.Capacity)."""
+
+    rounds: int
+    by_space: int
+    by_mass: int | None  # None: no payload known (``pack --interior``)
+    binding: str | None  # model.MASS (ties too) or model.SPACE; None without a mass limit
+
+
+def kit_limits(kit: KitPack, usable_kg: float | None) -> KitLimits:
+    """The rounds of ``kit`` under ``usable_kg`` of payload [kg] (None: space alone)."""
+    from estimator.model import MASS, SPACE
+
+    by_space = kit.rounds_by_space
+    if usable_kg is None:
+        return KitLimits(by_space, by_space, None, None)
+    by_mass = rounds_by_mass(usable_kg, kit.parts)
+    return KitLimits(min(by_space, by_mass), by_space, by_mass, MASS if by_mass <= by_space else SPACE)
 
 
 def rounds_by_mass(usable_kg: float, parts: Sequence[KitPart]) -> int:

@@ -45,9 +45,7 @@ def catalog_package(catalog: Catalog, munition_id: str, package_id: str):
     upright : bool
     max_layers : int, NO_LAYER_LIMIT when the catalog gives none
     """
-    if munition_id not in catalog.munitions:
-        raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
-    packages = catalog.munitions[munition_id].packages
+    packages = _munition(catalog, munition_id).packages
     if package_id not in packages:
         raise InputError(f"--crate {package_id!r}: {munition_id} has packages {', '.join(packages)}")
     package = packages[package_id]
@@ -73,14 +71,19 @@ def catalog_kit(catalog: Catalog, munition_id: str, round_name: str):
     """
     from estimator.kit_pack import KitPart
 
-    if munition_id not in catalog.munitions:
-        raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
-    rounds = catalog.munitions[munition_id].rounds
-    if round_name not in rounds:
-        raise InputError(f"--round {round_name!r}: {munition_id} has rounds {', '.join(rounds)}")
+    munition = _munition(catalog, munition_id)
+    if round_name not in munition.rounds:
+        raise InputError(f"--round {round_name!r}: {munition_id} has rounds {', '.join(munition.rounds)}")
     parts = []
-    for part in rounds[round_name].kit:
+    for part in munition.rounds[round_name].kit:
         sides, mass, upright, layers = catalog_package(catalog, munition_id, part.package)
-        items = int(catalog.munitions[munition_id].packages[part.package].numbers["items"].low)
+        items = int(munition.packages[part.package].numbers["items"].low)
         parts.append(KitPart(part.package, sides, mass, upright, layers, items, part.items_per_round))
     return parts
+
+
+def _munition(catalog: Catalog, munition_id: str):
+    """The catalog's munition ``munition_id``, or a one-line error listing the ids."""
+    if munition_id not in catalog.munitions:
+        raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
+    return catalog.munitions[munition_id]

@@ -1056,11 +1056,22 @@ def _canonical(box, upright: bool) -> tuple[int, int, int]:
 
 def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT) -> Layout:
     """The layout for one interior and box given in metres (rounded as documented)."""
-    interior = tuple(int(v) for v in interior_mm(interior_m))
     box = tuple(int(v) for v in box_mm(box_m))
+    return best_layout(usable_mm(interior_m), _canonical(box, upright), upright, max_layers)
+
+
+def usable_mm(interior_m) -> tuple[int, int, int]:
+    """An interior in metres as whole millimetres, rounded down.
+
+    Raises
+    ------
+    InputError
+        If a side is no longer above zero.
+    """
+    interior = tuple(int(v) for v in interior_mm(interior_m))
     if min(interior) <= 0:
         raise InputError(f"interior {interior_m}: every side must be above zero after the clearance")
-    return best_layout(interior, _canonical(box, upright), upright, max_layers)
+    return interior
 
 
 # --- kits: package types sharing one container --------------------------------------
@@ -1250,9 +1261,20 @@ def pack(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT, doo
         raise InputError(f"--max-layers {max_layers}: expected a whole number of at least 1")
     if door_m is not None:
         check_door(door_m[0], door_m[1], box_m, upright, "package")
+    check_layout_applies(interior_m, box_m)
+    return layout_for(interior_m, box_m, upright, max_layers)
+
+
+def check_layout_applies(interior_m, box_m, package: str = "package") -> None:
+    """Refuse a package so small that more than :data:`LAYOUT_LIMIT` would fit by volume
+    (:func:`layout_applies`), naming it ``package``.
+
+    Raises
+    ------
+    InputError
+    """
     if not layout_applies(interior_m, [box_m]):
         raise InputError(
-            f"package {' x '.join(f'{side:.3g}' for side in box_m)} m: more than {LAYOUT_LIMIT:,} would fit "
+            f"{package} {' x '.join(f'{side:.3g}' for side in box_m)} m: more than {LAYOUT_LIMIT:,} would fit "
             f"by volume; expected a package that fills at least 1/{LAYOUT_LIMIT:,} of the interior"
         )
-    return layout_for(interior_m, box_m, upright, max_layers)

@@ -782,23 +782,17 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
 # --- pack --round: a kit sharing the container ---------------------------------------
 
 
-def kit_pack_record(kit, usable_kg: float | None, munition: str, round_name: str) -> dict:
+def kit_pack_record(kit, limits, usable_kg: float | None, munition: str, round_name: str) -> dict:
     """The JSON record of ``pack --round``: rounds by space (the best split of the length),
-    by mass where the container's payload is known, the binding limit, and each part's
-    length, count and blocks."""
-    from estimator.kit_pack import rounds_by_mass
-    from estimator.model import MASS, SPACE
-
-    by_space = kit.rounds_by_space
-    by_mass = None if usable_kg is None else rounds_by_mass(usable_kg, kit.parts)
-    mass_binds = by_mass is not None and by_mass <= by_space  # ties count as mass, as in the model
+    by mass where the container's payload is known, the binding limit (``limits``,
+    kit_pack.KitLimits), and each part's length, count and blocks."""
     return {
         "munition": munition,
         "round": round_name,
-        "rounds": by_space if by_mass is None else min(by_space, by_mass),
-        "rounds_by_space": by_space,
-        "rounds_by_mass": by_mass,
-        "binding": MASS if mass_binds else SPACE if by_mass is not None else None,
+        "rounds": limits.rounds,
+        "rounds_by_space": limits.by_space,
+        "rounds_by_mass": limits.by_mass,
+        "binding": limits.binding,
         "usable_payload_kg": usable_kg,
         "interior_mm": list(kit.interior),
         "parts": [_kit_part_record(part, start, layout, rounds)
@@ -837,10 +831,10 @@ def _kit_part_record(part, start: int, layout, rounds: int) -> dict:
     }
 
 
-def render_kit_pack(kit, fmt: str, usable_kg: float | None, munition: str, round_name: str) -> str:
+def render_kit_pack(kit, limits, fmt: str, usable_kg: float | None, munition: str, round_name: str) -> str:
     """``pack --round`` as a table (the parts, the rounds sentence, each part's blocks),
     JSON, or CSV (one row per block, with its part)."""
-    record = kit_pack_record(kit, usable_kg, munition, round_name)
+    record = kit_pack_record(kit, limits, usable_kg, munition, round_name)
     if fmt == "json":
         return _json(record)
     if fmt == "csv":

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from cli_helpers import assert_one_line_error, run
-from estimator.kit_pack import KitPart, pack_kit, rounds_by_mass
+from estimator.kit_pack import KitPart, kit_limits, pack_kit, rounds_by_mass
 from estimator.packing import _canonical, best_layout
 from estimator.pallet_loading import raster_points
 from test_packing import assert_disjoint_and_inside
@@ -150,7 +150,8 @@ def test_kit_blocks_lie_in_their_parts_length_along_the_container_in_turned_layo
 
     # In this interior the projectile crates are best turned (layers along the length).
     parts = [part("crate", (1000, 300, 300)), part("charge_crate", (850, 500, 280), items=2)][::order]
-    record = kit_pack_record(pack_kit((5.717, 2.18, 2.179), parts), None, "152mm-shell", "complete")
+    kit = pack_kit((5.717, 2.18, 2.179), parts)
+    record = kit_pack_record(kit, kit_limits(kit, None), None, "152mm-shell", "complete")
     frames = [p["frame"] for p in record["parts"]]
     assert ["height", "width", "length"] in frames  # a turned part, first or second
     for p in record["parts"]:
