@@ -927,8 +927,15 @@ def passes_door(door_width_m, door_height_m, box_m, upright: bool) -> np.ndarray
     box = [np.asarray(side, dtype=float) for side in box_m]
     ok = np.zeros(np.broadcast_shapes(door_width.shape, door_height.shape, *(b.shape for b in box)), dtype=bool)
     for order in orientations(upright):
-        ok |= (box[order[1]] <= door_width) & (box[order[2]] <= door_height)
+        ok |= within(box[order[1]], door_width) & within(box[order[2]], door_height)
     return ok
+
+
+def within(size, room):
+    """Whether ``size`` fits ``room`` (arrays or floats, one unit), with the relative slack
+    of :data:`_FIT_TOLERANCE`: a 1 m crate passes a door typed as 3.28084 ft, which
+    converts to 0.9999999999999998 m."""
+    return np.asarray(size, dtype=float) <= np.asarray(room, dtype=float) * (1 + _FIT_TOLERANCE)
 
 
 def check_door(door_width_m: float, door_height_m: float, box_m, upright: bool, package: str = "package",

@@ -64,7 +64,7 @@ from estimator.errors import InputError
 from estimator.fastspace import (
     MODEL_RESOLUTION_M, layout_counts, rounded_box_mm, rounded_interior_mm, save_profiles, stored_count,
 )
-from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, box_mm, interior_mm
+from estimator.packing import NO_LAYER_LIMIT, RESOLUTION_M, box_mm, interior_mm, within
 from estimator.pallet_loading import floor_count
 
 # Share of the usable payload allowed for floating-point rounding, as the model's mass limit.
@@ -450,7 +450,7 @@ def palletised_crates(interior_m, door_m, crate_m, crate_mass_kg, upright: bool,
 def pallet_passes_door(door_width_m, pallet: PalletArrays) -> np.ndarray:
     """Whether the unit load's base passes the door end-on (its height is kept below the
     door's by construction)."""
-    return np.minimum(pallet.length_m, pallet.width_m) <= np.asarray(door_width_m, dtype=float)
+    return within(np.minimum(pallet.length_m, pallet.width_m), door_width_m)
 
 
 # --- kits: several crate types, each on its own unit loads ---------------------------
@@ -680,6 +680,6 @@ def check_pallet(parameters: Mapping, pallet_id: str, door_width_high_m: float) 
         if name.startswith("pallet.") and parameter.dimension == "length" and parameter.high >= _LONGEST_PALLET_M:
             raise InputError(f"pallet {pallet_id}: {name} {parameter.high:.3g} m; expected below {_LONGEST_PALLET_M:.0e} m")
     narrowest = min(parameters["pallet.length"].low, parameters["pallet.width"].low)
-    if narrowest > door_width_high_m:
+    if not within(narrowest, door_width_high_m):
         raise InputError(f"pallet {pallet_id}: its base ({narrowest:g} m at its narrowest) cannot pass the door "
                          f"({door_width_high_m:g} m wide at its largest); expected a pallet that fits the door")

@@ -233,3 +233,18 @@ def test_a_clearance_range_that_leaves_room_at_its_low_end_is_counted():
     assert result.exit_code == 0
     record = json.loads(result.stdout)["results"][0]
     assert record["per_container"]["low"] == 0 < record["per_container"]["high"]
+
+
+@pytest.mark.parametrize("unit, per_metre", [("ft", 1 / 0.3048), ("in", 1 / 0.0254), ("cm", 100.0), ("mm", 1000.0)])
+def test_a_package_the_size_of_the_door_passes_it_in_whatever_unit_the_door_is_typed(unit, per_metre):
+    # 1 m typed as 3.280839895013123 ft converts back to 0.9999999999999998 m (hypothesis
+    # found the model counting 0 crates there and 1 with the door in metres).
+    from estimator.packing import passes_door
+    from estimator.pallet_model import PalletArrays, pallet_passes_door
+    from estimator.units import parse_si
+
+    door = parse_si(f"{1.0 * per_metre!r} {unit}", "length", "container.door_width")
+    assert passes_door(door, door, (1.0, 1.0, 3.0), upright=False)
+    assert not passes_door(door, door, (1.0 + 1e-6, 1.0, 3.0), upright=False)
+    pallet = PalletArrays(*(np.float64(v) for v in (1.2, 1.0, 1.2, 1.0, 0.15, 25.0, 1.8, 1000.0)), None)
+    assert pallet_passes_door(door, pallet)
