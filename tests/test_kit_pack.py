@@ -4,12 +4,13 @@ disjoint, the mass limit against a count by hand, and the command line."""
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from cli_helpers import assert_one_line_error, run
 from estimator.kit_pack import KitPart, kit_limits, pack_kit, rounds_by_mass
-from estimator.packing import _canonical, best_layout
+from estimator.packing import _canonical, best_layout, kit_rounds_by_length
 from estimator.pallet_loading import raster_points
 from test_packing import assert_disjoint_and_inside
 
@@ -165,3 +166,21 @@ def test_kit_blocks_lie_in_their_parts_length_along_the_container_in_turned_layo
 def test_pack_round_sentence_says_round_for_one():
     table = run("pack", "--munition", "152mm-shell", "--round", "projectile", "--interior", "1x0.3x0.3m").stdout
     assert "1 projectile round of 152mm-shell by space" in table
+
+
+@settings(max_examples=15, deadline=None)
+@given(boxes, boxes, st.integers(1, 3), st.integers(600, 2000), st.integers(1, 400), st.integers(500, 900),
+       st.integers(400, 700))
+def test_a_longer_container_never_carries_fewer_kit_rounds_nor_more_than_a_part_alone(
+        first, second, second_items, length, longer, width, height):
+    parts = [part("a", first), part("b", second, items=second_items)]
+    boxes_mm = [_canonical(box, p.upright) for box, p in zip((first, second), parts)]
+    by_length = kit_rounds_by_length((length + longer, width, height), boxes_mm, [False, False], [1, second_items],
+                                     [1, 1])
+    assert (np.diff(by_length) >= 0).all()  # at every length up to the longer one
+    for side in (length, length + longer):
+        packed = pack_kit((side / 1000, width / 1000, height / 1000), parts)
+        assert packed.rounds_by_space == by_length[side]
+        # Each part alone in the whole container carries at least its rounds in its share.
+        for k, (p, box) in enumerate(zip(parts, (first, second))):
+            assert packed.rounds_by_part[k] <= rounds_alone(p, box, side, width, height)
