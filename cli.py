@@ -336,7 +336,7 @@ def search_status():
     note = " (cached for the next run)" if cache_path() is not None else ""
     status = StatusLine(sys.stderr, width=_stderr_columns() - 1, note=note)
     try:
-        with reporting(status.searched):
+        with reporting(status.searched, status.expect):
             yield
     finally:
         status.close()

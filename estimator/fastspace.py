@@ -257,11 +257,9 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
 
     ``key`` is a flat tuple of ints, bools and strings (it is stored as JSON);
     ``compute(most, shortest)`` solves it."""
-    if not _CACHE_STATE["read"]:
-        _read_cache()
     name = (step,) + key
-    profile = _PROFILES.get(name)
-    if profile is None or (len(profile) - 1) * step < longest or profile[shortest // step] < 0:
+    profile = _stored(name, longest, step, shortest)
+    if profile is None:
         if len(_PROFILES) >= _MOST_PROFILES:
             _PROFILES.clear()
         reach = -(-longest // (PROFILE_STEPS * step)) * PROFILE_STEPS * step
@@ -273,6 +271,17 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
         from estimator.progress import searched
 
         searched()
+    return profile
+
+
+def _stored(name: tuple, longest: int, step: int, shortest: int = 0) -> np.ndarray | None:
+    """The kept profile ``name`` (the step, then a :func:`_profile` key) where it reaches
+    ``longest`` and is solved from ``shortest`` [mm], else None: it must be solved."""
+    if not _CACHE_STATE["read"]:
+        _read_cache()
+    profile = _PROFILES.get(name)
+    if profile is None or (len(profile) - 1) * step < longest or profile[shortest // step] < 0:
+        return None
     return profile
 
 
@@ -315,6 +324,11 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     group_shortest = np.full(len(groups), longest, dtype=np.int64)
     np.minimum.at(group_shortest, inverse, lengths)
     group_shortest = (group_shortest * step).tolist()
+    # Imported on a solve, not at start-up (as in _profile).
+    from estimator.progress import expecting
+
+    expecting(sum(_stored((step,) + keys[g], longest * step, step, group_shortest[g]) is None
+                  for g in range(len(groups))))
     # Widest first (columns[2] is the width), so that the first floor table of each box
     # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
     for g in np.argsort(-groups[:, 1], kind="stable").tolist():

@@ -22,16 +22,19 @@ from typing import Callable, Iterator, TextIO
 # A ContextVar rather than a module global: two callers in one process (threads, tests)
 # each hear only their own work.
 _LISTENER: ContextVar[Callable[[], None] | None] = ContextVar("estimator_search_listener", default=None)
+_EXPECTING: ContextVar[Callable[[int], None] | None] = ContextVar("estimator_search_expectation", default=None)
 
 
 @contextmanager
-def reporting(callback: Callable[[], None]) -> Iterator[None]:
-    """Call ``callback()`` once for every new packing search solved inside the block."""
-    token = _LISTENER.set(callback)
+def reporting(callback: Callable[[], None], expecting: Callable[[int], None] | None = None) -> Iterator[None]:
+    """Call ``callback()`` once for every new packing search solved inside the block, and
+    ``expecting(n)`` when a batch of ``n`` new searches is about to be solved."""
+    tokens = _LISTENER.set(callback), _EXPECTING.set(expecting)
     try:
         yield
     finally:
-        _LISTENER.reset(token)
+        _EXPECTING.reset(tokens[1])
+        _LISTENER.reset(tokens[0])
 
 
 def searched() -> None:
@@ -39,6 +42,14 @@ def searched() -> None:
     listener = _LISTENER.get()
     if listener is not None:
         listener()
+
+
+def expecting(searches: int) -> None:
+    """Tell the listener, if any, that ``searches`` new packing searches (one batch, each
+    to be followed by :func:`searched`) are about to be solved."""
+    listener = _EXPECTING.get()
+    if listener is not None and searches:
+        listener(searches)
 
 
 class StatusLine:
@@ -81,6 +92,7 @@ class StatusLine:
         self.stream, self.clock = stream, clock
         self.delay_s, self.interval_s, self.width, self.note = delay_s, interval_s, width, note
         self.count = 0
+        self.total = 0  # searches announced (expect); 0 or fewer than counted: none known
         self._started: float | None = None
         self._written_at: float | None = None
         self._shown = 0  # characters of the line now on the terminal
@@ -98,10 +110,20 @@ class StatusLine:
         self._written_at = now
         self._write(self.text(now - self._started))
 
+    def expect(self, searches: int) -> None:
+        """Count ``searches`` more announced searches (:func:`expecting`)."""
+        self.total += searches
+
     def text(self, elapsed_s: float) -> str:
-        """The line after ``elapsed_s`` seconds of searching, cut to :attr:`width`."""
-        line = f"solving packing searches: {self.count} so far, {_duration(elapsed_s)}{self.note}"
-        return line[: self.width]
+        """The line after ``elapsed_s`` seconds of searching, cut to :attr:`width`: the
+        searches solved of those announced, and the time left at the pace so far, or
+        without announced searches the count so far."""
+        if 0 < self.total and self.count <= self.total:
+            left = elapsed_s * (self.total - self.count) / max(self.count, 1)
+            progress = f"{self.count:,} of {self.total:,}, {_duration(elapsed_s)}, about {_duration(left)} left"
+        else:
+            progress = f"{self.count:,} so far, {_duration(elapsed_s)}"
+        return f"solving packing searches: {progress}{self.note}"[: self.width]
 
     def _write(self, line: str) -> None:
         # Pad over the end of a longer line before it, then leave the cursor after the text.

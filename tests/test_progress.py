@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -56,6 +57,33 @@ def test_each_new_search_is_heard_once_inside_reporting_and_never_outside():
     fastspace.stored_count(("test-progress", 2), lambda: 7)  # solved after the block: not heard
     assert len(calls) == solved + 1
     fastspace.clear_profiles()
+
+
+def test_each_batch_announces_exactly_the_searches_it_then_solves():
+    fastspace.clear_profiles()
+    calls, announced = [], []
+    with reporting(heard(calls), announced.append):
+        fastspace.layout_counts(INTERIOR_M, CRATE_M, upright=False)
+        assert len(announced) == 1 and announced[0] == len(calls) > 0
+        fastspace.layout_counts(INTERIOR_M, CRATE_M, upright=False)  # every profile kept: nothing announced
+        sides = np.array([0.70, 0.75, 0.80])  # one kept, two new
+        fastspace.layout_counts(INTERIOR_M, (sides, 0.4, 0.35), upright=False)
+    assert announced[1:] == [len(calls) - announced[0]] and announced[1] > 0
+    fastspace.clear_profiles()
+
+
+def test_status_line_shows_the_searches_announced_and_the_time_left_at_the_pace_so_far():
+    clock = FakeClock()
+    status = StatusLine(io.StringIO(), clock, width=200)
+    status.expect(1200)
+    for _ in range(300):
+        status.searched()
+    assert status.text(90.0) == "solving packing searches: 300 of 1,200, 1 min 30 s, about 4 min 30 s left"
+    status.expect(100)  # a second batch announced
+    assert status.text(90.0).startswith("solving packing searches: 300 of 1,300,")
+    for _ in range(1001):  # more than announced (searches of a path that announces none)
+        status.searched()
+    assert status.text(90.0) == "solving packing searches: 1,301 so far, 1 min 30 s"
 
 
 def test_searches_read_from_the_cache_file_are_not_heard(monkeypatch, tmp_path):
