@@ -324,17 +324,18 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     group_shortest = np.full(len(groups), longest, dtype=np.int64)
     np.minimum.at(group_shortest, inverse, lengths)
     group_shortest = (group_shortest * step).tolist()
-    # Imported on a solve, not at start-up (as in _profile).
-    from estimator.progress import expecting
+    # The kept profiles, looked up once; the others are announced, then solved.
+    kept = [_stored((step,) + keys[g], longest * step, step, group_shortest[g]) for g in range(len(groups))]
+    from estimator.progress import expecting  # as in _profile: imported where layouts are made
 
-    expecting(sum(_stored((step,) + keys[g], longest * step, step, group_shortest[g]) is None
-                  for g in range(len(groups))))
+    expecting(sum(profile is None for profile in kept))
     # Widest first (columns[2] is the width), so that the first floor table of each box
     # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
     for g in np.argsort(-groups[:, 1], kind="stable").tolist():
-        group = rows_of_groups[g]
-        profile = _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
-                           group_shortest[g])
+        group, profile = rows_of_groups[g], kept[g]
+        if profile is None:
+            profile = _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
+                               group_shortest[g])
         table[g] = profile[shortest : longest + 1]
     out[rows] = table[inverse, lengths - shortest]
     if _CACHE_STATE["added"]:

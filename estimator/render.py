@@ -670,9 +670,14 @@ def pack_record(layout) -> dict:
         "package_mm": list(layout.box),
         "upright": layout.upright,
         "max_layers": layout.max_layers or None,
-        "frame": [("length", "width", "height")[axis] for axis in layout.frame],
+        "frame": _frame_names(layout),
         "blocks": [_block_record(section, layout) for section in layout.sections],
     }
+
+
+def _frame_names(layout) -> list[str]:
+    """The container axes along which ``layout``'s blocks' length, width and layers run."""
+    return [("length", "width", "height")[axis] for axis in layout.frame]
 
 
 def _block_record(section, layout) -> dict:
@@ -763,10 +768,8 @@ def render_pack(layout, fmt: str, palletised=None) -> str:
         f"{record['count']:,} packages; bound {record['bound']:,} (volume bound {record['volume_bound']:,}), "
         f"gap {record['gap']:.1%}; volume utilisation {record['utilisation']:.1%}."
     )
-    if record["bound"] == 0:  # no orientation fits (packing.fits): say so rather than print an empty table
-        kept = ", the third side vertical" if record["upright"] else ""
-        summary += (f"\nThe package ({' x '.join(f'{side:,}' for side in record['package_mm'])} mm{kept}) fits the "
-                    f"interior ({' x '.join(f'{side:,}' for side in record['interior_mm'])} mm) in no orientation.")
+    # Where no orientation fits, say so rather than print an empty table.
+    summary += _fits_nowhere("package", record["package_mm"], record["interior_mm"], record["upright"])
     summary += _turned_note(record["frame"])
     if palletised is not None:
         load = record["unit_load"]
@@ -800,6 +803,18 @@ def kit_pack_record(kit, limits, usable_kg: float | None, munition: str, round_n
     }
 
 
+def _fits_nowhere(package: str, package_mm, interior_mm, upright: bool) -> str:
+    """A line saying that ``package`` fits the interior in no allowed orientation
+    (``packing.fits``), or "" where it fits."""
+    from estimator.packing import fits
+
+    if fits(tuple(interior_mm), tuple(package_mm), upright):
+        return ""
+    kept = ", the third side vertical" if upright else ""
+    return (f"\nThe {package} ({' x '.join(f'{side:,}' for side in package_mm)} mm{kept}) fits the interior "
+            f"({' x '.join(f'{side:,}' for side in interior_mm)} mm) in no orientation.")
+
+
 def _turned_note(frame: list[str]) -> str:
     """A line saying along which container axes a turned layout's blocks run ("" for a
     standing one)."""
@@ -826,7 +841,7 @@ def _kit_part_record(part, start: int, layout, rounds: int) -> dict:
         "package": part.package, "package_mm": [int(side) for side in box_mm(part.sides_m)], "upright": part.upright,
         "gross_mass_kg": part.gross_mass_kg, "items": part.items, "items_per_round": part.items_per_round,
         "start_mm": start, "length_mm": layout.interior[0], "count": layout.count, "bound": layout.bound,
-        "rounds": rounds, "frame": [("length", "width", "height")[axis] for axis in layout.frame],
+        "rounds": rounds, "frame": _frame_names(layout),
         "blocks": [{**block, along: block[along] + start} for block in blocks],
     }
 
@@ -846,15 +861,19 @@ def render_kit_pack(kit, limits, fmt: str, usable_kg: float | None, munition: st
     rows = [[p["package"], "x".join(map(str, p["package_mm"])), str(p["items"]), str(p["items_per_round"]),
              f"{p['start_mm']:,}", f"{p['length_mm']:,}", f"{p['count']:,}", f"{p['bound']:,}", f"{p['rounds']:,}"]
             for p in record["parts"]]
-    from estimator.packing import fits
+    nowhere = "".join(_fits_nowhere(p["package"], p["package_mm"], record["interior_mm"], p["upright"])
+                      for p in record["parts"])
+    blocks = [_kit_part_blocks(p) for p in record["parts"] if p["blocks"]]
+    return "\n\n".join([_table(header, rows), _kit_sentence(record) + nowhere, *blocks])
 
-    nowhere = [f"\nThe {p['package']} ({' x '.join(f'{side:,}' for side in p['package_mm'])} mm) fits the interior "
-               f"in no orientation." for p in record["parts"]
-               if not fits(kit.interior, tuple(p["package_mm"]), p["upright"])]
-    blocks = [f"{p['package']}, {p['start_mm']:,} to {p['start_mm'] + p['length_mm']:,} mm of the container's length:"
-              + _turned_note(p["frame"]) + "\n" + _table(_BLOCK_HEADER, [_run_row(run) for run in _repeated_blocks(p["blocks"])])
-              for p in record["parts"] if p["blocks"]]
-    return "\n\n".join([_table(header, rows), _kit_sentence(record) + "".join(nowhere), *blocks])
+
+def _kit_part_blocks(part: dict) -> str:
+    """One part's heading (its stretch of the container's length, and whether it is
+    turned) and its blocks' table."""
+    end = part["start_mm"] + part["length_mm"]
+    heading = f"{part['package']}, {part['start_mm']:,} to {end:,} mm of the container's length:"
+    return (heading + _turned_note(part["frame"]) + "\n"
+            + _table(_BLOCK_HEADER, [_run_row(run) for run in _repeated_blocks(part["blocks"])]))
 
 
 def _kit_sentence(record: dict) -> str:

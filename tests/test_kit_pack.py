@@ -141,7 +141,7 @@ def test_pack_round_says_which_package_fits_the_interior_in_no_orientation():
     record = json.loads(run(*args, "--format", "json").stdout)
     assert record["rounds"] == 0 and [p["count"] for p in record["parts"]] == [0, 1]
     table = run(*args).stdout
-    assert "The crate (1,000 x 300 x 300 mm) fits the interior in no orientation." in table
+    assert "The crate (1,000 x 300 x 300 mm) fits the interior (900 x 500 x 500 mm) in no orientation." in table
     assert "charge_crate (" not in table.split("in no orientation")[0].split("\n\n")[-1]
 
 
