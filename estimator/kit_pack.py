@@ -16,7 +16,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from estimator.packing import (
-    Layout, _canonical, best_layout, box_mm, check_door, check_layout_applies, kit_lengths, usable_mm,
+    Layout, best_layout, canonical_mm, check_door, check_layout_applies, kit_lengths, usable_mm,
 )
 
 
@@ -74,7 +74,7 @@ def pack_kit(interior_m, parts: Sequence[KitPart], door_m=None) -> KitPack:
             check_door(door_m[0], door_m[1], part.sides_m, part.upright, part.package)
         check_layout_applies(interior_m, part.sides_m, part.package)
     interior = usable_mm(interior_m)
-    boxes = [_canonical(tuple(int(v) for v in box_mm(part.sides_m)), part.upright) for part in parts]
+    boxes = [canonical_mm(part.sides_m, part.upright) for part in parts]
     lengths = kit_lengths(interior, boxes, [p.upright for p in parts], [p.items for p in parts],
                           [p.items_per_round for p in parts], [p.max_layers for p in parts])
     starts = tuple(int(start) for start in np.cumsum((0, *lengths[:-1])))

@@ -1063,8 +1063,13 @@ def _canonical(box, upright: bool) -> tuple[int, int, int]:
 
 def layout_for(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT) -> Layout:
     """The layout for one interior and box given in metres (rounded as documented)."""
-    box = tuple(int(v) for v in box_mm(box_m))
-    return best_layout(usable_mm(interior_m), _canonical(box, upright), upright, max_layers)
+    return best_layout(usable_mm(interior_m), canonical_mm(box_m, upright), upright, max_layers)
+
+
+def canonical_mm(box_m, upright: bool) -> tuple[int, int, int]:
+    """A box in metres as whole millimetres, rounded up, in the one order the caches see
+    (:func:`_canonical`)."""
+    return _canonical(tuple(int(v) for v in box_mm(box_m)), upright)
 
 
 def usable_mm(interior_m) -> tuple[int, int, int]:
