@@ -16,7 +16,7 @@
 3. 10^8 draws of the full model in chunks, in a child process whose peak resident memory
    is read from the kernel; percentiles exact from integer tallies. Goal: at most 500 MB.
 
-Usage: python benchmarks/montecarlo.py [--repeat 5] [--big 100000000]
+Usage: python benchmarks/montecarlo.py [--repeat 5] [--big 100000000]  (``--big 0`` skips 3.)
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--per-draw", type=int, default=10_000, help="draws for squigglepy's per-draw way")
     parser.add_argument("--child-big", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child_big:
+    if args.child_big is not None:
         big_child(args.child_big, args.chunk)
         return
 
@@ -196,6 +196,8 @@ def main() -> None:
         print(f"   ours is {vec_s / ours_s:.1f}x faster than squigglepy's fastest way, "
               f"{per_million / ours_s:,.0f}x faster than its per-draw way")
 
+    if not args.big:
+        return
     print(f"3. full model (152mm-shell projectile), {args.big:,} draws in chunks of {args.chunk:,}")
     big = big_run(args.big, args.chunk)
     print(f"   {big['seconds']:.1f} s, peak resident memory {big['peak_mb']:.0f} MB, "
