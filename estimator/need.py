@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from estimator.counts import MAX_COUNT, largest_meeting
+from estimator.errors import InputError
 from estimator.intervals import Interval, interval, widened_by_draws
 from estimator.model import fleet_total
 from estimator.parameters import Scenario
@@ -24,18 +26,79 @@ NEVER = np.iinfo(np.int64).max
 
 
 def containers_needed(rounds: int, share, per_container) -> np.ndarray:
-    """Least whole containers whose ``fleet_total`` reaches ``rounds``; NEVER if none does."""
-    share = np.asarray(share, dtype=float)
-    per_container = np.asarray(per_container, dtype=np.int64)
-    capacity = share * per_container
-    with np.errstate(divide="ignore", invalid="ignore"):
-        guess = np.ceil(rounds / np.where(capacity > 0, capacity, 1.0)).astype(np.int64)
-    guess = np.maximum(guess, 1)
-    # The floor inside fleet_total (and its rounding allowance) can move the answer by one.
-    fewer = np.maximum(guess - 1, 1)
-    guess = np.where(fleet_total(fewer, share, per_container) >= rounds, fewer, guess)
-    guess = np.where(fleet_total(guess, share, per_container) >= rounds, guess, guess + 1)
-    return np.where(capacity > 0, guess, NEVER)
+    """Least whole containers whose ``fleet_total`` reaches ``rounds``; NEVER if none does.
+
+    Parameters
+    ----------
+    rounds : int
+        Rounds to ship, at most ``estimator.catalog.MAX_ROUNDS``. [1]
+    share : array_like
+        Share of each container that carries the munition (``fleet.share``), above 0. [1]
+    per_container : array_like
+        Rounds one container holds. [1]
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 containers, elementwise; NEVER where a container holds none of the rounds.
+
+    Raises
+    ------
+    InputError
+        Some element needs more than :data:`estimator.counts.MAX_COUNT` containers (a
+        tiny ``fleet.share``): more than the model counts exactly.
+
+    Notes
+    -----
+    ``fleet_total`` floors ``c * share * per_container`` after a relative rounding
+    allowance of 1e-12, which at 10^15 rounds spans a thousand rounds; the quotient
+    ``rounds / (share * per_container)`` is therefore only a first guess, and the answer is
+    found by bisection between bounds around it that are checked with ``fleet_total``
+    itself, so that ``need`` and ``estimate`` agree to the container at every size.
+
+    Examples
+    --------
+    >>> containers_needed(1000, 0.5, np.array([250, 0])).tolist()[0]
+    8
+    """
+    share, per_container = np.broadcast_arrays(np.asarray(share, dtype=float),
+                                               np.asarray(per_container, dtype=np.int64))
+    holds = share * per_container > 0
+    # Where a container holds none, search as for one round per container, then say NEVER.
+    share, per_container = np.where(holds, share, 1.0), np.where(holds, per_container, 1)
+    guess = rounds / (share * per_container)  # inf where share * per_container underflows
+    _refuse_beyond_exact(rounds, guess, share, per_container)
+    # The bounds bracket the answer: one container more than the quotient carries a whole
+    # container's rounds more than float rounding (relative 1e-16) can take away, and 1e-9
+    # fewer lose far more than fleet_total's allowance (1e-12) adds; where the guess is
+    # clipped to MAX_COUNT, _refuse_beyond_exact has found that MAX_COUNT containers suffice.
+    high = np.minimum(np.ceil(guess) + 1, MAX_COUNT).astype(np.int64)
+    low = np.maximum(np.floor(guess * (1 - 1e-9)) - 1, 0).astype(np.int64)
+    most_short = largest_meeting(lambda c: fleet_total(c, share, per_container) < rounds, low, high)
+    return np.where(holds, most_short + 1, NEVER)
+
+
+def _refuse_beyond_exact(rounds: int, guess: np.ndarray, share: np.ndarray, per_container: np.ndarray) -> None:
+    """Raise InputError where even MAX_COUNT containers carry fewer than ``rounds``.
+
+    Only elements whose ``guess`` is above MAX_COUNT / 2 are tested with ``fleet_total``:
+    there ``share * per_container`` is below ``2 rounds / MAX_COUNT`` (under 1), so
+    MAX_COUNT containers carry under 2 x 10^15 rounds and the count itself stays exact.
+    """
+    candidates = guess > MAX_COUNT / 2
+    if not np.any(candidates):
+        return
+    carried = fleet_total(MAX_COUNT, np.where(candidates, share, 0.0), per_container)
+    beyond = candidates & (carried < rounds)
+    if np.any(beyond):
+        worst = int(np.argmax(np.where(beyond, guess, -np.inf)))
+        per = int(per_container.flat[worst])
+        raise InputError(
+            f"{rounds:,} rounds at fleet.share {share.flat[worst]:.3g} and {per:,} rounds per "
+            f"container need about {guess.flat[worst]:.3g} containers, more than the "
+            f"{MAX_COUNT:.3g} the model counts exactly; expected a fleet.share of at least "
+            f"{rounds / (MAX_COUNT * per):.3g} or fewer --rounds"
+        )
 
 
 @dataclass(frozen=True)

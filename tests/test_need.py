@@ -1,9 +1,13 @@
 """need is the inverse of estimate, to the container, at the corners and draw by draw."""
 
 import numpy as np
-from hypothesis import given, strategies as st
+import pytest
+from hypothesis import example, given, strategies as st
 
-from estimator.catalog import load_catalog
+from cli_helpers import assert_one_line_error, run
+from estimator.catalog import MAX_ROUNDS, load_catalog
+from estimator.counts import MAX_COUNT
+from estimator.errors import InputError
 from estimator.intervals import interval
 from estimator.model import fleet_total
 from estimator.need import NEVER, containers_needed, need
@@ -14,16 +18,35 @@ CATALOG = load_catalog()
 KINDS = [(m.id, r) for m in CATALOG.munitions.values() for r in m.rounds]
 kinds = st.sampled_from(KINDS)
 rounds = st.integers(1, 5_000_000)
+# fleet.share is any number above 0 up to 1 (--set takes 1e-300): shares so small that more
+# than MAX_COUNT containers would be needed must be refused, not wrapped round int64.
+shares = st.floats(1e-300, 1.0)
 
 
-@given(rounds, st.floats(0.01, 1.0), st.integers(0, 2_000))
+@given(st.one_of(rounds, st.integers(1, MAX_ROUNDS)), shares, st.integers(0, 2_000))
+@example(1000, 1e-20, 544)  # wrapped round int64 and answered 2
+@example(1000, 1e-16, 228)  # answered 4.4e16, above MAX_COUNT
+@example(10**15, 1e-3, 1)  # 10^18 containers
+@example(10**15, 0.1, 111)  # a large answer, where fleet_total's rounding allowance spans many containers
 def test_containers_needed_is_the_least_number_that_carries_the_rounds(wanted, share, per_container):
-    needed = int(containers_needed(wanted, share, per_container))
-    if needed == NEVER:
-        assert fleet_total(10**9, share, per_container) < wanted
+    try:
+        needed = int(containers_needed(wanted, share, per_container))
+    except InputError:
+        assert fleet_total(MAX_COUNT, share, per_container) < wanted
         return
+    if needed == NEVER:
+        assert per_container == 0
+        return
+    assert 1 <= needed <= MAX_COUNT
     assert fleet_total(needed, share, per_container) >= wanted
     assert needed == 1 or fleet_total(needed - 1, share, per_container) < wanted
+
+
+@pytest.mark.parametrize("share", ["1e-20", "1e-300", "1e-16", "1e-18"])
+def test_need_refuses_more_containers_than_it_counts_exactly_in_one_line(share):
+    result = run("need", "--rounds", "1000", "--munition", "152mm-shell", "--round", "projectile",
+                 "--set", f"fleet.share={share}", "--draws", "100")
+    assert_one_line_error(result, "fleet.share", "1,000 rounds", "containers")
 
 
 def scenario(kind, containers=1):
