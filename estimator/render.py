@@ -306,11 +306,12 @@ def _claim_block(report, explanations: dict) -> str:
     for index, alternative in enumerate(claim.alternatives):
         checks = [c for c in report.checks if c.index == index]
         implied = alternative.rounds / claim.containers
+        # Per container shipped (total / containers, fleet.share applied) like the implied
+        # figure above the table and the JSON's model, so the verdict reads off the table.
         rows = [[c.interval.scenario.munition, c.interval.scenario.round,
-                 _span(*c.interval.per_container), _likely_shipped(c, claim.containers),
-                 _binding_text(c.interval.binding), _verdict_text(c)]
+                 *_shipped_columns(c, claim.containers), _binding_text(c.interval.binding), _verdict_text(c)]
                 for c in checks]
-        table = _table(["munition", "round", "model per container", "likely (p5..p95, p50, shape)",
+        table = _table(["munition", "round", "model per container shipped", "likely (p5..p95, p50, shape)",
                         "binding", "verdict"], rows)
         parts.append(f"  {alternative.qualifier} {alternative.rounds:,} x {alternative.munition}"
                      f" -> {implied:,.1f} rounds per container"
@@ -355,10 +356,12 @@ def _p5_p95(tally) -> str:
     return f"{tally.quantile(0.05):,}..{tally.quantile(0.95):,}"
 
 
-def _likely_shipped(check, containers: int) -> str:
+def _shipped_columns(check, containers: int) -> tuple[str, str]:
+    """The model's range and likely figures per container shipped (the JSON's ``model``)."""
     model = _per_container_shipped(check, containers)
     shape = sparkline(_histogram(check)["counts"])
-    return f"{model['p5']:,g}..{model['p95']:,g} (p50 {model['p50']:,g}) {shape}"
+    return (_span(model["low"], model["high"], "{:,g}"),
+            f"{model['p5']:,g}..{model['p95']:,g} (p50 {model['p50']:,g}) {shape}")
 
 
 def _fits_sentence(fits, checks) -> str:

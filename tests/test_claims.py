@@ -1,10 +1,13 @@
 """Claim checks: each alternative against every matching family and round definition."""
 
+import json
+import re
 from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, strategies as st
 
+from cli_helpers import run
 from estimator.catalog import Alternative, load_catalog
 from estimator.claims import ABOVE, BAND, BELOW, BEYOND, WITHIN, check_claim, check_claims
 
@@ -101,3 +104,42 @@ def test_claims_without_rounds_report_capacity():
 def test_every_claim_in_the_file_is_checked():
     reports = check_claims(CATALOG, [], 100, np.random.default_rng(0))
     assert [r.claim.id for r in reports] == list(CATALOG.claims)
+
+
+def _span_numbers(text):
+    """``'137.5..216.5'`` (or ``'228'``) as floats (low, high)."""
+    low, _, high = text.replace(",", "").partition("..")
+    return float(low), float(high or low)
+
+
+def _check_table_rows(text):
+    """Cells of every row of check's claim tables, in order, cut where the rule under the
+    header leaves gaps (a sparkline can hold spaces)."""
+    rows, columns = [], None
+    for line in text.splitlines():
+        if line.lstrip().startswith("---"):
+            columns = [m.span() for m in re.finditer(r"-+", line)]
+        elif columns and line.startswith("    ") and "percentile" in line:
+            rows.append([line[start:end].strip() for start, end in columns[:-1]] + [line[columns[-1][0]:].strip()])
+        elif not line.startswith("    "):
+            columns = None
+    return rows
+
+
+def test_check_table_agrees_with_its_json_and_verdict_when_fleet_share_is_below_one():
+    # Was: the table's model column was per container of the munition (228..544) beside
+    # likely figures per container shipped (137.5..216.5), and 500 marked beyond.
+    args = ["check", "--set", "fleet.share=0.5", "--draws", "2000"]
+    rows = _check_table_rows(run(*args).stdout)
+    records = json.loads(run(*args, "--format", "json").stdout)["claims"]
+    assert len(rows) == len(records) > 0
+    for cells, record in zip(rows, records):
+        munition, round_name, model, likely, _binding, verdict = cells
+        assert (munition, round_name) == (record["munition"], record["round"])
+        low, high = _span_numbers(model)
+        assert (low, high) == (record["model"]["low"], record["model"]["high"])
+        p5_p95, p50 = re.match(r"(\S+) \(p50 ([\d,.]+)\)", likely).groups()
+        assert _span_numbers(p5_p95) == (record["model"]["p5"], record["model"]["p95"])
+        assert low <= record["model"]["p5"] <= float(p50.replace(",", "")) <= record["model"]["p95"] <= high
+        assert verdict.startswith(record["verdict"] + ",")
+        assert (record["verdict"] == BEYOND) == (record["implied_per_container"] > high)
