@@ -194,6 +194,23 @@ def test_pipe_into_head_prints_the_first_line_and_nothing_else():
     assert shell.stderr == ""
 
 
+@pytest.mark.parametrize("command, first_line", [
+    ("check", "yonhap-2023-11-02: "),  # 6 kB: written whole into the pipe before head leaves
+    # About 550 kB in one write, more than a pipe holds: head leaves mid-write.
+    ("sweep --vary container.payload=20t..28t:30 --vary load.fraction=0.8..1:30 --format csv --quiet",
+     "munition,round,container,"),
+], ids=["small", "larger than the pipe"])
+def test_pipe_into_head_exits_0_under_pipefail_as_the_readme_says(command, first_line):
+    # The README: a reader that leaves once the output began (head -1) gives exit code 0;
+    # only a pipe closed before the first write gives 1 (test_closed_pipe_ends_quietly).
+    shell = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} cli.py {command} | head -1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert (shell.returncode, shell.stderr) == (0, "")
+    assert shell.stdout.startswith(first_line) and shell.stdout.count("\n") == 1
+
+
 def fresh_process_output(args, hash_seed):
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True,
