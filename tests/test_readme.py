@@ -7,6 +7,7 @@ A change that moves a figure (a new drawn parameter re-orders the draws) fails h
 until the README is re-run.
 """
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -70,3 +71,26 @@ def test_readme_session_output_is_what_the_command_prints(args, shown):
         "README.md's example session no longer matches; re-run the command and paste:\n"
         f"$ estimator {shlex.join(args)}\n{result.output}"
     )
+
+
+def readme_payload_spellings(text):
+    """The ``container.payload`` values README says are the same payload, and the one it
+    says falls short of it."""
+    sentence = re.search(r"Quantities take any\s+unit a person types: (.*?) are the\s+same payload.*?"
+                         r"`=(\S+)` is", text, re.DOTALL)
+    return re.findall(r"=([^`\s]+)`", sentence.group(1)), sentence.group(2)
+
+
+def estimate_json(payload):
+    args = ["estimate", "--containers", "2000", "--set", f"container.payload={payload}", "--draws", "2000",
+            "--format", "json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return json.loads(result.output)
+
+
+def test_readme_payload_spellings_give_the_same_answer_and_the_short_one_less():
+    same, short = readme_payload_spellings(README.read_text(encoding="utf-8"))
+    answers = [estimate_json(payload) for payload in same]
+    assert len(same) >= 3 and all(answer == answers[0] for answer in answers)
+    highs = [[r["per_container"]["high"] for r in answer["results"]] for answer in (answers[0], estimate_json(short))]
+    assert highs[1] != highs[0] and all(s <= h for s, h in zip(highs[1], highs[0]))
