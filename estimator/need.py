@@ -53,8 +53,8 @@ def containers_needed(rounds: int, share, per_container) -> np.ndarray:
     ``fleet_total`` floors ``c * share * per_container`` after a relative rounding
     allowance of 1e-12, which at 10^15 rounds spans a thousand rounds; the quotient
     ``rounds / (share * per_container)`` is therefore only a first guess, and the answer is
-    found by bisection between bounds around it that are checked with ``fleet_total``
-    itself, so that ``need`` and ``estimate`` agree to the container at every size.
+    found by bisection on ``fleet_total`` itself between bounds around it, so that
+    ``need`` and ``estimate`` agree to the container at every size.
 
     Examples
     --------
