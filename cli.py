@@ -236,6 +236,22 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
     return scenarios
 
 
+def note_shared_packages(catalog, munitions, settings, swept=(), remedy: str = "--munition ID sets one alone") -> None:
+    """A note on stderr for each package parameter set or swept (``--set crate.length``)
+    that stands for the crates of several munitions at once (a projectile crate and a
+    rocket crate alike), which a user may not mean. ``munitions``: the selected
+    munitions; ``settings``: the ``--set`` texts (already parsed); ``swept``: ``--vary``
+    parameter names."""
+    from estimator.parameters import shared_package_settings, split_override
+
+    named = [("--set", split_override(text)[0]) for text in settings] + [("--vary", name) for name in swept]
+    shared = shared_package_settings([name for _, name in named], munitions)
+    for option, name in named:
+        if name in shared:
+            click.echo(f"note: {option} {name} sets that package of every munition here: "
+                       f"{', '.join(shared[name])} ({remedy})", err=True)
+
+
 def _compose(*decorators):
     """One decorator applying ``decorators`` in order, for option groups used together."""
     def apply(function):
@@ -379,6 +395,7 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers,
                                    per_container)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     rng = np.random.default_rng(seed)
     with search_status():
         estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
@@ -409,7 +426,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     import numpy as np
 
     from estimator.catalog import load_catalog
-    from estimator.claims import check_claims
+    from estimator.claims import check_claims, munitions_claimed
     from estimator.parameters import parse_overrides
     from estimator.render import check_records, provenance_of, render_check
 
@@ -419,6 +436,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
         check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
+    note_shared_packages(catalog, munitions_claimed(catalog), settings, remedy="estimate --munition ID sets one alone")
     with search_status():
         reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
         explanations = None
@@ -455,6 +473,7 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
 
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     rng = np.random.default_rng(seed)
     with search_status():
         needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
@@ -504,6 +523,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
         for container in swept_containers(axes, container_id)
         for scenario in selected_scenarios(catalog, container, munitions, round_filter, settings, containers)
     ])
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings, [axis.name for axis in axes])
     sampler, rng = (sample_values, np.random.default_rng(seed)) if draws else (None, None)
     with progress(progress_steps(scenarios, axes, draws or 0), quiet, "sweep") as update:
         points = run_sweep(scenarios, axes, update, sampler, draws or 0, rng)
@@ -546,6 +566,7 @@ def sensitivity(container_id, munitions, round_filter, settings, draws, seed, as
         check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     with progress(len(scenarios), quiet, "sensitivity") as update:
         analyses = analyse_all(scenarios, draws, np.random.default_rng(seed), update)
     text = render_sensitivity(analyses, fmt, provenance_of(catalog, seed), draws, CONFIDENCE_LEVEL)
