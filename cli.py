@@ -239,7 +239,8 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
 def note_shared_packages(catalog, munitions, settings, swept=(), remedy: str = "--munition ID sets one alone") -> None:
     """A note on stderr for each package parameter set or swept (``--set crate.length``)
     that stands for the crates of several munitions at once (a projectile crate and a
-    rocket crate alike), which a user may not mean. ``munitions``: the selected
+    rocket crate alike), which a user may not mean. Called once the output is written, so
+    that an error stays the only line of a failed run. ``munitions``: the selected
     munitions; ``settings``: the ``--set`` texts (already parsed); ``swept``: ``--vary``
     parameter names."""
     from estimator.parameters import shared_package_settings, split_override
@@ -395,11 +396,11 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers,
                                    per_container)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     rng = np.random.default_rng(seed)
     with search_status():
         estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
     emit(render_estimate(estimates, fmt, provenance_of(catalog, seed), draws, seed), output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()
@@ -436,7 +437,6 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
         check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     overrides = parse_overrides(settings, catalog)
-    note_shared_packages(catalog, munitions_claimed(catalog), settings, remedy="estimate --munition ID sets one alone")
     with search_status():
         reports = check_claims(catalog, overrides, draws, np.random.default_rng(seed), round_filter, per_container)
         explanations = None
@@ -448,6 +448,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     if plot_path:
         save_plot(check_figure, check_records(reports, explanations)[0], plot_path)
     emit(text, output)
+    note_shared_packages(catalog, munitions_claimed(catalog), settings, remedy="estimate --munition ID sets one alone")
 
 
 @cli.command()
@@ -473,11 +474,11 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
 
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     rng = np.random.default_rng(seed)
     with search_status():
         needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
     emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()
@@ -523,7 +524,6 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
         for container in swept_containers(axes, container_id)
         for scenario in selected_scenarios(catalog, container, munitions, round_filter, settings, containers)
     ])
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings, [axis.name for axis in axes])
     sampler, rng = (sample_values, np.random.default_rng(seed)) if draws else (None, None)
     with progress(progress_steps(scenarios, axes, draws or 0), quiet, "sweep") as update:
         points = run_sweep(scenarios, axes, update, sampler, draws or 0, rng)
@@ -531,6 +531,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
     if plot_path:
         save_plot(sweep_figure, sweep_records(points), plot_path, axis_records(axes))
     emit(text, output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings, [axis.name for axis in axes])
 
 
 @cli.command()
@@ -566,13 +567,13 @@ def sensitivity(container_id, munitions, round_filter, settings, draws, seed, as
         check_plot_path(plot_path)
     catalog = load_catalog(assumptions=assumption_paths, claims=claim_paths)
     scenarios = selected_scenarios(catalog, container_id, munitions, round_filter, settings, containers=1)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
     with progress(len(scenarios), quiet, "sensitivity") as update:
         analyses = analyse_all(scenarios, draws, np.random.default_rng(seed), update)
     text = render_sensitivity(analyses, fmt, provenance_of(catalog, seed), draws, CONFIDENCE_LEVEL)
     if plot_path:
         save_plot(tornado_figure, sensitivity_records(analyses), plot_path)
     emit(text, output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()
