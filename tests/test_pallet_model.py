@@ -234,7 +234,10 @@ def test_pallet_parameters_join_the_scenario_and_dunnage_leaves_the_count():
     assert scenario.pallet == "EUR"
     assert scenario.parameters["pallet.tare"].low == 30.0  # applied whatever the order
     assert scenario.parameters["load.dunnage_height"].effect == 0
-    loose = apply_overrides(scenario, parse_overrides(["load.pallet=none"], CATALOG))  # none after EUR
+    base = next(s for s in scenarios_for(CATALOG, "152mm-shell", "20ft", 2000, []) if s.round == "projectile")
+    # none after EUR in one list of overrides (two --set of one name are refused when parsed)
+    loose = apply_overrides(base, [*parse_overrides(["load.pallet=EUR"], CATALOG),
+                                   *parse_overrides(["load.pallet=none"], CATALOG)])
     assert loose.pallet is None and not any(name.startswith("pallet.") for name in loose.parameters)
     assert loose.parameters["load.dunnage_height"].effect == -1
 
