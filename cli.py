@@ -409,8 +409,9 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
 @monte_carlo_options
 @per_container_option
 @click.option("--explain", is_flag=True,
-              help="For each claim outside the model's 5-95 % band: the value each parameter alone "
-              "would need for the model to give the claim, and whether it is within its sourced range.")
+              help="For each claim outside the model's 5-95 % band (but an 'over' figure below it, which "
+              "the model already exceeds): the value each parameter alone would need for the model to give "
+              "the claim, and whether it is within its sourced range.")
 @data_output_options
 @plot_option
 def check(round_filter, settings, draws, seed, per_container, explain, assumption_paths, claim_paths, fmt,
