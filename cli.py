@@ -236,6 +236,23 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
     return scenarios
 
 
+def note_shared_packages(catalog, munitions, settings, swept=(), remedy: str = "--munition ID sets one alone") -> None:
+    """A note on stderr for each package parameter set or swept (``--set crate.length``)
+    that stands for the crates of several munitions at once (a projectile crate and a
+    rocket crate alike), which a user may not mean. Called once the output is written, so
+    that an error stays the only line of a failed run. ``munitions``: the selected
+    munitions; ``settings``: the ``--set`` texts (already parsed); ``swept``: ``--vary``
+    parameter names."""
+    from estimator.parameters import shared_package_settings, split_override
+
+    named = [("--set", split_override(text)[0]) for text in settings] + [("--vary", name) for name in swept]
+    shared = shared_package_settings([name for _, name in named], munitions)
+    for option, name in named:
+        if name in shared:
+            click.echo(f"note: {option} {name} sets that package of every munition here: "
+                       f"{', '.join(shared[name])} ({remedy})", err=True)
+
+
 def _compose(*decorators):
     """One decorator applying ``decorators`` in order, for option groups used together."""
     def apply(function):
@@ -383,6 +400,7 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
     with search_status():
         estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
     emit(render_estimate(estimates, fmt, provenance_of(catalog, seed), draws, seed), output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()
@@ -391,8 +409,9 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
 @monte_carlo_options
 @per_container_option
 @click.option("--explain", is_flag=True,
-              help="For each claim outside the model's 5-95 % band: the value each parameter alone "
-              "would need for the model to give the claim, and whether it is within its sourced range.")
+              help="For each claim outside the model's 5-95 % band (but an 'over' figure below it, which "
+              "the model already exceeds): the value each parameter alone would need for the model to give "
+              "the claim, and whether it is within its sourced range.")
 @data_output_options
 @plot_option
 def check(round_filter, settings, draws, seed, per_container, explain, assumption_paths, claim_paths, fmt,
@@ -409,7 +428,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     import numpy as np
 
     from estimator.catalog import load_catalog
-    from estimator.claims import check_claims
+    from estimator.claims import check_claims, munitions_claimed
     from estimator.parameters import parse_overrides
     from estimator.render import check_records, provenance_of, render_check
 
@@ -430,6 +449,7 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     if plot_path:
         save_plot(check_figure, check_records(reports, explanations)[0], plot_path)
     emit(text, output)
+    note_shared_packages(catalog, munitions_claimed(catalog), settings, remedy="estimate --munition ID sets one alone")
 
 
 @cli.command()
@@ -459,6 +479,7 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
     with search_status():
         needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
     emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()
@@ -511,6 +532,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
     if plot_path:
         save_plot(sweep_figure, sweep_records(points), plot_path, axis_records(axes))
     emit(text, output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings, [axis.name for axis in axes])
 
 
 @cli.command()
@@ -552,6 +574,7 @@ def sensitivity(container_id, munitions, round_filter, settings, draws, seed, as
     if plot_path:
         save_plot(tornado_figure, sensitivity_records(analyses), plot_path)
     emit(text, output)
+    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
 
 
 @cli.command()

@@ -276,14 +276,24 @@ class Catalog:
         return _lookup(self.containers, container_id, "container")
 
 
+def canonical_id(entries: dict, entry_id: str) -> str | None:
+    """The key of ``entries`` that ``entry_id`` names, in any letter case as munitions are
+    (``40FT`` is ``40ft``, ``eur`` is ``EUR``); None if none or several do."""
+    if entry_id in entries:
+        return entry_id
+    matches = [key for key in entries if key.lower() == entry_id.strip().lower()]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _lookup(entries: dict, entry_id: str, kind: str):
-    """The entry of that id, or InputError naming the ids there are."""
-    try:
-        return entries[entry_id]
-    except KeyError:
-        raise InputError(
-            f"unknown {kind} {entry_id!r}: expected one of {', '.join(entries) or '(none defined)'}"
-        ) from None
+    """The entry that ``entry_id`` names (:func:`canonical_id`), or InputError naming the
+    ids there are."""
+    key = canonical_id(entries, entry_id)
+    if key is not None:
+        return entries[key]
+    raise InputError(
+        f"unknown {kind} {entry_id!r}: expected one of {', '.join(entries) or '(none defined)'}"
+    )
 
 
 def builtin_dir() -> Path:

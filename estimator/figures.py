@@ -65,7 +65,7 @@ def _series(records: list[dict]) -> dict[str, list[dict]]:
 
 def _rounds_label(records: list[dict]) -> str:
     containers = records[0]["containers"]
-    return "rounds per container [1]" if containers == 1 else f"rounds in {containers:,} containers [1]"
+    return "rounds per container" if containers == 1 else f"rounds in {containers:,} containers"
 
 
 # --- check ------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def check_figure(claims: list[dict]):
         values = [v for r in claims for v in (r["model"]["low"], r["model"]["high"], r["implied_per_container"])]
         positive = [v for v in values if v > 0] or [1.0]
         axes.set_xlim(min(positive) / 1.25, max(positive) * 1.25)
-    axes.set_xlabel("rounds per container shipped [1] (log scale)")
+    axes.set_xlabel("rounds per container shipped (log scale)")
     axes.set_title("Public claims against the model's range (bar) and 5-95 % band (dark)")
     _legend_once(axes, outside=True)
     return figure
@@ -166,12 +166,18 @@ def _line_sweep(records: list[dict], axis: dict):
                               color=grey, alpha=0.45, linewidth=0, label=f"{label} p5..p95")
             axes.plot(x, [r["total"]["p50"] for r in group], color="black", linestyle=style, linewidth=2,
                       label=f"{label} p50")
-    axes.set_xlabel(f"{axis['name']} [{axis['unit']}]")
+    axes.set_xlabel(_axis_label(axis))
     axes.set_ylabel(_rounds_label(records))
     drawn = "; dark band p5..p95 of the draws, thick line p50" if "p50" in records[0]["total"] else ""
     axes.set_title(f"Rounds as {axis['name']} varies\n(band: pessimistic to optimistic corner{drawn})")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     return figure
+
+
+def _axis_label(axis: dict) -> str:
+    """A swept parameter's name with its unit in brackets; a count or share has none
+    (its unit is "1")."""
+    return axis["name"] if axis["unit"] in ("1", "") else f"{axis['name']} [{axis['unit']}]"
 
 
 def _heatmap_sweep(records: list[dict], axes_records: list[dict]):
@@ -190,8 +196,8 @@ def _heatmap_sweep(records: list[dict], axes_records: list[dict]):
                 lines = axes.contour(second["values"], first["values"], values, colors="black", linewidths=0.6)
                 axes.clabel(lines, fontsize="x-small")
             figure.colorbar(mesh, ax=axes, label=_rounds_label(records))
-            axes.set_xlabel(f"{second['name']} [{second['unit']}]")
-            axes.set_ylabel(f"{first['name']} [{first['unit']}]")
+            axes.set_xlabel(_axis_label(second))
+            axes.set_ylabel(_axis_label(first))
             axes.set_title(f"{label}: {corner} corner", fontsize="medium")
     figure.suptitle("Rounds over a two-parameter grid")
     figure.tight_layout()
@@ -254,7 +260,7 @@ def tornado_figure(records: list[dict]):
         axes.axvline(group[0]["tornado"]["central"], color="black", linewidth=0.8)
         axes.set_yticks(positions, [f"{r['parameter']} ({_range_text(r)})" for r in group], fontsize="small")
         axes.set_title(label, fontsize="medium")
-        axes.set_xlabel("rounds per container shipped [1]")
+        axes.set_xlabel("rounds per container shipped")
         _legend_once(axes)
     figure.suptitle("Tornado: one assumption at a time from its low to its high end")
     figure.tight_layout()

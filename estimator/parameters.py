@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from estimator.catalog import CONTAINER_FIELDS, LOADING_FIELDS, MAY_BE_ZERO, OPTIONAL_PACKAGE_FIELDS, PACKAGE_FIELDS
-from estimator.catalog import OPTIONAL_PALLET_FIELDS, PALLET_FIELDS, Catalog, KitPart, Number, Pallet
+from estimator.catalog import OPTIONAL_PALLET_FIELDS, PALLET_FIELDS, Catalog, KitPart, Number, Pallet, canonical_id
 from estimator.errors import InputError
 
 USER_SOURCE = "set by the user (--set)"
@@ -104,7 +104,7 @@ def build_scenario(
             params[name] = _from_number(name, catalog.loading[name], effect)
     params["fleet.containers"] = _fleet_containers(containers)
     upright = {part.package: munition.packages[part.package].upright for part in definition.kit}
-    return Scenario(container_id, munition_id, round_name, definition.kit, upright, params)
+    return Scenario(container.id, munition_id, round_name, definition.kit, upright, params)
 
 
 # --- overrides: --set NAME=VALUE or NAME=LOW..HIGH ----------------------------------
@@ -147,6 +147,8 @@ def split_override(text: str, option: str = "--set") -> tuple[str, str, str]:
     if ".." not in value:
         return match["name"], value, value
     low, _, high = (part.strip() for part in value.partition(".."))
+    if high.startswith("."):  # 26t...27t: a third dot would be read as a decimal point
+        raise InputError(f"{option} {text!r}: a range takes two dots, such as 20t..26t")
     if not low or not high:
         raise InputError(f"{option} {text!r}: a range needs both ends, such as 20t..26t")
     bare = _BARE_NUMBER.match(high)
@@ -228,8 +230,9 @@ def parse_setting(text: str, catalog: Catalog | None = None) -> Override:
 
 def _pallet_setting(pallet_id: str, catalog: Catalog | None) -> Override:
     """``load.pallet=ID``: the pallet's numbers become parameters ``pallet.<field>``."""
-    if pallet_id == NO_PALLET:
+    if pallet_id.lower() == NO_PALLET:
         return Override("load.pallet", float("nan"), float("nan"), NO_PALLET)
+    pallet_id = pallet_id if catalog is None else canonical_id(catalog.pallets, pallet_id) or pallet_id
     if catalog is None or pallet_id not in catalog.pallets:
         known = ", ".join(sorted(catalog.pallets)) if catalog is not None and catalog.pallets else "none defined"
         raise InputError(f"pallet {pallet_id!r}: unknown; expected one of {known} (assumptions/pallets.toml "
@@ -253,12 +256,36 @@ def parse_overrides(texts, catalog: Catalog) -> list[Override]:
         parse_setting(text, catalog) if split_override(text)[0] in SETTINGS else parse_override(text, kinds)
         for text in texts
     ]
+    _refuse_repeated_names(overrides)
     pallets = [o.choice for o in overrides if o.name == "load.pallet"]
     for override in overrides:
         if override.name.startswith("pallet.") and (not pallets or pallets[-1] == NO_PALLET):
             raise InputError(f"--set {override.name}: no pallet chosen; expected --pallet ID or "
                              f"--set load.pallet=ID as well")
     return overrides
+
+
+def shared_package_settings(names, munitions) -> dict[str, list[str]]:
+    """The parameter ``names`` of a package (``crate.length``) that more than one of
+    ``munitions`` has, each with those munitions' ids: one value then stands for
+    different crates (a projectile crate and a rocket crate), which a user may not mean."""
+    shared = {}
+    for name in names:
+        package = name.partition(".")[0]
+        ids = [munition.id for munition in munitions if package in munition.packages]
+        if len(ids) > 1:
+            shared[name] = ids
+    return shared
+
+
+def _refuse_repeated_names(overrides: list[Override]) -> None:
+    """InputError for a name set twice: only one value could be used, so the other
+    would be dropped without a word (``--pallet ID`` counts as ``--set load.pallet=ID``)."""
+    names = [override.name for override in overrides]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(f"--set {name}: given {names.count(name)} times; give each parameter once"
+                             + (" (--pallet ID is --set load.pallet=ID)" if name == "load.pallet" else ""))
 
 
 def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:

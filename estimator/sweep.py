@@ -84,12 +84,12 @@ def _categorical_axis(name: str, value_text: str, catalog: Catalog) -> Axis:
     ids = tuple(part.strip() for part in value_text.split(",") if part.strip())
     if len(ids) < 2:
         raise InputError(f"{OPTION} {name}={value_text}: expected a list of at least two, such as 20ft,40ft")
-    for container_id in ids:
-        try:
-            catalog.container(container_id)
-        except InputError as error:
-            raise InputError(f"{OPTION} {name}: {error}") from None
-    return Axis(name, ids, "")
+    try:
+        canonical = tuple(catalog.container(container_id).id for container_id in ids)
+    except InputError as error:
+        raise InputError(f"{OPTION} {name}: {error}") from None
+    _refuse_repeats(name, ids, canonical)
+    return Axis(name, canonical, "")
 
 
 def _list_axis(name: str, value_text: str, kinds: dict[str, str]) -> Axis:
@@ -97,7 +97,18 @@ def _list_axis(name: str, value_text: str, kinds: dict[str, str]) -> Axis:
     if len(items) < 2 or not all(items):
         raise InputError(f"{OPTION} {name}={value_text}: expected a list of at least two values, such as 60kg,80kg")
     values = tuple(parse_override(f"{name}={item}", kinds, OPTION).low for item in items)
+    _refuse_repeats(name, items, values)
     return Axis(name, values, SI_UNIT_OF_KIND[kinds[name]])
+
+
+def _refuse_repeats(name: str, texts: Sequence[str], values: Sequence) -> None:
+    """InputError naming the first value of a list given twice (``60kg,60000g``): it would
+    repeat a row of the sweep."""
+    seen = {}
+    for text, value in zip(texts, values):
+        if value in seen:
+            raise InputError(f"{OPTION} {name}: {text!r} is the same as {seen[value]!r}; give each value once")
+        seen[value] = text
 
 
 def _range_axis(text: str, steps: int | None, kinds: dict[str, str]) -> Axis:

@@ -127,7 +127,7 @@ def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Q
     except Exception:  # pint raises several unrelated types for unreadable units
         raise InputError(
             f"{what}: cannot read {raw!r} as a {dimension} quantity "
-            f"(expected a number with a unit, such as {_EXAMPLES[dimension]})"
+            f"(expected a number with a unit, such as {_EXAMPLES[dimension]}){_unreadable_hint(raw)}"
         ) from None
     expected = DIMENSIONS[dimension]
     if str(quantity.dimensionality) != expected and not (
@@ -141,6 +141,23 @@ def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Q
     if magnitude != magnitude or magnitude in (float("inf"), float("-inf")):
         raise InputError(f"{what}: {raw!r} is not a finite number")
     return quantity
+
+
+# A comma between digits: a thousands separator (57,320 lb) or a decimal comma (1,5 m),
+# which cannot be told apart, so neither is read.
+_DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
+# Two units in one value, such as 4'6" (feet then inches).
+_COMPOUND_MARKS = re.compile(r"\d\s*(?:" + MARK_PATTERN + r")\s*\d")
+
+
+def _unreadable_hint(raw: str) -> str:
+    """Why a value that looks like a number with a unit was not read, if a common cause
+    explains it (appended to the error message)."""
+    if _DIGIT_COMMA_DIGIT.search(raw):
+        return "; commas are not read (thousands or decimal): write 57320 lb or 1.5 m"
+    if _COMPOUND_MARKS.search(raw):
+        return "; one unit a value: write 4'6\" as 54in"
+    return ""
 
 
 def to_si(quantity: pint.Quantity, dimension: str) -> float:

@@ -104,3 +104,12 @@ def test_missing_source_is_refused(data_copy):
     path.write_text(text[:start] + 'share = { value = 1.0, unit = "1" }\n', encoding="utf-8")
     with pytest.raises(DataError, match=r"loading.toml: fleet.share: missing 'source'"):
         load_catalog(data_copy)
+
+
+@pytest.mark.parametrize("typed, expected", [("40FT", "40ft"), ("40Ft-HC", "40ft-hc"), (" 20ft", "20ft")])
+def test_container_ids_are_read_in_any_letter_case_like_munitions(typed, expected):
+    assert load_catalog().container(typed).id == expected
+
+
+def test_pallet_ids_are_read_in_any_letter_case():
+    assert load_catalog().pallet("eur").id == "EUR"

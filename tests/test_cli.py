@@ -88,6 +88,27 @@ def test_set_changes_the_answer_in_the_stated_direction():
     assert high("--set", "container.payload=20t") == high("--set", "container.payload=44092.45 lb")
 
 
+@pytest.mark.parametrize("args, named", [
+    (("--set", "fleet.share=0.5", "--set", "fleet.share=0.6"), "--set fleet.share: given 2 times"),
+    (("--set", "load.pallet=EUR", "--pallet", "EUR"), "--set load.pallet: given 2 times"),
+    (("--set", "container.payload=26t...27t"), "a range takes two dots"),
+])
+def test_a_setting_given_twice_or_a_range_of_three_dots_is_an_error(args, named):
+    assert_one_line_error(run("estimate", "--containers", "1", "--draws", "1", *args), named)
+
+
+def test_a_crate_setting_that_stands_for_several_munitions_crates_says_so_on_stderr():
+    note = "note: --set crate.length sets that package of every munition here: 152mm-shell, 122mm-shell, 122mm-rocket"
+    checked = run("check", "--draws", "1", "--set", "crate.length=1.2ft")
+    assert checked.exit_code == 0 and note in checked.stderr
+    swept = run("sweep", "--vary", "crate.gross_mass=60kg,80kg", "--munition", "122mm")
+    assert "note: --vary crate.gross_mass sets that package of every munition here: 122mm-shell, 122mm-rocket" \
+        in swept.stderr
+    one = run("estimate", "--containers", "1", "--draws", "1", "--munition", "152mm-shell",
+              "--set", "crate.length=1.2ft", "--set", "charge_crate.length=1m")
+    assert one.exit_code == 0 and "note:" not in one.stderr
+
+
 def test_calibre_selects_every_munition_of_it():
     result = run("estimate", "--containers", "10", "--munition", "122mm", "--format", "json")
     assert {r["munition"] for r in json.loads(result.stdout)["results"]} == {"122mm-shell", "122mm-rocket"}

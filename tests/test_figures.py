@@ -92,7 +92,7 @@ def test_line_sweep_draws_the_low_and_high_totals_of_every_point():
         assert list(line.get_xdata()) == [r["point"]["container.payload"] for r in records]
         assert list(line.get_ydata()) == [r["total"][corner] for r in records]
     assert figure.axes[0].get_xlabel() == "container.payload [kg]"
-    assert figure.axes[0].get_ylabel() == "rounds in 10 containers [1]"
+    assert figure.axes[0].get_ylabel() == "rounds in 10 containers"
 
 
 def test_drawn_sweep_draws_the_median_line_of_the_records():
@@ -224,3 +224,11 @@ def test_layout_views_share_the_length_axis_line_up_and_both_number_it(interior)
     for axes in (top, side):
         assert any(label.get_visible() and label.get_text() for label in axes.get_xticklabels())
     figures._pyplot().close(figure)
+
+
+def test_a_swept_count_or_share_has_no_unit_bracket_and_a_length_has_its_unit():
+    from estimator.figures import _axis_label
+
+    assert _axis_label({"name": "crate.items", "unit": "1"}) == "crate.items"
+    assert _axis_label({"name": "load.fraction", "unit": "1"}) == "load.fraction"
+    assert _axis_label({"name": "crate.length", "unit": "m"}) == "crate.length [m]"

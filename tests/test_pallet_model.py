@@ -23,7 +23,7 @@ from estimator.pallet_model import (
     palletised_crates,
 )
 from estimator.pallets import pack_pallets, pallet_spec
-from estimator.parameters import parse_overrides
+from estimator.parameters import apply_overrides, parse_overrides
 from estimator.uncertainty import sample_values
 from test_pallets import pallet_file
 
@@ -234,7 +234,10 @@ def test_pallet_parameters_join_the_scenario_and_dunnage_leaves_the_count():
     assert scenario.pallet == "EUR"
     assert scenario.parameters["pallet.tare"].low == 30.0  # applied whatever the order
     assert scenario.parameters["load.dunnage_height"].effect == 0
-    loose = scenario_on("152mm-shell", "projectile", ["load.pallet=EUR", "load.pallet=none"])
+    base = next(s for s in scenarios_for(CATALOG, "152mm-shell", "20ft", 2000, []) if s.round == "projectile")
+    # none after EUR in one list of overrides (two --set of one name are refused when parsed)
+    loose = apply_overrides(base, [*parse_overrides(["load.pallet=EUR"], CATALOG),
+                                   *parse_overrides(["load.pallet=none"], CATALOG)])
     assert loose.pallet is None and not any(name.startswith("pallet.") for name in loose.parameters)
     assert loose.parameters["load.dunnage_height"].effect == -1
 
@@ -276,7 +279,7 @@ def test_pallet_option_equals_the_setting_wherever_it_stands():
 ])
 @pytest.mark.parametrize("args, fragment", [
     (["--pallet", "FOO"], "'FOO'"),
-    (["--set", "load.pallet=eur"], "'eur'"),
+    (["--set", "load.pallet=euro"], "'euro'"),
     (["--set", "load.pallet=EUR..463L"], "not a range"),
     (["--set", "pallet.tare=30kg"], "no pallet chosen"),
 ])

@@ -84,6 +84,21 @@ def test_list_of_values_and_of_container_types():
     assert axis.categorical and axis.values == ("20ft", "40ft")
 
 
+def test_list_axes_take_container_ids_in_any_case_as_the_catalog_spells_them():
+    assert parse_axis("container=20FT,40ft-HC", CATALOG).values == ("20ft", "40ft-hc")
+
+
+@pytest.mark.parametrize("text, named", [
+    ("container=20ft,20FT", "'20FT' is the same as '20ft'"),
+    ("crate.gross_mass=60kg,60000g", "'60000g' is the same as '60kg'"),
+    ("load.fraction=0.5,1,0.5", "'0.5' is the same as '0.5'"),
+])
+def test_a_value_listed_twice_is_refused_as_it_would_repeat_a_row(text, named):
+    with pytest.raises(InputError, match="give each value once") as error:
+        parse_axis(text, CATALOG)
+    assert named in str(error.value)
+
+
 @pytest.mark.parametrize("text, named", [
     ("container.payload=18t..30t:1", ":1"), ("container.payload=18t..30t:x", "'x'"),
     ("container.payload=26t", "26t"), ("container=20ft,99ft", "99ft"), ("container=20ft", "20ft"),

@@ -65,3 +65,20 @@ def test_foot_and_inch_marks_are_read_as_feet_and_inches(typed, unit):
 def test_marks_that_make_no_length_are_refused(typed):
     with pytest.raises(InputError, match="crate.length"):
         parse_quantity(typed, "length", "crate.length")
+
+
+@pytest.mark.parametrize("typed, hint", [("57,320 lb", "commas are not read"), ("26,000kg", "commas are not read"),
+                                         ("1,5 t", "commas are not read"), ("26 t", None)])
+def test_a_comma_between_digits_is_named_as_the_reason(typed, hint):
+    if hint is None:
+        assert parse_si(typed, "mass", "container.payload") == 26_000.0
+        return
+    with pytest.raises(InputError) as error:
+        parse_si(typed, "mass", "container.payload")
+    assert hint in str(error.value) and repr(typed) in str(error.value)
+
+
+@pytest.mark.parametrize("typed", ['4\'6"', "4' 6\"", "4\u20326\u2033"])
+def test_feet_and_inches_in_one_value_are_refused_with_the_single_unit_way(typed):
+    with pytest.raises(InputError, match="one unit a value: write 4'6\" as 54in"):
+        parse_quantity(typed, "length", "crate.length")
