@@ -33,6 +33,8 @@ from estimator.uncertainty import Estimate, Simulation, estimate
 BELOW, WITHIN, ABOVE, BEYOND = "below", "within", "above", "beyond"
 # The model's central band, in percent: a claim outside it is unlikely on these assumptions.
 BAND = (5, 95)
+# Qualifiers that make a figure a lower bound: the model carrying more does not contradict it.
+LOWER_BOUNDS = ("over", "more than")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,13 @@ class AlternativeCheck:
         if self.alternative.rounds > self.interval.total[1]:
             return BEYOND
         return band_verdict(self.percentile)
+
+    @property
+    def exceeded_lower_bound(self) -> bool:
+        """Whether the figure is a lower bound (qualified "over" or "more than") that the
+        model exceeds (``below``): the claim then holds, understating what the containers
+        could carry."""
+        return self.verdict == BELOW and self.alternative.qualifier in LOWER_BOUNDS
 
 
 @dataclass(frozen=True)

@@ -165,10 +165,6 @@ def what_would_it_take(scenario: Scenario, claimed: int) -> Explanation:
     return Explanation(claimed, median_total, requirements)
 
 
-# Qualifiers that make a figure a lower bound: the model carrying more does not contradict it.
-LOWER_BOUNDS = ("over", "more than")
-
-
 def explain_reports(reports) -> dict[tuple, Explanation]:
     """What it would take, for every check whose claim lies outside the model's central
     band and is not met as it stands: a figure qualified "over" (or "more than") below
@@ -176,17 +172,11 @@ def explain_reports(reports) -> dict[tuple, Explanation]:
 
     Keyed by :attr:`estimator.claims.AlternativeCheck.key`.
     """
+    from estimator.claims import WITHIN
+
     return {
         check.key: what_would_it_take(check.interval.scenario, check.alternative.rounds)
         for report in reports
         for check in report.checks
-        if needs_explaining(check.verdict, check.alternative.qualifier)
+        if check.verdict != WITHIN and not check.exceeded_lower_bound
     }
-
-
-def needs_explaining(verdict: str, qualifier: str) -> bool:
-    """Whether a claim's verdict asks what would have to change: outside the band, and
-    not a lower bound (:data:`LOWER_BOUNDS`) that the model exceeds (``below``)."""
-    from estimator.claims import BELOW, WITHIN
-
-    return verdict != WITHIN and not (verdict == BELOW and qualifier in LOWER_BOUNDS)

@@ -205,6 +205,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
         for check in report.checks:
             record = {
                 "id": claim.id,
+                **_attribution(claim),
                 "alternative": check.index,
                 "claimed_munition": check.alternative.munition,
                 "munition": check.interval.scenario.munition,
@@ -223,6 +224,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
                 "percentile": round(check.percentile, 2),
                 "corner_verdict": check.corner_verdict,
                 "plausible": check.verdict == "within",
+                "holds_as_lower_bound": check.exceeded_lower_bound,
                 "histogram": _histogram(check),
                 "packing": _packing(check.interval.scenario),
                 "pallet": check.interval.scenario.pallet,
@@ -234,6 +236,7 @@ def check_records(reports, explanations=None) -> tuple[list[dict], list[dict]]:
         for result in report.capacity:
             context.append({
                 "id": claim.id,
+                **_attribution(claim),
                 "munition": result.scenario.munition,
                 "round": result.scenario.round,
                 "container": claim.container,
@@ -290,6 +293,12 @@ def render_check(reports, fmt: str, provenance: dict | None, draws: int, explana
     return "\n\n".join([*(_claim_block(report, explanations or {}) for report in reports), *([note] if note else [])])
 
 
+def _attribution(claim) -> dict:
+    """Who made a claim, when, where it was reported, and the data file's note on it
+    (such as whose figure the container count is)."""
+    return {"who": claim.who, "date": claim.date.isoformat(), "source": claim.source, "note": claim.note}
+
+
 def _claim_block(report, explanations: dict) -> str:
     claim = report.claim
     head = (f"{claim.id}: {claim.who}, {claim.date:%d %b %Y}\n"
@@ -302,7 +311,7 @@ def _claim_block(report, explanations: dict) -> str:
                         "binding"], rows)
         return f"{head}; no round count stated. {claim.note}\n" + _indent(table)
     parts = [head + "; " + " OR ".join(
-        f"{a.qualifier} {a.rounds:,} x {a.munition}" for a in claim.alternatives)]
+        f"{a.qualifier} {a.rounds:,} x {a.munition}" for a in claim.alternatives) + (f". {claim.note}" if claim.note else "")]
     for index, alternative in enumerate(claim.alternatives):
         checks = [c for c in report.checks if c.index == index]
         implied = alternative.rounds / claim.containers
@@ -370,9 +379,15 @@ def _fits_sentence(fits, checks) -> str:
             f"{c.interval.scenario.munition} {c.interval.scenario.round} "
             f"({_binding_sentence(c.interval.binding)})" for c in fits)
     verdicts = sorted({c.verdict for c in checks})
-    return "fits no munition and round definition (" + ", ".join(
+    sentence = "fits no munition and round definition (" + ", ".join(
         f"{v} for " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}"
                                 for c in checks if c.verdict == v) for v in verdicts) + ")"
+    exceeded = [c for c in checks if c.exceeded_lower_bound]
+    if exceeded:
+        sentence += (f"; as a lower bound (\"{exceeded[0].alternative.qualifier}\") it holds for "
+                     + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in exceeded)
+                     + ", which could carry more")
+    return sentence
 
 
 def _indent(text: str, spaces: int = 2) -> str:

@@ -143,3 +143,26 @@ def test_check_table_agrees_with_its_json_and_verdict_when_fleet_share_is_below_
         assert low <= record["model"]["p5"] <= float(p50.replace(",", "")) <= record["model"]["p95"] <= high
         assert verdict.startswith(record["verdict"] + ",")
         assert (record["verdict"] == BEYOND) == (record["implied_per_container"] > high)
+
+
+def test_claim_records_carry_their_attribution_and_the_table_its_note():
+    result = run("check", "--draws", "200", "--format", "json")
+    document = json.loads(result.stdout)
+    catalog = load_catalog()
+    for record in document["claims"] + document["context"]:
+        claim = catalog.claims[record["id"]]
+        assert (record["who"], record["date"], record["source"], record["note"]) == (
+            claim.who, claim.date.isoformat(), claim.source, claim.note)
+    table = run("check", "--draws", "200").stdout
+    assert "the container count is Kyodo's figure" in table  # NIS's caveat, from its note
+
+
+def test_an_over_figure_below_the_band_is_said_to_hold_as_a_lower_bound():
+    args = ["check", "--draws", "2000", "--round", "projectile"]
+    document = json.loads(run(*args, "--format", "json").stdout)
+    for record in document["claims"]:
+        expected = record["verdict"] == "below" and record["rounds_qualifier"] in ("over", "more than")
+        assert record["holds_as_lower_bound"] == expected
+    assert any(r["holds_as_lower_bound"] for r in document["claims"])  # Yonhap's 122mm against D-30 shells
+    table = run(*args).stdout
+    assert 'as a lower bound ("over") it holds for 122mm-shell projectile, which could carry more' in table
