@@ -44,6 +44,7 @@ class Requirement:
     parameter: Parameter
     median: float  # the parameter's median, where the search starts [SI]
     value: float | None  # None: no value of this parameter alone reaches the claim
+    total: int | None = None  # the model's total at ``value``: far from the claim where the count jumps past it
 
     @property
     def within_range(self) -> bool:
@@ -158,11 +159,19 @@ def what_would_it_take(scenario: Scenario, claimed: int) -> Explanation:
     median_total = total_at(scenario, base)
     more = claimed > median_total
     requirements = tuple(
-        Requirement(p, float(base[name]), solve_parameter(scenario, base, name, claimed, more))
+        _requirement(scenario, base, name, claimed, more)
         for name, p in scenario.parameters.items()
         if p.effect != 0 and name not in FIXED and claimed != median_total
     )
     return Explanation(claimed, median_total, requirements)
+
+
+def _requirement(scenario: Scenario, base: dict, name: str, claimed: int, more: bool) -> Requirement:
+    """The value parameter ``name`` alone would need, with the model's total there (a door
+    just too small for the crate drops the count from full to 0 at once: the total shows it)."""
+    value = solve_parameter(scenario, base, name, claimed, more)
+    total = None if value is None else total_at(scenario, {**base, name: np.float64(value)})
+    return Requirement(scenario.parameters[name], float(base[name]), value, total)
 
 
 def explain_reports(reports) -> dict[tuple, Explanation]:

@@ -274,6 +274,7 @@ def explanation_record(explanation) -> dict:
                 "unit": r.parameter.unit,
                 "median": shown(r.median, r.parameter),
                 "value": shown(r.value, r.parameter),
+                "total": r.total,
                 "low": shown(r.parameter.low, r.parameter),
                 "high": shown(r.parameter.high, r.parameter),
                 "within_range": r.within_range,
@@ -341,6 +342,7 @@ def _explanation_block(check, explanation) -> str:
     rows = [
         [p["name"], _with_unit(p["median"], p["unit"]),
          "no value alone" if p["value"] is None else _with_unit(p["value"], p["unit"]),
+         "" if p["total"] is None else f"{p['total']:,}",
          _with_unit(p["low"], p["unit"]) if p["low"] == p["high"]
          else f"{_number(p['low'])}..{_with_unit(p['high'], p['unit'])}",
          "yes" if p["within_range"] else "no"]
@@ -349,7 +351,8 @@ def _explanation_block(check, explanation) -> str:
     head = (f"    what would it take for {check.interval.scenario.munition} {check.interval.scenario.round}: "
             f"with every parameter at its median the model gives {explanation.median_total:,}, "
             f"the claim {explanation.claimed_total:,}; one parameter at a time:")
-    return head + "\n" + _indent(_table(["parameter", "median", "would need", "sourced range", "in range"], rows), 6)
+    return head + "\n" + _indent(_table(["parameter", "median", "would need", "model then gives", "sourced range",
+                                          "in range"], rows), 6)
 
 
 def _number(value: float) -> str:

@@ -84,3 +84,16 @@ def test_explain_adds_what_would_it_take_to_claims_outside_the_band_and_not_met_
         for parameter in record.get("what_would_it_take", {}).get("parameters", []):
             inside = parameter["value"] is not None and parameter["low"] <= parameter["value"] <= parameter["high"]
             assert parameter["within_range"] == inside
+
+
+def test_each_value_found_comes_with_the_total_the_model_then_gives_which_meets_the_claim():
+    scenario = build_scenario(CATALOG, "20ft", "122mm-rocket", "complete", 2000)
+    base = median_values(scenario)
+    claimed = total_at(scenario, base) - 30_000  # fewer rounds: some parameter must shrink the count
+    explanation = what_would_it_take(scenario, claimed)
+    found = [r for r in explanation.requirements if r.value is not None]
+    assert found
+    for requirement in found:
+        at_value = total_at(scenario, {**base, requirement.parameter.name: np.float64(requirement.value)})
+        assert requirement.total == at_value <= claimed
+    assert all(r.total is None for r in explanation.requirements if r.value is None)
