@@ -121,18 +121,20 @@ def output_option(function):
     return click.option(
         "--output", "-o", "output", metavar="FILE", callback=_check_output,
         help="Write to FILE instead of standard output: through a temporary file in the "
-        "same folder and a rename, so FILE is complete or untouched.",
+        "same folder and a rename, so FILE is complete or untouched (a device or FIFO is "
+        "written straight to, once everything is computed).",
     )(function)
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (see estimator/output.py)."""
-    from estimator.output import STDOUT, write_atomic
+    """Print ``text``, or write it whole to ``output``: atomically to a file, straight into a
+    device or FIFO (see estimator/output.py)."""
+    from estimator.output import STDOUT, write_output
 
     if output is None or output == STDOUT:
         click.echo(text)
     else:
-        write_atomic(output, text + "\n")
+        write_output(output, text + "\n")
 
 
 def set_option(function):
@@ -292,9 +294,9 @@ def quiet_option(function):
 def save_plot(figure_function, records, plot_path, *args) -> None:
     """Draw ``figure_function(records, *args)`` and write it whole to ``plot_path``."""
     from estimator.figures import check_plot_path, figure_bytes
-    from estimator.output import write_atomic
+    from estimator.output import write_output
 
-    write_atomic(plot_path, figure_bytes(figure_function(records, *args), check_plot_path(plot_path)), "--plot")
+    write_output(plot_path, figure_bytes(figure_function(records, *args), check_plot_path(plot_path)), "--plot")
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import pytest
 
 import estimator.output
 import estimator.render
-from cli_helpers import run
+from cli_helpers import assert_one_line_error, run
 from estimator.errors import InputError
 from estimator.output import write_atomic
 
@@ -130,6 +130,97 @@ def test_write_into_a_missing_folder_raises_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- devices and FIFOs: written straight to, never replaced -------------------------
+
+READ_FIFO = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read())"
+
+
+def read_fifo_while(path, write):
+    """Run ``write()`` while a child process reads the FIFO ``path``; return what it read.
+
+    A child, not a thread: if ``write`` replaced the FIFO instead of writing to it, the
+    reader would wait for a writer for ever, and a child can be killed."""
+    reader = subprocess.Popen([sys.executable, "-c", READ_FIFO, str(path)], stdout=subprocess.PIPE)
+    try:
+        result = write()
+        read, _ = reader.communicate(timeout=30)
+    finally:
+        reader.kill()
+    return result, read
+
+
+def private_device(folder, name, minor):
+    """A character device of the memory driver (1, minor) inside ``folder``: a private copy
+    of /dev/null (minor 3) or /dev/full (minor 7), so the system's own are never touched."""
+    path = folder / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except (PermissionError, OSError) as error:
+        pytest.skip(f"cannot make a device node here ({error})")
+    return path
+
+
+def test_output_into_a_fifo_reaches_its_reader_and_the_fifo_stays(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    result, read = read_fifo_while(fifo, lambda: run("assumptions", "--format", "csv", "-o", str(fifo)))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert read.decode("utf-8") == run("assumptions", "--format", "csv").stdout
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [fifo.name], "a temporary file was left"
+
+
+def test_plot_into_a_fifo_reaches_its_reader(tmp_path):
+    pytest.importorskip("matplotlib")
+    fifo = tmp_path / "figure.svg"
+    os.mkfifo(fifo)
+    result, read = read_fifo_while(fifo, lambda: run("check", "--draws", "200", "--plot", str(fifo)))
+    assert result.exit_code == 0, result.stderr
+    assert read.startswith(b"<?xml") and read.rstrip().endswith(b"</svg>")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_through_a_link_to_a_fifo_writes_into_the_fifo(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    _, read = read_fifo_while(fifo, lambda: estimator.output.write_output(link, "a,b\n"))
+    assert read == b"a,b\n"
+    assert link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_into_a_character_device_keeps_the_device(tmp_path):
+    device = private_device(tmp_path, "mynull", minor=3)
+    result = run("assumptions", "-o", str(device))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert stat.S_ISCHR(device.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [device.name], "a temporary file was left"
+
+
+def test_full_device_as_output_is_one_line_exit_2(tmp_path):
+    device = private_device(tmp_path, "myfull", minor=7)
+    result = run("assumptions", "-o", str(device))
+    assert_one_line_error(result, f"--output {device}: cannot write (No space left on device)")
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+def test_atomic_write_refuses_to_replace_a_fifo(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        write_atomic(fifo, "x")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [fifo.name]
+
+
+def test_dev_stdout_into_a_pipe_writes_into_the_pipe():
+    process = subprocess.run([sys.executable, "cli.py", "assumptions", "--format", "csv", "-o", "/dev/stdout"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert process.stderr == "" and process.returncode == 0
+    assert process.stdout == run("assumptions", "--format", "csv").stdout
 
 
 # --- real processes ------------------------------------------------------------------
