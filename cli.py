@@ -104,16 +104,30 @@ def data_options(function):
 
 
 def _check_output(ctx, param, value):
-    """Refuse an unusable --output before any work is done."""
+    """Refuse an unusable --output or --plot, or both naming one file, before any work is done."""
     from estimator.output import STDOUT, check_target
 
-    if value is None or value == STDOUT:
-        return value
-    try:
-        check_target(value, f"--{param.name.removesuffix('_path')}")
-    except EstimatorError as error:
-        raise OneLineError(str(error)) from None
+    if value is not None and value != STDOUT:
+        try:
+            check_target(value, f"--{param.name.removesuffix('_path')}")
+        except EstimatorError as error:
+            raise OneLineError(str(error)) from None
+    _refuse_one_file_for_two_outputs({**ctx.params, param.name: value})
     return value
+
+
+def _refuse_one_file_for_two_outputs(params: dict) -> None:
+    """--output and --plot naming one file: the second written would silently replace the
+    first. Both options call this; the one click reads second (the order of the command
+    line) finds the other's value in ``params`` and makes the check."""
+    from estimator.output import STDOUT, same_file
+
+    if "output" not in params or params.get("plot_path") is None:
+        return
+    output, plot = params["output"], params["plot_path"]
+    if same_file(output, plot):
+        where = "standard output" if output in (None, STDOUT) else f"--output {output}"
+        raise OneLineError(f"--plot {plot}: the same file as {where}; expected another file")
 
 
 def output_option(function):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -60,6 +61,39 @@ def check_target(path: str | os.PathLike, what: str = "--output") -> Path:
     if not folder.is_dir():
         raise InputError(f"{what} {target}: folder {str(folder)!r} does not exist")
     return target
+
+
+def same_file(first: str | os.PathLike | None, second: str | os.PathLike | None) -> bool:
+    """Whether two output paths name one file, so that one output would overwrite the other.
+
+    ``None`` or :data:`STDOUT` is standard output, compared by the file it writes to (as
+    ``estimator check --plot out.svg > out.svg`` would). Two existing paths are one file
+    when they are one inode (links and hard links included); otherwise their resolved paths
+    are compared.
+
+    Examples
+    --------
+    >>> same_file("out.svg", "./figures/../out.svg")
+    True
+    >>> same_file("out.txt", "out.svg")
+    False
+    """
+    first_stat, second_stat = _stat_of(first), _stat_of(second)
+    if first_stat is not None and second_stat is not None:
+        return os.path.samestat(first_stat, second_stat)
+    if first in (None, STDOUT) or second in (None, STDOUT):  # a new file is not standard output
+        return False
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+def _stat_of(path: str | os.PathLike | None) -> os.stat_result | None:
+    """The file ``path`` names, links followed (standard output for None or ``-``), or None."""
+    try:
+        if path is None or path == STDOUT:
+            return os.fstat(sys.stdout.fileno())
+        return os.stat(path)
+    except (AttributeError, OSError, ValueError):  # no such file, or a stdout without a descriptor
+        return None
 
 
 def is_special(path: str | os.PathLike) -> bool:

@@ -132,6 +132,71 @@ def test_write_into_a_missing_folder_raises_input_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+# --- --output and --plot naming one file ----------------------------------------------
+
+# Every command with both --output and --plot, with options that make it quick.
+PLOT_COMMANDS = [
+    ["check", "--draws", "200"],
+    ["sweep", "--vary", "container.payload=18t..30t:3", "--munition", "152mm-shell", "--round", "projectile"],
+    ["sensitivity", "--munition", "152mm-shell", "--round", "projectile", "--draws", "64", "--quiet"],
+    ["pack", "--container", "20ft", "--package", "0.75x0.40x0.35m"],
+    ["pack", "--container", "20ft", "--munition", "152mm-shell", "--round", "complete"],
+]
+
+
+def test_every_command_with_plot_is_checked_for_one_file():
+    from cli import cli
+
+    with_plot = {name for name, command in cli.commands.items()
+                 if {"output", "plot_path"} <= {p.name for p in command.params}}
+    assert with_plot == {c[0] for c in PLOT_COMMANDS}
+
+
+@pytest.mark.parametrize("command", PLOT_COMMANDS, ids=lambda c: " ".join(c[:1] + c[-2:]))
+def test_output_and_plot_naming_one_file_is_one_line_and_writes_nothing(tmp_path, command):
+    same = str(tmp_path / "same.svg")
+    result = run(*command, "-o", same, "--plot", same)
+    assert_one_line_error(result, f"--plot {same}", f"--output {same}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("spell", [
+    lambda folder: (str(folder / "a.svg"), str(folder / "sub" / ".." / "a.svg")),  # one path, two spellings
+    lambda folder: (str(folder / "link.svg"), str(folder / "a.svg")),  # a link to the other
+    lambda folder: (str(folder / "hard.svg"), str(folder / "a.svg")),  # a hard link: one file, two names
+], ids=["dotdot", "symlink", "hardlink"])
+@pytest.mark.parametrize("plot_first", [False, True], ids=["output-first", "plot-first"])
+def test_output_and_plot_on_one_file_by_other_names_is_refused(tmp_path, spell, plot_first):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.svg").write_text(OLD)
+    (tmp_path / "link.svg").symlink_to(tmp_path / "a.svg")
+    os.link(tmp_path / "a.svg", tmp_path / "hard.svg")
+    output, plot = spell(tmp_path)
+    options = ["--plot", plot, "-o", output] if plot_first else ["-o", output, "--plot", plot]
+    result = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m", *options)
+    assert_one_line_error(result, f"--plot {plot}", f"--output {output}")
+    assert (tmp_path / "a.svg").read_text() == OLD
+
+
+def test_output_and_plot_on_two_files_both_written(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m",
+                 "-o", str(tmp_path / "a.txt"), "--plot", str(tmp_path / "a.svg"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.svg", "a.txt"]
+
+
+def test_plot_into_the_file_standard_output_goes_to_is_refused(tmp_path):
+    shown = tmp_path / "shown.svg"
+    with open(shown, "w") as stdout:
+        process = subprocess.run(
+            [sys.executable, "cli.py", "pack", "--container", "20ft", "--package", "0.75x0.40x0.35m",
+             "--plot", str(shown)], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert process.returncode == 2
+    assert process.stderr == f"Error: --plot {shown}: the same file as standard output; expected another file\n"
+    assert shown.read_text() == ""
+
+
 # --- devices and FIFOs: written straight to, never replaced -------------------------
 
 READ_FIFO = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read())"
