@@ -23,6 +23,15 @@ MAX_CONTAINERS = 10**12
 # Likewise kept in step with estimator.catalog.MAX_ROUNDS (tested): the most rounds `need` takes.
 MAX_ROUNDS = 10**15
 FORMAT_CHOICES = ("table", "json", "csv")
+# The most --draws each command takes, so that a slip (10^11 for 10^5) is refused at once
+# rather than running for hours; measured in NOTES.md, "Hardening (issue 7)".
+# estimate, check, need: memory stays flat, time grows (10^8 draws: estimate of the five
+# built-in scenarios 42 s of CPU, check 3.5 min).
+MAX_DRAWS = 10**8
+# sweep holds every draw at once, times a row of the grid (10^6 draws: 0.3-0.5 GB).
+MAX_SWEEP_DRAWS = 10**6
+# sensitivity: about 17 kB per base draw (2^15: 0.67 GB for the 152 mm projectile).
+MAX_SOBOL_DRAWS = 2**15
 
 
 class OneLineError(click.ClickException):
@@ -204,8 +213,9 @@ def monte_carlo_options(function):
         help="Seed of the random generator: the same seed gives the same output, byte for byte.",
     )(function)
     return click.option(
-        "--draws", type=click.IntRange(min=1), default=100_000, show_default=True,
-        help="Monte Carlo draws per munition and round definition (percentiles, binding share).",
+        "--draws", type=click.IntRange(min=1, max=MAX_DRAWS), default=100_000, show_default=True,
+        help=f"Monte Carlo draws per munition and round definition (percentiles, binding share); "
+        f"at most {MAX_DRAWS:,}.",
     )(function)
 
 
@@ -505,9 +515,9 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
 @click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), default=1, show_default=True,
               help="Number of containers.")
 @scenario_options
-@click.option("--draws", type=click.IntRange(min=1), default=None,
+@click.option("--draws", type=click.IntRange(min=1, max=MAX_SWEEP_DRAWS), default=None,
               help="Also Monte Carlo draws at every point (p5, p50, p95); the same draws at every "
-              "point of a munition and round. Default: corners only.")
+              f"point of a munition and round, at most {MAX_SWEEP_DRAWS:,}. Default: corners only.")
 @seed_option
 @data_output_options
 @plot_option
@@ -554,8 +564,9 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 @cli.command()
 @scenario_options
 # The default is estimator.sensitivity.DEFAULT_DRAWS (tested), typed again for start-up time.
-@click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
-              help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
+@click.option("--draws", type=click.IntRange(min=2, max=MAX_SOBOL_DRAWS), default=1024, show_default=True,
+              help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times. "
+              f"At most {MAX_SOBOL_DRAWS:,}.")
 @seed_option
 @data_output_options
 @plot_option
