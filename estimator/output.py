@@ -143,7 +143,8 @@ def write_through(path: str | os.PathLike, text: str | bytes, what: str = "--out
     data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
     try:
         # No O_CREAT: a target that vanished since the check is an error, not a new file.
-        descriptor = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+        # O_NOCTTY: a terminal named here does not become the controlling one (POSIX only).
+        descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         try:
             while data:
                 data = data[os.write(descriptor, data):]
