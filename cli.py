@@ -23,6 +23,15 @@ MAX_CONTAINERS = 10**12
 # Likewise kept in step with estimator.catalog.MAX_ROUNDS (tested): the most rounds `need` takes.
 MAX_ROUNDS = 10**15
 FORMAT_CHOICES = ("table", "json", "csv")
+# The most --draws each command takes, so that a slip (10^11 for 10^5) is refused at once
+# rather than running for hours; measured in NOTES.md, "Hardening (issue 7)".
+# estimate, check, need: memory stays flat, time grows (10^8 draws: estimate of the five
+# built-in scenarios 42 s of CPU, check 3.5 min).
+MAX_DRAWS = 10**8
+# sweep holds every draw at once, times a row of the grid (10^6 draws: 0.3-0.5 GB).
+MAX_SWEEP_DRAWS = 10**6
+# sensitivity: about 17 kB per base draw (2^15: 0.67 GB for the 152 mm projectile).
+MAX_SOBOL_DRAWS = 2**15
 
 
 class OneLineError(click.ClickException):
@@ -104,16 +113,30 @@ def data_options(function):
 
 
 def _check_output(ctx, param, value):
-    """Refuse an unusable --output before any work is done."""
+    """Refuse an unusable --output or --plot, or both naming one file, before any work is done."""
     from estimator.output import STDOUT, check_target
 
-    if value is None or value == STDOUT:
-        return value
-    try:
-        check_target(value, f"--{param.name.removesuffix('_path')}")
-    except EstimatorError as error:
-        raise OneLineError(str(error)) from None
+    if value is not None and value != STDOUT:
+        try:
+            check_target(value, f"--{param.name.removesuffix('_path')}")
+        except EstimatorError as error:
+            raise OneLineError(str(error)) from None
+    _refuse_one_file_for_two_outputs({**ctx.params, param.name: value})
     return value
+
+
+def _refuse_one_file_for_two_outputs(params: dict) -> None:
+    """--output and --plot naming one file: the second written would silently replace the
+    first. Both options call this; the one click reads second (the order of the command
+    line) finds the other's value in ``params`` and makes the check."""
+    from estimator.output import STDOUT, same_file
+
+    if "output" not in params or params.get("plot_path") is None:
+        return
+    output, plot = params["output"], params["plot_path"]
+    if same_file(output, plot):
+        where = "standard output" if output in (None, STDOUT) else f"--output {output}"
+        raise OneLineError(f"--plot {plot}: the same file as {where}; expected another file")
 
 
 def output_option(function):
@@ -121,18 +144,20 @@ def output_option(function):
     return click.option(
         "--output", "-o", "output", metavar="FILE", callback=_check_output,
         help="Write to FILE instead of standard output: through a temporary file in the "
-        "same folder and a rename, so FILE is complete or untouched.",
+        "same folder and a rename, so FILE is complete or untouched (a device or FIFO is "
+        "written straight to, once everything is computed).",
     )(function)
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (see estimator/output.py)."""
-    from estimator.output import STDOUT, write_atomic
+    """Print ``text``, or write it whole to ``output``: atomically to a file, straight into a
+    device or FIFO (see estimator/output.py)."""
+    from estimator.output import STDOUT, write_output
 
     if output is None or output == STDOUT:
         click.echo(text)
     else:
-        write_atomic(output, text + "\n")
+        write_output(output, text + "\n")
 
 
 def set_option(function):
@@ -188,8 +213,9 @@ def monte_carlo_options(function):
         help="Seed of the random generator: the same seed gives the same output, byte for byte.",
     )(function)
     return click.option(
-        "--draws", type=click.IntRange(min=1), default=100_000, show_default=True,
-        help="Monte Carlo draws per munition and round definition (percentiles, binding share).",
+        "--draws", type=click.IntRange(min=1, max=MAX_DRAWS), default=100_000, show_default=True,
+        help=f"Monte Carlo draws per munition and round definition (percentiles, binding share); "
+        f"at most {MAX_DRAWS:,}.",
     )(function)
 
 
@@ -292,9 +318,9 @@ def quiet_option(function):
 def save_plot(figure_function, records, plot_path, *args) -> None:
     """Draw ``figure_function(records, *args)`` and write it whole to ``plot_path``."""
     from estimator.figures import check_plot_path, figure_bytes
-    from estimator.output import write_atomic
+    from estimator.output import write_output
 
-    write_atomic(plot_path, figure_bytes(figure_function(records, *args), check_plot_path(plot_path)), "--plot")
+    write_output(plot_path, figure_bytes(figure_function(records, *args), check_plot_path(plot_path)), "--plot")
 
 
 @contextmanager
@@ -489,9 +515,9 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
 @click.option("--containers", type=click.IntRange(min=1, max=MAX_CONTAINERS), default=1, show_default=True,
               help="Number of containers.")
 @scenario_options
-@click.option("--draws", type=click.IntRange(min=1), default=None,
+@click.option("--draws", type=click.IntRange(min=1, max=MAX_SWEEP_DRAWS), default=None,
               help="Also Monte Carlo draws at every point (p5, p50, p95); the same draws at every "
-              "point of a munition and round. Default: corners only.")
+              f"point of a munition and round, at most {MAX_SWEEP_DRAWS:,}. Default: corners only.")
 @seed_option
 @data_output_options
 @plot_option
@@ -538,8 +564,9 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
 @cli.command()
 @scenario_options
 # The default is estimator.sensitivity.DEFAULT_DRAWS (tested), typed again for start-up time.
-@click.option("--draws", type=click.IntRange(min=2), default=1024, show_default=True,
-              help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times.")
+@click.option("--draws", type=click.IntRange(min=2, max=MAX_SOBOL_DRAWS), default=1024, show_default=True,
+              help="Sobol base sample, a power of two; the model runs draws x (parameters + 2) times. "
+              f"At most {MAX_SOBOL_DRAWS:,}.")
 @seed_option
 @data_output_options
 @plot_option

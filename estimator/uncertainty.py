@@ -16,8 +16,9 @@ with Z standard normal (the central limit theorem), kept between N times the few
 the most a box can hold. NOTES.md shows the difference with numbers.
 
 Counts are integers, so each result is kept as a :class:`Tally` (distinct values and how
-often each was drawn). Tallies of chunks merge exactly, so percentiles of 10^8 draws need
-memory for the distinct values only, never for the draws.
+often each was drawn). Tallies of chunks merge exactly, and are merged as they come
+(:class:`RunningTally`), so percentiles of 10^8 draws need memory for the distinct values
+only, never for the draws or the chunks.
 
 References
 ----------
@@ -42,6 +43,9 @@ DEFAULT_DRAWS = 100_000
 DEFAULT_SEED = 20231102  # the Yonhap report's date; any fixed number would do
 PERCENTILES = (5, 50, 95)
 CHUNK = 1 << 15  # draws evaluated at once: small enough to stay in cache (fastest here), and bounds memory
+# Chunk tallies kept before they are merged into one, so that the memory held does not
+# grow with the number of draws (each tally is a few kB; 10^11 draws are 3 million chunks).
+MERGE_EVERY = 64
 HISTOGRAM_BINS = 16
 # Stratified points per per-container parameter and shipment draw: the midpoint rule
 # errs by at most 1/(2 INNER) of the count's spread over that parameter.
@@ -236,6 +240,22 @@ class Tally:
 # --- simulation ---------------------------------------------------------------------
 
 
+class RunningTally:
+    """The tally of draws added chunk by chunk, merged every :data:`MERGE_EVERY` chunks:
+    exact (:meth:`Tally.merge`), in memory that does not grow with the number of chunks."""
+
+    def __init__(self):
+        self._tallies: list[Tally] = []
+
+    def add(self, draws) -> None:
+        self._tallies.append(Tally.of(draws))
+        if len(self._tallies) >= MERGE_EVERY:
+            self._tallies = [Tally.merge(self._tallies)]
+
+    def tally(self) -> Tally:
+        return Tally.merge(self._tallies)
+
+
 @dataclass(frozen=True)
 class Simulation:
     """Seeded Monte Carlo of one scenario: rounds per container and in total."""
@@ -310,18 +330,18 @@ def simulate_with(scenario: Scenario, draws: int, rng: np.random.Generator, chun
     Returns ``(Simulation, Tally or None)``; ``extra`` maps a chunk to whole numbers per draw.
     """
     rng = scenario_rng(rng, scenario)
-    per_container, totals, extras, mass_bound = [], [], [], 0
+    per_container, totals, extras, mass_bound = RunningTally(), RunningTally(), RunningTally(), 0
     for values, capacity in draw_chunks(scenario, draws, rng, chunk):
-        per_container.append(Tally.of(capacity.rounds))
+        per_container.add(capacity.rounds)
         if varies_per_container(scenario):
-            totals.append(Tally.of(per_container_totals(scenario, values, capacity.rounds.size, rng)))
+            totals.add(per_container_totals(scenario, values, capacity.rounds.size, rng))
         else:
-            totals.append(Tally.of(fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds)))
+            totals.add(fleet_total(values["fleet.containers"], values["fleet.share"], capacity.rounds))
         mass_bound += int(capacity.mass_binds.sum())
         if extra is not None:
-            extras.append(Tally.of(extra(values, capacity)))
-    simulation = Simulation(Tally.merge(per_container), Tally.merge(totals), mass_bound / draws)
-    return simulation, Tally.merge(extras) if extras else None
+            extras.add(extra(values, capacity))
+    simulation = Simulation(per_container.tally(), totals.tally(), mass_bound / draws)
+    return simulation, extras.tally() if extra is not None else None
 
 
 def summary(tally: Tally) -> dict:

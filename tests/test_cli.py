@@ -199,6 +199,46 @@ def test_bad_input_is_one_line_exit_2_naming_the_value(args, bad_value):
     assert "Traceback" not in result.stderr
 
 
+# Every command that takes --draws, with its other required options, and the cap on --draws
+# (measured: NOTES.md, "Hardening (issue 7)"). Typed again here, so that a changed cap is a
+# deliberate change to this test too.
+DRAWS_CAPS = [
+    (["estimate", "--containers", "5"], 10**8),
+    (["check"], 10**8),
+    (["need", "--rounds", "1000"], 10**8),
+    (["sweep", "--vary", "container.payload=18t..30t"], 10**6),
+    (["sensitivity"], 2**15),
+]
+
+
+def test_every_command_with_draws_caps_them():
+    taking_draws = {name for name, command in cli.commands.items() if "draws" in {p.name for p in command.params}}
+    assert taking_draws == {args[0] for args, _ in DRAWS_CAPS}
+
+
+@pytest.mark.parametrize("args, cap", DRAWS_CAPS, ids=lambda a: a[0] if isinstance(a, list) else str(a))
+@pytest.mark.parametrize("above", [1, 10**11], ids=["cap+1", "1e11"])
+def test_draws_above_the_cap_are_one_line_naming_value_and_cap(args, cap, above, monkeypatch):
+    # --draws 100000000000 ran for minutes and grew to 2.8 GB before it was stopped.
+    import estimator.catalog
+
+    def never(*args, **kwargs):
+        raise AssertionError("the command ran although --draws was above the cap")
+
+    monkeypatch.setattr(estimator.catalog, "load_catalog", never)  # every command with --draws loads it first
+    draws = cap + above
+    result = run(*args, "--draws", str(draws))
+    assert_one_line_error(result, "'--draws'", str(draws), f"<={cap}")
+
+
+@pytest.mark.parametrize("args, cap", DRAWS_CAPS, ids=lambda a: a[0] if isinstance(a, list) else str(a))
+def test_draws_at_the_cap_are_accepted(args, cap):
+    # Parsed only (click runs every option's check, not the command): the cap itself takes minutes.
+    command = cli.commands[args[0]]
+    context = command.make_context(args[0], [*args[1:], "--draws", str(cap)])
+    assert context.params["draws"] == cap
+
+
 PACK_TEXT_OPTIONS = ("--container", "--interior", "--package", "--munition", "--crate", "--pallet", "--mass")
 
 

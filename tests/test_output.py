@@ -13,7 +13,7 @@ import pytest
 
 import estimator.output
 import estimator.render
-from cli_helpers import run
+from cli_helpers import assert_one_line_error, run
 from estimator.errors import InputError
 from estimator.output import write_atomic
 
@@ -130,6 +130,162 @@ def test_write_into_a_missing_folder_raises_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- --output and --plot naming one file ----------------------------------------------
+
+# Every command with both --output and --plot, with options that make it quick.
+PLOT_COMMANDS = [
+    ["check", "--draws", "200"],
+    ["sweep", "--vary", "container.payload=18t..30t:3", "--munition", "152mm-shell", "--round", "projectile"],
+    ["sensitivity", "--munition", "152mm-shell", "--round", "projectile", "--draws", "64", "--quiet"],
+    ["pack", "--container", "20ft", "--package", "0.75x0.40x0.35m"],
+    ["pack", "--container", "20ft", "--munition", "152mm-shell", "--round", "complete"],
+]
+
+
+def test_every_command_with_plot_is_checked_for_one_file():
+    from cli import cli
+
+    with_plot = {name for name, command in cli.commands.items()
+                 if {"output", "plot_path"} <= {p.name for p in command.params}}
+    assert with_plot == {c[0] for c in PLOT_COMMANDS}
+
+
+@pytest.mark.parametrize("command", PLOT_COMMANDS, ids=lambda c: " ".join(c[:1] + c[-2:]))
+def test_output_and_plot_naming_one_file_is_one_line_and_writes_nothing(tmp_path, command):
+    same = str(tmp_path / "same.svg")
+    result = run(*command, "-o", same, "--plot", same)
+    assert_one_line_error(result, f"--plot {same}", f"--output {same}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("spell", [
+    lambda folder: (str(folder / "a.svg"), str(folder / "sub" / ".." / "a.svg")),  # one path, two spellings
+    lambda folder: (str(folder / "link.svg"), str(folder / "a.svg")),  # a link to the other
+    lambda folder: (str(folder / "hard.svg"), str(folder / "a.svg")),  # a hard link: one file, two names
+], ids=["dotdot", "symlink", "hardlink"])
+@pytest.mark.parametrize("plot_first", [False, True], ids=["output-first", "plot-first"])
+def test_output_and_plot_on_one_file_by_other_names_is_refused(tmp_path, spell, plot_first):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.svg").write_text(OLD)
+    (tmp_path / "link.svg").symlink_to(tmp_path / "a.svg")
+    os.link(tmp_path / "a.svg", tmp_path / "hard.svg")
+    output, plot = spell(tmp_path)
+    options = ["--plot", plot, "-o", output] if plot_first else ["-o", output, "--plot", plot]
+    result = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m", *options)
+    assert_one_line_error(result, f"--plot {plot}", f"--output {output}")
+    assert (tmp_path / "a.svg").read_text() == OLD
+
+
+def test_output_and_plot_on_two_files_both_written(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run("pack", "--container", "20ft", "--package", "0.75x0.40x0.35m",
+                 "-o", str(tmp_path / "a.txt"), "--plot", str(tmp_path / "a.svg"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.svg", "a.txt"]
+
+
+def test_plot_into_the_file_standard_output_goes_to_is_refused(tmp_path):
+    shown = tmp_path / "shown.svg"
+    with open(shown, "w") as stdout:
+        process = subprocess.run(
+            [sys.executable, "cli.py", "pack", "--container", "20ft", "--package", "0.75x0.40x0.35m",
+             "--plot", str(shown)], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert process.returncode == 2
+    assert process.stderr == f"Error: --plot {shown}: the same file as standard output; expected another file\n"
+    assert shown.read_text() == ""
+
+
+# --- devices and FIFOs: written straight to, never replaced -------------------------
+
+READ_FIFO = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read())"
+
+
+def read_fifo_while(path, write):
+    """Run ``write()`` while a child process reads the FIFO ``path``; return what it read.
+
+    A child, not a thread: if ``write`` replaced the FIFO instead of writing to it, the
+    reader would wait for a writer for ever, and a child can be killed."""
+    reader = subprocess.Popen([sys.executable, "-c", READ_FIFO, str(path)], stdout=subprocess.PIPE)
+    try:
+        result = write()
+        read, _ = reader.communicate(timeout=30)
+    finally:
+        reader.kill()
+    return result, read
+
+
+def private_device(folder, name, minor):
+    """A character device of the memory driver (1, minor) inside ``folder``: a private copy
+    of /dev/null (minor 3) or /dev/full (minor 7), so the system's own are never touched."""
+    path = folder / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except (PermissionError, OSError) as error:
+        pytest.skip(f"cannot make a device node here ({error})")
+    return path
+
+
+def test_output_into_a_fifo_reaches_its_reader_and_the_fifo_stays(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    result, read = read_fifo_while(fifo, lambda: run("assumptions", "--format", "csv", "-o", str(fifo)))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert read.decode("utf-8") == run("assumptions", "--format", "csv").stdout
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [fifo.name], "a temporary file was left"
+
+
+def test_plot_into_a_fifo_reaches_its_reader(tmp_path):
+    pytest.importorskip("matplotlib")
+    fifo = tmp_path / "figure.svg"
+    os.mkfifo(fifo)
+    result, read = read_fifo_while(fifo, lambda: run("check", "--draws", "200", "--plot", str(fifo)))
+    assert result.exit_code == 0, result.stderr
+    assert read.startswith(b"<?xml") and read.rstrip().endswith(b"</svg>")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_through_a_link_to_a_fifo_writes_into_the_fifo(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    _, read = read_fifo_while(fifo, lambda: estimator.output.write_output(link, "a,b\n"))
+    assert read == b"a,b\n"
+    assert link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_into_a_character_device_keeps_the_device(tmp_path):
+    device = private_device(tmp_path, "mynull", minor=3)
+    result = run("assumptions", "-o", str(device))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert stat.S_ISCHR(device.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [device.name], "a temporary file was left"
+
+
+def test_full_device_as_output_is_one_line_exit_2(tmp_path):
+    device = private_device(tmp_path, "myfull", minor=7)
+    result = run("assumptions", "-o", str(device))
+    assert_one_line_error(result, f"--output {device}: cannot write (No space left on device)")
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+def test_atomic_write_refuses_to_replace_a_fifo(tmp_path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        write_atomic(fifo, "x")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == [fifo.name]
+
+
+def test_dev_stdout_into_a_pipe_writes_into_the_pipe():
+    process = subprocess.run([sys.executable, "cli.py", "assumptions", "--format", "csv", "-o", "/dev/stdout"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert process.stderr == "" and process.returncode == 0
+    assert process.stdout == run("assumptions", "--format", "csv").stdout
 
 
 # --- real processes ------------------------------------------------------------------

@@ -154,6 +154,40 @@ def test_same_seed_gives_the_same_simulation():
     assert run(11) != run(12)
 
 
+def test_tallies_held_at_once_do_not_grow_with_the_draws(monkeypatch):
+    # Memory for 10^11 draws must not be 1,000 times that for 10^8: the chunks' tallies are
+    # merged as they come, never all kept until the end.
+    import estimator.uncertainty as uncertainty
+
+    held = []
+    merge = Tally.merge.__func__
+
+    def counting_merge(cls, tallies):
+        tallies = list(tallies)
+        held.append(len(tallies))
+        return merge(cls, tallies)
+
+    monkeypatch.setattr(Tally, "merge", classmethod(counting_merge))
+    most = []
+    for chunks in (200, 2_000):
+        held.clear()
+        simulate(SCENARIOS[0], chunks * 5, np.random.default_rng(1), chunk=5)
+        most.append(max(held))
+    assert most[1] == most[0] < 200
+
+
+def test_simulation_over_many_chunks_tallies_every_draw_exactly():
+    from estimator.uncertainty import draw_chunks, scenario_rng
+
+    scenario, draws, chunk = SCENARIOS[0], 3_000, 7  # 429 chunks: many merges of merged tallies
+    result = simulate(scenario, draws, np.random.default_rng(5), chunk=chunk)
+    rounds = np.concatenate([capacity.rounds.copy() for _, capacity in draw_chunks(
+        scenario, draws, scenario_rng(np.random.default_rng(5), scenario), chunk)])
+    expected = Tally.of(rounds)
+    assert result.per_container.values.tolist() == expected.values.tolist()
+    assert result.per_container.counts.tolist() == expected.counts.tolist()
+
+
 def test_histogram_counts_every_draw_in_whole_number_bins():
     tally = Tally.of([3, 3, 4, 10, 17, 17, 17])
     edges, counts = tally.histogram(3, 17, bins=4)
