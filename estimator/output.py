@@ -14,6 +14,8 @@ socket; links followed) is not a file to replace: renaming over ``/dev/null`` wo
 regular file in its place, and a FIFO's reader would wait for ever. :func:`write_output`
 writes the finished text straight into such a target instead (:func:`write_through`),
 as a shell's ``>`` does, and keeps the atomic rename for regular files and new paths.
+A name of a descriptor the process holds (``/dev/stdout``, ``/dev/fd/N``) is written
+through that descriptor, so a shell's ``>> log`` keeps appending.
 
 References
 ----------
@@ -25,6 +27,7 @@ References
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -124,11 +127,48 @@ def write_output(path: str | os.PathLike, text: str | bytes, what: str = "--outp
         The target cannot be written; a regular file is then unchanged
         (:func:`write_atomic`).
     """
+    descriptor = open_descriptor(path)
+    if descriptor is not None:
+        write_descriptor(descriptor, text, path, what)
+        return
     target = check_target(path, what)
     if is_special(target):
         write_through(target, text, what)
     else:
         write_atomic(target, text, what)
+
+
+# Names of a descriptor this process already holds (``-o /dev/stdout >> log``): writing
+# through the descriptor keeps the shell's redirect, its append mode included; replacing
+# or reopening the file it leads to would wipe what the log held.
+_DESCRIPTOR_NAMES = re.compile(r"^/(?:dev/(?P<std>stdout|stderr)|dev/fd/(?P<fd>\d+)|proc/self/fd/(?P<self>\d+))$")
+
+
+def open_descriptor(path: str | os.PathLike) -> int | None:
+    """The descriptor ``path`` names (``/dev/stdout`` 1, ``/dev/stderr`` 2, ``/dev/fd/N``
+    and ``/proc/self/fd/N`` N) if this process holds it open, else None."""
+    match = _DESCRIPTOR_NAMES.match(os.fspath(path))
+    if match is None:
+        return None
+    descriptor = {"stdout": 1, "stderr": 2}.get(match["std"]) if match["std"] else int(match["fd"] or match["self"])
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return None
+    return descriptor
+
+
+def write_descriptor(descriptor: int, text: str | bytes, path, what: str = "--output") -> None:
+    """Write ``text`` whole to an open ``descriptor`` (after what Python's own streams hold)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
+    try:
+        while data:
+            data = data[os.write(descriptor, data):]
+    except OSError as error:
+        raise InputError(f"{what} {path}: cannot write ({error.strerror})") from None
 
 
 def write_through(path: str | os.PathLike, text: str | bytes, what: str = "--output") -> None:

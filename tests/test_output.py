@@ -288,6 +288,20 @@ def test_dev_stdout_into_a_pipe_writes_into_the_pipe():
     assert process.stdout == run("assumptions", "--format", "csv").stdout
 
 
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_dev_stdout_appended_to_a_log_keeps_the_log(tmp_path, name):
+    """``-o /dev/stdout >> log``: the output joins the log; the log is not replaced."""
+    if not os.path.exists(name):
+        pytest.skip(f"{name} does not exist here")
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    with open(log, "a") as appended:
+        process = subprocess.run([sys.executable, "cli.py", "assumptions", "--format", "csv", "-o", name],
+                                 cwd=ROOT, stdout=appended, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert process.returncode == 0 and process.stderr == ""
+    assert log.read_text() == "earlier line\n" + run("assumptions", "--format", "csv").stdout
+
+
 # --- real processes ------------------------------------------------------------------
 
 SLOW_WRITE = """
