@@ -163,12 +163,17 @@ def write_descriptor(descriptor: int, text: str | bytes, path, what: str = "--ou
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
-    data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
     try:
-        while data:
-            data = data[os.write(descriptor, data):]
+        _write_all(descriptor, text)
     except OSError as error:
         raise InputError(f"{what} {path}: cannot write ({error.strerror})") from None
+
+
+def _write_all(descriptor: int, text: str | bytes) -> None:
+    """Write every byte of ``text`` (UTF-8 for a string): ``os.write`` may take part of it."""
+    data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
+    while data:
+        data = data[os.write(descriptor, data):]
 
 
 def write_through(path: str | os.PathLike, text: str | bytes, what: str = "--output") -> None:
@@ -180,14 +185,12 @@ def write_through(path: str | os.PathLike, text: str | bytes, what: str = "--out
     InputError
         The target cannot be opened or refuses the bytes (a full device, a reader gone).
     """
-    data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
     try:
         # No O_CREAT: a target that vanished since the check is an error, not a new file.
         # O_NOCTTY: a terminal named here does not become the controlling one (POSIX only).
         descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         try:
-            while data:
-                data = data[os.write(descriptor, data):]
+            _write_all(descriptor, text)
         finally:
             os.close(descriptor)
     except OSError as error:
