@@ -50,6 +50,25 @@ def whole_counts(values, what: str) -> np.ndarray:
     return values.astype(np.int64)
 
 
+def floor_of_product(product) -> np.ndarray:
+    """Floor a product of floats that may stand for a whole number it falls just short of.
+
+    A share typed as a decimal is stored a hair below it, and one rounded product can
+    fall below a whole number it equals (0.3 x 10 = 2.9999999999999996): together at most
+    two units in the last place. The product is moved up two units in the last place
+    before flooring, which covers that and adds under a quarter of a round below 2**49
+    (about 5.6e14 rounds); nearer 2**53 it may add one or two, the float's own resolution
+    there. (A relative allowance such as 1e-12 adds a thousand rounds at 10**15.)
+
+    Examples
+    --------
+    >>> floor_of_product(0.3 * 10).tolist(), floor_of_product(2.75).tolist()
+    (3.0, 2.0)
+    """
+    product = np.asarray(product, dtype=float)
+    return np.floor(np.nextafter(np.nextafter(product, np.inf), np.inf))
+
+
 def packages_for(rounds, items, items_per_round: int) -> np.ndarray:
     """Whole packages of ``items`` items each that ``rounds`` rounds of ``items_per_round``
     items need: ``ceil(R q / k)``.

@@ -50,10 +50,10 @@ def containers_needed(rounds: int, share, per_container) -> np.ndarray:
 
     Notes
     -----
-    ``fleet_total`` floors ``c * share * per_container`` after a relative rounding
-    allowance of 1e-12, which at 10^15 rounds spans a thousand rounds; the quotient
-    ``rounds / (share * per_container)`` is therefore only a first guess, and the answer is
-    found by bisection on ``fleet_total`` itself between bounds around it, so that
+    ``fleet_total`` floors ``share * (c * per_container)`` after an allowance of two
+    units in the last place (``counts.floor_of_product``); the quotient ``rounds / (share
+    * per_container)`` is rounded differently, so it is only a first guess, and the answer
+    is found by bisection on ``fleet_total`` itself between bounds around it, so that
     ``need`` and ``estimate`` agree to the container at every size.
 
     Examples
@@ -66,11 +66,12 @@ def containers_needed(rounds: int, share, per_container) -> np.ndarray:
     holds = share * per_container > 0
     # Where a container holds none, search as for one round per container, then say NEVER.
     share, per_container = np.where(holds, share, 1.0), np.where(holds, per_container, 1)
-    guess = rounds / (share * per_container)  # inf where share * per_container underflows
+    with np.errstate(over="ignore", divide="ignore"):  # inf where share * per_container underflows
+        guess = rounds / (share * per_container)
     _refuse_beyond_exact(rounds, guess, share, per_container)
     # The bounds bracket the answer: one container more than the quotient carries a whole
     # container's rounds more than float rounding (relative 1e-16) can take away, and 1e-9
-    # fewer lose far more than fleet_total's allowance (1e-12) adds; where the guess is
+    # fewer lose far more than fleet_total's allowance (two ulps) adds; where the guess is
     # clipped to MAX_COUNT, _refuse_beyond_exact has found that MAX_COUNT containers suffice.
     high = np.minimum(np.ceil(guess) + 1, MAX_COUNT).astype(np.int64)
     low = np.maximum(np.floor(guess * (1 - 1e-9)) - 1, 0).astype(np.int64)
@@ -93,9 +94,10 @@ def _refuse_beyond_exact(rounds: int, guess: np.ndarray, share: np.ndarray, per_
     if np.any(beyond):
         worst = int(np.argmax(np.where(beyond, guess, -np.inf)))
         per = int(per_container.flat[worst])
+        about = f"about {guess.flat[worst]:.3g}" if np.isfinite(guess.flat[worst]) else "more than 1e308"
         raise InputError(
             f"{rounds:,} rounds at fleet.share {share.flat[worst]:.3g} and {per:,} rounds per "
-            f"container need about {guess.flat[worst]:.3g} containers, more than the "
+            f"container need {about} containers, more than the "
             f"{MAX_COUNT:.3g} the model counts exactly; expected a fleet.share of at least "
             f"{rounds / (MAX_COUNT * per):.3g} or fewer --rounds"
         )
@@ -120,10 +122,14 @@ def need(scenario: Scenario, rounds: int, draws: int, rng: np.random.Generator, 
     """Containers that ``rounds`` rounds need, at the corners and over seeded draws."""
     corners = interval(scenario)
     share = scenario.parameters["fleet.share"]
-    fewest, most = (
-        int(containers_needed(rounds, share.corner(optimistic), per))
-        for optimistic, per in ((True, corners.per_container[1]), (False, corners.per_container[0]))
-    )
+    try:
+        # The pessimistic corner first: a refusal there names the share every draw can be counted at.
+        most, fewest = (
+            int(containers_needed(rounds, share.corner(optimistic), per))
+            for optimistic, per in ((False, corners.per_container[0]), (True, corners.per_container[1]))
+        )
+    except InputError as error:
+        raise InputError(f"{scenario.munition} {scenario.round}: {error}") from None
     simulation, needed = simulate_with(
         scenario, draws, rng, chunk,
         extra=lambda values, capacity: containers_needed(rounds, values["fleet.share"], capacity.rounds),

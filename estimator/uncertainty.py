@@ -35,6 +35,7 @@ import zlib
 
 import numpy as np
 
+from estimator.counts import floor_of_product
 from estimator.intervals import Interval, interval, widened_by_draws
 from estimator.model import MASS, SPACE, Capacity, evaluate, fleet_total
 from estimator.parameters import Parameter, Scenario
@@ -315,7 +316,7 @@ def per_container_totals(scenario: Scenario, values: dict, size: int, rng: np.ra
     exact = share * (containers * rounds.mean(axis=0)
                      + np.sqrt(containers) * rounds.std(axis=0) * rng.standard_normal(size))
     fewest, most = (share * containers * bound for bound in (rounds.min(axis=0), rounds.max(axis=0)))
-    return np.floor(np.clip(exact, fewest, most) * (1 + 1e-12)).astype(np.int64)
+    return floor_of_product(np.clip(exact, fewest, most)).astype(np.int64)
 
 
 def simulate(scenario: Scenario, draws: int, rng: np.random.Generator, chunk: int = CHUNK) -> Simulation:

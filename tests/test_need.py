@@ -1,5 +1,7 @@
 """need is the inverse of estimate, to the container, at the corners and draw by draw."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import example, given, strategies as st
@@ -75,3 +77,20 @@ def test_need_percentiles_invert_the_estimate_draws_of_the_same_seed(kind, wante
 
     assert share_reaching(containers) >= q
     assert containers == 1 or share_reaching(containers - 1) < q
+
+
+@pytest.mark.parametrize("munition, round_name", [("152mm-shell", "projectile"), ("122mm-rocket", "complete")])
+def test_the_share_a_refusal_names_is_then_counted(munition, round_name):
+    """The hint is the share at which the scenario's every draw can be counted: the
+    pessimistic corner's, not the optimistic one's (which was refused in turn)."""
+    base = ["need", "--rounds", "1000000", "--munition", munition, "--round", round_name, "--draws", "100"]
+    refused = run(*base, "--set", "fleet.share=1e-20")
+    assert_one_line_error(refused, f"{munition} {round_name}: ", "at least")
+    hint = float(re.search(r"at least ([0-9.e+-]+)", refused.stderr).group(1))
+    assert run(*base, "--set", f"fleet.share={hint * 1.01}").exit_code == 0
+
+
+def test_a_share_too_small_for_a_float_quotient_is_one_line():
+    result = run("need", "--rounds", "1000000000000000", "--munition", "152mm-shell", "--round", "projectile",
+                 "--set", "fleet.share=5e-324", "--draws", "100")
+    assert_one_line_error(result, "more than 1e308 containers")
