@@ -262,6 +262,13 @@ def selected_scenarios(catalog, container_id, munitions, round_filter, settings,
     return scenarios
 
 
+def munitions_of(catalog, scenarios) -> list:
+    """The munitions the scenarios cover, in catalog order (``--round projectile`` leaves
+    out the rocket, which has no such round)."""
+    covered = {scenario.munition for scenario in scenarios}
+    return [munition for munition in catalog.munitions.values() if munition.id in covered]
+
+
 def note_shared_packages(catalog, munitions, settings, swept=(), remedy: str = "--munition ID sets one alone") -> None:
     """A note on stderr for each package parameter set or swept (``--set crate.length``)
     that stands for the crates of several munitions at once (a projectile crate and a
@@ -426,7 +433,7 @@ def estimate(containers, container_id, munitions, round_filter, settings, draws,
     with search_status():
         estimates = [estimate_scenario(scenario, draws, rng) for scenario in scenarios]
     emit(render_estimate(estimates, fmt, provenance_of(catalog, seed), draws, seed), output)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
+    note_shared_packages(catalog, munitions_of(catalog, scenarios), settings)
 
 
 @cli.command()
@@ -475,7 +482,8 @@ def check(round_filter, settings, draws, seed, per_container, explain, assumptio
     if plot_path:
         save_plot(check_figure, check_records(reports, explanations)[0], plot_path)
     emit(text, output)
-    note_shared_packages(catalog, munitions_claimed(catalog), settings, remedy="estimate --munition ID sets one alone")
+    note_shared_packages(catalog, munitions_claimed(catalog, round_filter), settings,
+                         remedy="estimate --munition ID sets one alone")
 
 
 @cli.command()
@@ -505,7 +513,7 @@ def need(rounds, container_id, munitions, round_filter, settings, draws, seed, a
     with search_status():
         needs = [need_scenario(s, rounds, draws, rng) for s in scenarios]
     emit(render_need(needs, fmt, provenance_of(catalog, seed), draws, seed), output)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
+    note_shared_packages(catalog, munitions_of(catalog, scenarios), settings)
 
 
 @cli.command()
@@ -558,7 +566,7 @@ def sweep(varies, containers, container_id, munitions, round_filter, settings, d
     if plot_path:
         save_plot(sweep_figure, sweep_records(points), plot_path, axis_records(axes))
     emit(text, output)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings, [axis.name for axis in axes])
+    note_shared_packages(catalog, munitions_of(catalog, scenarios), settings, [axis.name for axis in axes])
 
 
 @cli.command()
@@ -601,7 +609,7 @@ def sensitivity(container_id, munitions, round_filter, settings, draws, seed, as
     if plot_path:
         save_plot(tornado_figure, sensitivity_records(analyses), plot_path)
     emit(text, output)
-    note_shared_packages(catalog, catalog.select_munitions(munitions), settings)
+    note_shared_packages(catalog, munitions_of(catalog, scenarios), settings)
 
 
 @cli.command()

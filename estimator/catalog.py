@@ -754,7 +754,7 @@ def _claim(claim_id: str, raw: object, where: _Where, containers: dict, munition
     when = table.get("date")
     if not isinstance(when, date) or isinstance(when, datetime):
         raise where.child("date").fail(f"expected a TOML date such as 2023-11-02, got {when!r}")
-    container = _text(table, "container", where)
+    container = canonical_id(containers, _text(table, "container", where)) or _text(table, "container", where)
     if container not in containers:
         raise where.child("container").fail(
             f"unknown container {container!r} (defined: {', '.join(containers)})"

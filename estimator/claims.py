@@ -133,14 +133,15 @@ def scenarios_for(catalog: Catalog, selector: str, container: str, containers: i
                 yield vary_per_container(apply_overrides(scenario, overrides), per_container, catalog)
 
 
-def munitions_claimed(catalog: Catalog) -> list:
+def munitions_claimed(catalog: Catalog, round_filter: str = "all") -> list:
     """Every munition some claim of the catalog is checked against (a claim without
-    figures, against all)."""
+    figures, against all) that has a round definition ``round_filter`` keeps."""
     selectors = {alternative.munition for claim in catalog.claims.values() for alternative in claim.alternatives}
     if any(not claim.alternatives for claim in catalog.claims.values()):
         selectors.add("any")
     chosen = {munition.id for munition in catalog.select_munitions(sorted(selectors))} if selectors else set()
-    return [munition for munition in catalog.munitions.values() if munition.id in chosen]
+    return [munition for munition in catalog.munitions.values()
+            if munition.id in chosen and round_filter in ("all", *munition.rounds)]
 
 
 def check_claim(catalog: Catalog, claim: Claim, overrides: list[Override], draws: int,

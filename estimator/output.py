@@ -159,21 +159,38 @@ def open_descriptor(path: str | os.PathLike) -> int | None:
 
 
 def write_descriptor(descriptor: int, text: str | bytes, path, what: str = "--output") -> None:
-    """Write ``text`` whole to an open ``descriptor`` (after what Python's own streams hold)."""
+    """Write ``text`` whole to an open ``descriptor`` (after what Python's own streams hold).
+
+    A pipe whose reader leaves is met as on standard output: quietly once the output has
+    begun (``-o /dev/stdout | head -1``), else with the BrokenPipeError click ends quietly
+    with exit code 1.
+    """
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
     try:
-        _write_all(descriptor, text)
+        _write_all(descriptor, text, quiet_when_reader_leaves=True)
+    except BrokenPipeError:  # before any byte went: click ends quietly, as for standard output
+        raise
     except OSError as error:
         raise InputError(f"{what} {path}: cannot write ({error.strerror})") from None
 
 
-def _write_all(descriptor: int, text: str | bytes) -> None:
-    """Write every byte of ``text`` (UTF-8 for a string): ``os.write`` may take part of it."""
+def _write_all(descriptor: int, text: str | bytes, quiet_when_reader_leaves: bool = False) -> None:
+    """Write every byte of ``text`` (UTF-8 for a string): ``os.write`` may take part of it.
+
+    With ``quiet_when_reader_leaves``, a pipe whose reader leaves after the first byte
+    ends the write without an error, as standard output does.
+    """
     data = memoryview(text.encode("utf-8") if isinstance(text, str) else text)
-    while data:
-        data = data[os.write(descriptor, data):]
+    started = False
+    try:
+        while data:
+            data = data[os.write(descriptor, data):]
+            started = True
+    except BrokenPipeError:
+        if not (quiet_when_reader_leaves and started):
+            raise
 
 
 def write_through(path: str | os.PathLike, text: str | bytes, what: str = "--output") -> None:

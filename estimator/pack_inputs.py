@@ -4,7 +4,7 @@ kit of packages at its pessimistic corner."""
 
 from __future__ import annotations
 
-from estimator.catalog import Catalog
+from estimator.catalog import Catalog, canonical_id
 from estimator.errors import InputError
 from estimator.packing import NO_LAYER_LIMIT
 
@@ -84,6 +84,7 @@ def catalog_kit(catalog: Catalog, munition_id: str, round_name: str):
 
 def _munition(catalog: Catalog, munition_id: str):
     """The catalog's munition ``munition_id``, or a one-line error listing the ids."""
-    if munition_id not in catalog.munitions:
+    key = canonical_id(catalog.munitions, munition_id)
+    if key is None:
         raise InputError(f"--munition {munition_id!r}: expected one of {', '.join(catalog.munitions)}")
-    return catalog.munitions[munition_id]
+    return catalog.munitions[key]

@@ -308,7 +308,7 @@ def _claim_block(report, explanations: dict) -> str:
         rows = [[r.scenario.munition, r.scenario.round, _span(*r.interval.per_container),
                  _span(*r.interval.total), _p5_p95(r.simulation.total), _binding_text(r.interval.binding)]
                 for r in report.capacity]
-        table = _table(["munition", "round", "per container", "could carry in total", "likely (p5..p95)",
+        table = _table(["munition", "round", "per container holding it", "could carry in total", "likely (p5..p95)",
                         "binding"], rows)
         return f"{head}; no round count stated. {claim.note}\n" + _indent(table)
     parts = [head + "; " + " OR ".join(
@@ -378,13 +378,14 @@ def _shipped_columns(check, containers: int) -> tuple[str, str]:
 
 def _fits_sentence(fits, checks) -> str:
     if fits:
-        return "fits: " + "; ".join(
+        sentence = "fits: " + "; ".join(
             f"{c.interval.scenario.munition} {c.interval.scenario.round} "
             f"({_binding_sentence(c.interval.binding)})" for c in fits)
-    verdicts = sorted({c.verdict for c in checks})
-    sentence = "fits no munition and round definition (" + ", ".join(
-        f"{v} for " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}"
-                                for c in checks if c.verdict == v) for v in verdicts) + ")"
+    else:
+        verdicts = sorted({c.verdict for c in checks})
+        sentence = "fits no munition and round definition (" + ", ".join(
+            f"{v} for " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}"
+                                    for c in checks if c.verdict == v) for v in verdicts) + ")"
     exceeded = [c for c in checks if c.exceeded_lower_bound]
     if exceeded:
         sentence += (f"; as a lower bound (\"{exceeded[0].alternative.qualifier}\") it holds for "

@@ -166,3 +166,6 @@ def test_an_over_figure_below_the_band_is_said_to_hold_as_a_lower_bound():
     assert any(r["holds_as_lower_bound"] for r in document["claims"])  # Yonhap's 122mm against D-30 shells
     table = run(*args).stdout
     assert 'as a lower bound ("over") it holds for 122mm-shell projectile, which could carry more' in table
+    everything = run("check", "--draws", "2000").stdout  # where the rocket fits, the sentence follows "fits"
+    assert ('fits: 122mm-rocket complete (space-bound); as a lower bound ("over") it holds for 122mm-shell '
+            'projectile, 122mm-shell complete, which could carry more') in everything

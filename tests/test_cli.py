@@ -104,9 +104,17 @@ def test_a_crate_setting_that_stands_for_several_munitions_crates_says_so_on_std
     swept = run("sweep", "--vary", "crate.gross_mass=60kg,80kg", "--munition", "122mm")
     assert "note: --vary crate.gross_mass sets that package of every munition here: 122mm-shell, 122mm-rocket" \
         in swept.stderr
+    projectiles = run("check", "--draws", "1", "--round", "projectile", "--set", "crate.length=0.9m")
+    assert "every munition here: 152mm-shell, 122mm-shell (" in projectiles.stderr  # the rocket has no projectile
     one = run("estimate", "--containers", "1", "--draws", "1", "--munition", "152mm-shell",
               "--set", "crate.length=1.2ft", "--set", "charge_crate.length=1m")
     assert one.exit_code == 0 and "note:" not in one.stderr
+
+
+def test_pack_reads_a_munition_id_in_any_letter_case_like_the_model_commands():
+    counts = [json.loads(run("pack", "--container", "20ft", "--munition", munition, "--format", "json").stdout)["count"]
+              for munition in ("152mm-shell", "152MM-Shell")]
+    assert counts[0] == counts[1] > 0
 
 
 def test_calibre_selects_every_munition_of_it():

@@ -381,6 +381,16 @@ def test_pipe_into_head_exits_0_under_pipefail_as_the_readme_says(command, first
     assert shell.stdout.startswith(first_line) and shell.stdout.count("\n") == 1
 
 
+@pytest.mark.parametrize("reader, exit_code", [("head -1", 0), ("true", 1)])
+def test_dev_stdout_into_a_pipe_whose_reader_leaves_ends_as_standard_output_does(reader, exit_code):
+    command = "sweep --vary container.payload=20t..28t:30 --vary load.fraction=0.8..1:30 --format csv --quiet"
+    shell = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} cli.py {command} -o /dev/stdout | {reader}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert (shell.returncode, shell.stderr) == (exit_code, "")
+
+
 def fresh_process_output(args, hash_seed):
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
     return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True,

@@ -163,3 +163,15 @@ def test_digest_changes_with_any_byte_of_any_file_used(tmp_path):
 
 def test_cli_and_catalog_agree_on_the_largest_container_count():
     assert MAX_CONTAINERS == catalog.MAX_CONTAINERS
+
+
+def test_a_claim_names_its_container_in_any_letter_case(tmp_path):
+    text = (GOOD / "claims.toml").read_text()
+    assert 'container = "20ft-heavy"' in text
+    upper = tmp_path / "claims.toml"
+    upper.write_text(text.replace('container = "20ft-heavy"', 'container = "20FT-HEAVY"'))
+    args = ["check", "--assumptions", str(HEAVY_BOX), "--format", "json", "--draws", "100"]
+    as_written = json.loads(run(*args, "--claims", str(GOOD / "claims.toml")).stdout)["claims"]
+    in_capitals = json.loads(run(*args, "--claims", str(upper)).stdout)["claims"]
+    assert [r["container"] for r in in_capitals] == [r["container"] for r in as_written]
+    assert [r["total"] for r in in_capitals] == [r["total"] for r in as_written]
