@@ -175,9 +175,10 @@ def _line_sweep(records: list[dict], axis: dict):
 
 
 def _axis_label(axis: dict) -> str:
-    """A swept parameter's name with its unit in brackets; a count or share has none
-    (its unit is "1")."""
-    return axis["name"] if axis["unit"] in ("1", "") else f"{axis['name']} [{axis['unit']}]"
+    """A swept parameter's name with its unit in brackets, as the sweep table heads it."""
+    from estimator.render import axis_heading
+
+    return axis_heading(axis["name"], axis["unit"])
 
 
 def _heatmap_sweep(records: list[dict], axes_records: list[dict]):

@@ -302,8 +302,7 @@ def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
     for override in overrides:
         if override.name in SETTINGS:
             continue
-        if override.name not in params and _is_optional_field_of(scenario, override.name):
-            params[override.name] = _optional_parameter(override.name)
+        params.update(optional_parameters(scenario, [override.name]))
         if override.name in params:
             params[override.name] = replace(
                 params[override.name], low=override.low, high=override.high,
@@ -325,6 +324,14 @@ def _with_pallet(scenario: Scenario, params: dict, override: Override):
     params.update({p.name: p for p in override.parameters})
     params["load.dunnage_height"] = replace(dunnage, effect=0)
     return replace(scenario, pallet=override.choice), params
+
+
+def optional_parameters(scenario: Scenario, names) -> dict[str, Parameter]:
+    """Placeholders for the optional fields among ``names`` that the scenario's kit or
+    pallet has but the catalog leaves out (``crate.max_layers``), before a value is set
+    or swept."""
+    return {name: _optional_parameter(name) for name in names
+            if name not in scenario.parameters and _is_optional_field_of(scenario, name)}
 
 
 def _is_optional_field_of(scenario: Scenario, name: str) -> bool:
@@ -351,6 +358,8 @@ def vary_per_container(scenario: Scenario, names, catalog: Catalog) -> Scenario:
     for name in names:
         if name not in kinds:
             raise InputError(f"--per-container {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
+        if list(names).count(name) > 1:
+            raise InputError(f"--per-container {name}: given {list(names).count(name)} times; give each parameter once")
     params = {
         name: replace(p, per_container=True) if name in names else p for name, p in scenario.parameters.items()
     }

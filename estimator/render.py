@@ -569,6 +569,12 @@ def sweep_records(points) -> list[dict]:
     return records
 
 
+def axis_heading(name: str, unit: str) -> str:
+    """A swept parameter's name with its unit in brackets; a count or share, whose unit
+    is "1", without."""
+    return name if unit in ("1", "") else f"{name} [{unit}]"
+
+
 def axis_records(axes) -> list[dict]:
     """The JSON ``vary`` list: each swept parameter, its SI unit, its values, and whether
     it is categorical (the container type, whose values are ids)."""
@@ -585,7 +591,7 @@ def render_sweep(points, axes, fmt: str, provenance: dict | None = None, draws: 
         return _csv([_flatten(r) for r in records])
     numeric = [axis for axis in axes if not axis.categorical]
     likely = ["likely p5..p95 (p50)"] if draws else []
-    header = ["munition", "round", "container", *(f"{a.name} [{a.unit}]" for a in numeric),
+    header = ["munition", "round", "container", *(axis_heading(a.name, a.unit) for a in numeric),
               "per container", *likely, "total", "binding", "by mass", "by space"]
     rows = [
         [r["munition"], r["round"], r["container"], *(f"{r['point'][a.name]:.6g}" for a in numeric),

@@ -23,7 +23,9 @@ from estimator.catalog import Catalog
 from estimator.errors import InputError
 from estimator.intervals import Interval, corner_pair, corner_values, interval
 from estimator.model import MASS, SPACE, evaluate, fleet_total
-from estimator.parameters import Override, Scenario, apply_overrides, parameter_kinds, parse_override
+from estimator.parameters import (
+    Override, Scenario, apply_overrides, optional_parameters, parameter_kinds, parse_override,
+)
 from estimator.uncertainty import scenario_rng
 
 OPTION = "--vary"
@@ -240,8 +242,10 @@ def swept_containers(axes: Sequence[Axis], container_id: str) -> tuple[str, ...]
 
 
 def keep_swept(axes: Sequence[Axis], scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The scenarios that have every swept parameter; InputError if none has."""
+    """The scenarios that have every swept parameter (an optional field, such as
+    ``crate.max_layers``, wherever its package is in the kit); InputError if none has."""
     numeric = [axis.name for axis in axes if not axis.categorical]
+    scenarios = [replace(s, parameters={**s.parameters, **optional_parameters(s, numeric)}) for s in scenarios]
     kept = [s for s in scenarios if all(name in s.parameters for name in numeric)]
     if not kept:
         raise InputError(f"{OPTION} {', '.join(numeric)}: no selected munition and round definition has this parameter")

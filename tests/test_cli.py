@@ -92,6 +92,8 @@ def test_set_changes_the_answer_in_the_stated_direction():
     (("--set", "fleet.share=0.5", "--set", "fleet.share=0.6"), "--set fleet.share: given 2 times"),
     (("--set", "load.pallet=EUR", "--pallet", "EUR"), "--set load.pallet: given 2 times"),
     (("--set", "container.payload=26t...27t"), "a range takes two dots"),
+    (("--per-container", "crate.gross_mass", "--per-container", "crate.gross_mass"),
+     "--per-container crate.gross_mass: given 2 times"),
 ])
 def test_a_setting_given_twice_or_a_range_of_three_dots_is_an_error(args, named):
     assert_one_line_error(run("estimate", "--containers", "1", "--draws", "1", *args), named)

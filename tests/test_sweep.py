@@ -84,6 +84,18 @@ def test_list_of_values_and_of_container_types():
     assert axis.categorical and axis.values == ("20ft", "40ft")
 
 
+def test_an_optional_field_is_swept_as_estimate_sets_it():
+    swept = json.loads(run("sweep", "--vary", "crate.max_layers=2,4", "--munition", "152mm-shell", "--round",
+                           "projectile", "--format", "json").stdout)["results"]
+    for record in swept:
+        layers = int(record["point"]["crate.max_layers"])
+        alone = json.loads(run("estimate", "--containers", "1", "--draws", "1", "--munition", "152mm-shell",
+                               "--round", "projectile", "--set", f"crate.max_layers={layers}",
+                               "--format", "json").stdout)["results"][0]
+        assert record["by_space"] == alone["by_space"]
+    assert swept[0]["by_space"] != swept[1]["by_space"]  # two layers hold fewer than four
+
+
 def test_list_axes_take_container_ids_in_any_case_as_the_catalog_spells_them():
     assert parse_axis("container=20FT,40ft-HC", CATALOG).values == ("20ft", "40ft-hc")
 
