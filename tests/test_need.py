@@ -29,7 +29,7 @@ shares = st.floats(1e-300, 1.0)
 @example(1000, 1e-20, 544)  # wrapped round int64 and answered 2
 @example(1000, 1e-16, 228)  # answered 4.4e16, above MAX_COUNT
 @example(10**15, 1e-3, 1)  # 10^18 containers
-@example(10**15, 0.1, 111)  # a large answer, where fleet_total's rounding allowance spans many containers
+@example(10**15, 0.1, 111)  # a large answer, where fleet_total's old allowance (1e-12 relative) spanned many containers
 def test_containers_needed_is_the_least_number_that_carries_the_rounds(wanted, share, per_container):
     try:
         needed = int(containers_needed(wanted, share, per_container))
