@@ -101,6 +101,9 @@ class ClaimReport:
     claim: Claim
     checks: tuple[AlternativeCheck, ...]
     capacity: tuple[Estimate, ...]
+    # (alternative index, munition id) the claim names but ``--round`` leaves out: the
+    # munition has no such round definition (the Grad has no "projectile").
+    left_out: tuple[tuple[int, str], ...] = ()
 
     def fits(self, index: int) -> list[AlternativeCheck]:
         """The munitions and round definitions within whose central band alternative ``index`` falls."""
@@ -155,6 +158,12 @@ def check_claim(catalog: Catalog, claim: Claim, overrides: list[Override], draws
         ):
             result = estimate(scenario, draws, rng)
             checks.append(AlternativeCheck(claim, alternative, index, result.interval, result.simulation))
+    left_out = tuple(
+        (index, munition.id)
+        for index, alternative in enumerate(claim.alternatives)
+        for munition in catalog.select_munitions([alternative.munition])
+        if round_filter not in ("all", *munition.rounds)
+    )
     capacity = ()
     if not claim.alternatives:
         capacity = tuple(
@@ -163,7 +172,7 @@ def check_claim(catalog: Catalog, claim: Claim, overrides: list[Override], draws
                 catalog, "any", claim.container, claim.containers, overrides, round_filter, per_container
             )
         )
-    return ClaimReport(claim, tuple(checks), capacity)
+    return ClaimReport(claim, tuple(checks), capacity, left_out)
 
 
 def check_claims(catalog: Catalog, overrides: list[Override], draws: int, rng: np.random.Generator,

@@ -327,7 +327,9 @@ def _claim_block(report, explanations: dict) -> str:
                      f" -> {implied:,.1f} rounds per container"
                      + (f"  ({alternative.note})" if alternative.note else ""))
         parts.append(_indent(table, 4))
-        parts.append("    " + _fits_sentence(report.fits(index), checks))
+        left_out = [munition for where, munition in report.left_out if where == index]
+        parts.append("    " + _fits_sentence(report.fits(index), checks)
+                     + (f"; left out by --round: {', '.join(left_out)} (no such round)" if left_out else ""))
         possible = report.possible(index)
         if possible:
             parts.append("    possible only near the optimistic corner of the assumptions: " + ", ".join(

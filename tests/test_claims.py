@@ -169,3 +169,10 @@ def test_an_over_figure_below_the_band_is_said_to_hold_as_a_lower_bound():
     everything = run("check", "--draws", "2000").stdout  # where the rocket fits, the sentence follows "fits"
     assert ('fits: 122mm-rocket complete (space-bound); as a lower bound ("over") it holds for 122mm-shell '
             'projectile, 122mm-shell complete, which could carry more') in everything
+
+
+def test_a_munition_the_round_filter_leaves_out_is_named_under_the_claim():
+    projectiles = run("check", "--draws", "200", "--round", "projectile").stdout
+    # Yonhap's "122mm" names the Grad too, which has no projectile round
+    assert "which could carry more; left out by --round: 122mm-rocket (no such round)" in projectiles
+    assert "left out" not in run("check", "--draws", "200").stdout
