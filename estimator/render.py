@@ -388,6 +388,12 @@ def _fits_sentence(fits, checks) -> str:
         sentence = "fits no munition and round definition (" + ", ".join(
             f"{v} for " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}"
                                     for c in checks if c.verdict == v) for v in verdicts) + ")"
+    empty = [c for c in checks if c.interval.total[1] == 0]
+    if empty:
+        sentence += "; " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in empty) \
+            + " carries none at any corner" + (
+                f" (on {empty[0].interval.scenario.pallet} pallets: no unit load of its crates fits)"
+                if empty[0].interval.scenario.pallet else "")
     exceeded = [c for c in checks if c.exceeded_lower_bound]
     if exceeded:
         sentence += (f"; as a lower bound (\"{exceeded[0].alternative.qualifier}\") it holds for "

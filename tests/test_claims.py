@@ -176,3 +176,11 @@ def test_a_munition_the_round_filter_leaves_out_is_named_under_the_claim():
     # Yonhap's "122mm" names the Grad too, which has no projectile round
     assert "which could carry more; left out by --round: 122mm-rocket (no such round)" in projectiles
     assert "left out" not in run("check", "--draws", "200").stdout
+
+
+def test_a_munition_that_carries_none_is_said_to_under_the_claim():
+    on_pallets = run("check", "--draws", "200", "--pallet", "EUR").stdout
+    # the 3 m Grad crate fits no EUR deck: "beyond" alone would read as a claim too high
+    assert "122mm-rocket complete carries none at any corner (on EUR pallets: no unit load of its crates fits)" \
+        in on_pallets
+    assert "carries none" not in run("check", "--draws", "200").stdout
