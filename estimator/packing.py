@@ -1093,7 +1093,8 @@ def usable_mm(interior_m) -> tuple[int, int, int]:
 def count_by_length(interior: tuple[int, int, int], box: tuple[int, int, int], upright: bool,
                     max_layers: int = NO_LAYER_LIMIT, shortest: int = 0) -> np.ndarray:
     """Best count in the first ``x`` millimetres of the interior, for every ``x``: the
-    count of :func:`best_layout` at every length, from one search of each class.
+    count of :func:`best_layout` without the whole-floor class (``whole_floors=False``,
+    which has no profile over the length) at every length, from one search of each class.
 
     Lengths below ``shortest`` [mm] may be left unsolved, as -1: those still within
     ``LANE_BUDGET`` where the whole interior is beyond it (their lanes cost a search of

@@ -612,12 +612,15 @@ def test_small_floor_search_equals_the_integer_program_where_it_finishes(case):
 @example((12010, 2340, 2380), (894, 1313, 2469), False, 0, [1.0, 0.7])  # turned tiers
 @example((2240, 2060, 1370), (380, 530, 1000), False, 3, [0.8929])  # the whole width dominated at 2000
 @example((12000, 2190, 2290), (290, 380, 660), False, 3, [0.895])  # lanes within budget at 10740 only
+@example((4008, 2106, 1000), (300, 300, 502), False, 0, [0.75])  # whole floors give 126 at 3006, profiles 123
 def test_count_by_length_is_the_best_layout_at_every_length(interior, box, upright, cap, shares):
+    """The profile is best_layout without the whole-floor class, which has no profile over
+    the length (the model's layouts leave it out too: fastspace.py)."""
     box = tuple(sorted(box[:2])) + box[2:] if upright else tuple(sorted(box))
     profile = count_by_length(interior, box, upright, cap)
     for share in shares:
         length = int(interior[0] * share)
-        assert profile[length] == best_layout((length,) + interior[1:], box, upright, cap).count
+        assert profile[length] == best_layout((length,) + interior[1:], box, upright, cap, whole_floors=False).count
 
 
 @given(st.tuples(st.integers(500, 13000), st.integers(500, 2700), st.integers(500, 2700)),
