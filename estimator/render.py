@@ -328,12 +328,10 @@ def _claim_block(report, explanations: dict) -> str:
                      + (f"  ({alternative.note})" if alternative.note else ""))
         parts.append(_indent(table, 4))
         left_out = [munition for where, munition in report.left_out if where == index]
-        parts.append("    " + _fits_sentence(report.fits(index), checks)
-                     + (f"; left out by --round: {', '.join(left_out)} (no such round)" if left_out else ""))
+        parts.append("    " + _fits_sentence(report.fits(index), checks, left_out))
         possible = report.possible(index)
         if possible:
-            parts.append("    possible only near the optimistic corner of the assumptions: " + ", ".join(
-                f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in possible))
+            parts.append("    possible only near the optimistic corner of the assumptions: " + _names(possible))
         parts += [_explanation_block(c, explanations[c.key]) for c in checks if c.key in explanations]
     return "\n".join(parts)
 
@@ -378,28 +376,33 @@ def _shipped_columns(check, containers: int) -> tuple[str, str]:
             f"{model['p5']:,g}..{model['p95']:,g} (p50 {model['p50']:,g}) {shape}")
 
 
-def _fits_sentence(fits, checks) -> str:
+def _fits_sentence(fits, checks, left_out=()) -> str:
+    """The line under a claim's table: where the claim fits (or its verdicts where it fits
+    nowhere), then what a reader needs beside it: munitions that carry none, a lower
+    bound that holds, munitions ``--round`` left out."""
     if fits:
-        sentence = "fits: " + "; ".join(
-            f"{c.interval.scenario.munition} {c.interval.scenario.round} "
-            f"({_binding_sentence(c.interval.binding)})" for c in fits)
+        parts = ["fits: " + "; ".join(f"{_names([c])} ({_binding_sentence(c.interval.binding)})" for c in fits)]
     else:
-        verdicts = sorted({c.verdict for c in checks})
-        sentence = "fits no munition and round definition (" + ", ".join(
-            f"{v} for " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}"
-                                    for c in checks if c.verdict == v) for v in verdicts) + ")"
+        parts = ["fits no munition and round definition (" + ", ".join(
+            f"{v} for {_names([c for c in checks if c.verdict == v])}" for v in sorted({c.verdict for c in checks})
+        ) + ")"]
     empty = [c for c in checks if c.interval.total[1] == 0]
     if empty:
-        sentence += "; " + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in empty) \
-            + " carries none at any corner" + (
-                f" (on {empty[0].interval.scenario.pallet} pallets: no unit load of its crates fits)"
-                if empty[0].interval.scenario.pallet else "")
+        pallet = empty[0].interval.scenario.pallet
+        parts.append(f"{_names(empty)} carries none at any corner"
+                     + (f" (on {pallet} pallets: no unit load of its crates fits)" if pallet else ""))
     exceeded = [c for c in checks if c.exceeded_lower_bound]
     if exceeded:
-        sentence += (f"; as a lower bound (\"{exceeded[0].alternative.qualifier}\") it holds for "
-                     + ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in exceeded)
-                     + ", which could carry more")
-    return sentence
+        parts.append(f"as a lower bound (\"{exceeded[0].alternative.qualifier}\") it holds for {_names(exceeded)}, "
+                     "which could carry more")
+    if left_out:
+        parts.append(f"left out by --round: {', '.join(left_out)} (no such round)")
+    return "; ".join(parts)
+
+
+def _names(checks) -> str:
+    """The munitions and round definitions of ``checks``: "122mm-shell projectile, ..."."""
+    return ", ".join(f"{c.interval.scenario.munition} {c.interval.scenario.round}" for c in checks)
 
 
 def _indent(text: str, spaces: int = 2) -> str:
