@@ -86,7 +86,9 @@ def _csv(records: list[dict], fieldnames: list[str] | None = None) -> str:
     fieldnames = fieldnames if fieldnames is not None else list(records[0]) if records else []
     writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    # true/false as JSON writes them (Python would write True/False)
+    writer.writerows({key: json.dumps(value) if isinstance(value, bool) else value for key, value in record.items()}
+                     for record in records)
     return buffer.getvalue().rstrip("\n")
 
 
@@ -289,9 +291,19 @@ def render_check(reports, fmt: str, provenance: dict | None, draws: int, explana
     if fmt == "json":
         return _json({"draws": draws, "claims": claims, "context": context}, provenance)
     if fmt == "csv":
-        return _csv([_flatten({k: v for k, v in r.items() if k != "what_would_it_take"}) for r in claims])
+        return _check_csv(claims, context)
     note = _pallet_note(claims + context).strip()
     return "\n\n".join([*(_claim_block(report, explanations or {}) for report in reports), *([note] if note else [])])
+
+
+def _check_csv(claims: list[dict], context: list[dict]) -> str:
+    """``check`` as one CSV: the claim records, then the context records (claims that
+    state no round count), told apart by a ``record`` column; the columns are the union of
+    both kinds, empty where a kind has none. ``what_would_it_take`` is in JSON only."""
+    rows = [{"record": kind, **_flatten({k: v for k, v in r.items() if k != "what_would_it_take"})}
+            for kind, records in (("claim", claims), ("context", context)) for r in records]
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    return _csv(rows, columns)
 
 
 def _attribution(claim) -> dict:
@@ -466,6 +478,7 @@ def render_need(needs, fmt: str, provenance: dict | None, draws: int, seed: int)
                      _corners(r["per_container"]),
                      _binding_with_share(r["binding"])])
     note = ("Containers needed run from the optimistic to the pessimistic corner of every assumption; "
+            "per container and binding from the pessimistic to the optimistic; "
             f"likely: {draws:,} draws (seed {seed}), p95 = 95 % of draws need at most that many. "
             "Sources: estimator assumptions.")
     return _table(header, rows) + "\n\n" + note + _pallet_note(records)

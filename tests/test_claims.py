@@ -1,5 +1,7 @@
 """Claim checks: each alternative against every matching family and round definition."""
 
+import csv
+import io
 import json
 import re
 from dataclasses import replace
@@ -184,3 +186,13 @@ def test_a_munition_that_carries_none_is_said_to_under_the_claim():
     assert "122mm-rocket complete carries none at any corner (on EUR pallets: no unit load of its crates fits)" \
         in on_pallets
     assert "carries none" not in run("check", "--draws", "200").stdout
+
+
+def test_check_csv_holds_every_claim_and_context_record_of_the_json_with_json_booleans():
+    document = json.loads(run("check", "--draws", "200", "--format", "json").stdout)
+    rows = list(csv.DictReader(io.StringIO(run("check", "--draws", "200", "--format", "csv").stdout)))
+    assert [r["record"] for r in rows] == ["claim"] * len(document["claims"]) + ["context"] * len(document["context"])
+    for row, record in zip(rows, document["claims"] + document["context"]):
+        assert (row["id"], row["munition"], int(row["total_high"])) == (record["id"], record["munition"],
+                                                                          record["total"]["high"])
+    assert {r["plausible"] for r in rows if r["record"] == "claim"} <= {"true", "false"}
