@@ -762,11 +762,12 @@ def _pack_round(container_id, interior, package, munition_id, round_name, uprigh
     else:
         interior_m, door, usable_kg = parse_dimensions(interior, "--interior"), None, None
     kit = pack_kit(interior_m, parts, door)
-    text = render_kit_pack(kit, kit_limits(kit, usable_kg), fmt, usable_kg, munition_id, round_name)
+    limits = kit_limits(kit, usable_kg)
+    text = render_kit_pack(kit, limits, fmt, usable_kg, munition_id, round_name)
     if plot_path:
         from estimator.figures import kit_figure
 
-        save_plot(kit_figure, kit, plot_path)
+        save_plot(kit_figure, kit, plot_path, limits)
     emit(text, output)
 
 

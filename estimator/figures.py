@@ -247,8 +247,10 @@ def tornado_figure(records: list[dict]):
     """
     plt = _pyplot()
     groups = _series(records)
+    # constrained layout leaves room for the figure's title above the first panel's
     figure, grid = plt.subplots(len(groups), 1, figsize=(8, sum(0.35 * len(g) + 1.4 for g in groups.values())),
-                                squeeze=False, height_ratios=[len(g) + 2 for g in groups.values()])
+                                squeeze=False, height_ratios=[len(g) + 2 for g in groups.values()],
+                                layout="constrained")
     for axes, (label, group) in zip(grid[:, 0], groups.items()):
         positions = list(range(len(group)))[::-1]
         for y, record in zip(positions, group):
@@ -264,7 +266,6 @@ def tornado_figure(records: list[dict]):
         axes.set_xlabel("rounds per container shipped")
         _legend_once(axes)
     figure.suptitle("Tornado: one assumption at a time from its low to its high end")
-    figure.tight_layout()
     return figure
 
 
@@ -299,7 +300,7 @@ def layout_figure(layout):
                          f"length (mm): {layout.count:,} packages, gap to bound {layout.gap:.1%}")
 
 
-def kit_figure(kit):
+def kit_figure(kit, limits=None):
     """Top and side views of a kit's packages sharing a container (``estimator pack
     --round ... --plot``), as :func:`layout_figure` draws one layout, with a dashed line
     where each part's length begins.
@@ -307,11 +308,15 @@ def kit_figure(kit):
     Parameters
     ----------
     kit : estimator.kit_pack.KitPack
+    limits : estimator.kit_pack.KitLimits, optional
+        With a mass limit, the caption gives it and which limit binds, as the table does.
     """
     shares = "; ".join(f"{part.package} {start:,}-{start + layout.interior[0]:,} mm: {layout.count:,}"
                        for part, start, layout in zip(kit.parts, kit.starts, kit.layouts))
-    return _views_figure(kit.interior, kit.placements(),
-                         f"length (mm): {kit.rounds_by_space:,} rounds by space; packages {shares}", kit.starts[1:])
+    rounds = f"{kit.rounds_by_space:,} rounds by space"
+    if limits is not None and limits.by_mass is not None:
+        rounds += f", {limits.by_mass:,} by mass: {limits.rounds:,} ({limits.binding} binds)"
+    return _views_figure(kit.interior, kit.placements(), f"length (mm): {rounds}; packages {shares}", kit.starts[1:])
 
 
 def _views_figure(interior, boxes, label: str, splits=()):

@@ -306,6 +306,12 @@ def _check_csv(claims: list[dict], context: list[dict]) -> str:
     return _csv(rows, columns)
 
 
+def _one_line_text(text: str) -> str:
+    """A note of a data file on one line of a table: runs of spaces, tabs and line breaks
+    (a TOML multi-line string) become one space."""
+    return " ".join(text.split())
+
+
 def _attribution(claim) -> dict:
     """Who made a claim, when, where it was reported, and the data file's note on it
     (such as whose figure the container count is)."""
@@ -322,9 +328,9 @@ def _claim_block(report, explanations: dict) -> str:
                 for r in report.capacity]
         table = _table(["munition", "round", "per container holding it", "could carry in total", "likely (p5..p95)",
                         "binding"], rows)
-        return f"{head}; no round count stated. {claim.note}\n" + _indent(table)
-    parts = [head + "; " + " OR ".join(
-        f"{a.qualifier} {a.rounds:,} x {a.munition}" for a in claim.alternatives) + (f". {claim.note}" if claim.note else "")]
+        return f"{head}; no round count stated. {_one_line_text(claim.note)}\n" + _indent(table)
+    parts = [head + "; " + " OR ".join(f"{a.qualifier} {a.rounds:,} x {a.munition}" for a in claim.alternatives)
+             + (f". {_one_line_text(claim.note)}" if claim.note else "")]
     for index, alternative in enumerate(claim.alternatives):
         checks = [c for c in report.checks if c.index == index]
         implied = alternative.rounds / claim.containers
@@ -337,7 +343,7 @@ def _claim_block(report, explanations: dict) -> str:
                         "binding", "verdict"], rows)
         parts.append(f"  {alternative.qualifier} {alternative.rounds:,} x {alternative.munition}"
                      f" -> {implied:,.1f} rounds per container"
-                     + (f"  ({alternative.note})" if alternative.note else ""))
+                     + (f"  ({_one_line_text(alternative.note)})" if alternative.note else ""))
         parts.append(_indent(table, 4))
         left_out = [munition for where, munition in report.left_out if where == index]
         parts.append("    " + _fits_sentence(report.fits(index), checks, left_out))
@@ -687,12 +693,12 @@ def render_sensitivity(analyses, fmt: str, provenance: dict | None, draws: int, 
             analysis.scenario.munition, analysis.scenario.round, analysis.scenario.container)]
         head = (f"{analysis.scenario.munition} {analysis.scenario.round} ({analysis.scenario.container}): "
                 f"rounds per container shipped, every assumption at its centre: "
-                f"{rows[0]['tornado']['central']:g}" if rows else
+                f"{rows[0]['tornado']['central']:,g}" if rows else
                 f"{analysis.scenario.munition} {analysis.scenario.round}: no uncertain assumption")
         table = _table(
             ["parameter", "range", "at low", "at high", "swing", "first-order", "total"],
-            [[r["parameter"], f"{r['low']:,.6g}..{r['high']:,.6g}" + ("" if r["unit"] == "1" else f" {r['unit']}"), f"{r['tornado']['at_low']:g}",
-              f"{r['tornado']['at_high']:g}", f"{r['tornado']['swing']:g}", _index_text(r["first_order"]),
+            [[r["parameter"], f"{r['low']:,.6g}..{r['high']:,.6g}" + ("" if r["unit"] == "1" else f" {r['unit']}"), f"{r['tornado']['at_low']:,g}",
+              f"{r['tornado']['at_high']:,g}", f"{r['tornado']['swing']:,g}", _index_text(r["first_order"]),
               _index_text(r["total_order"])] for r in rows],
         ) if rows else ""
         blocks.append(head + ("\n" + _indent(table) if table else ""))

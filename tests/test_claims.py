@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
@@ -196,3 +197,13 @@ def test_check_csv_holds_every_claim_and_context_record_of_the_json_with_json_bo
         assert (row["id"], row["munition"], int(row["total_high"])) == (record["id"], record["munition"],
                                                                           record["total"]["high"])
     assert {r["plausible"] for r in rows if r["record"] == "claim"} <= {"true", "false"}
+
+
+def test_a_multi_line_note_in_a_claims_file_is_one_line_in_the_table(tmp_path):
+    text = (Path(__file__).parent / "data" / "good" / "claims.toml").read_text()
+    claims = tmp_path / "claims.toml"
+    claims.write_text(text.replace('container_source = "test corpus"\n',
+                                   'container_source = "test corpus"\nnote = """First line,\n\tsecond line."""\n'))
+    heavy = Path(__file__).parent / "data" / "good" / "heavy-box.toml"
+    table = run("check", "--assumptions", str(heavy), "--claims", str(claims), "--draws", "100").stdout
+    assert "First line, second line." in table and "\tsecond" not in table

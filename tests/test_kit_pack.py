@@ -184,3 +184,19 @@ def test_a_longer_container_never_carries_fewer_kit_rounds_nor_more_than_a_part_
         # Each part alone in the whole container carries at least its rounds in its share.
         for k, (p, box) in enumerate(zip(parts, (first, second))):
             assert packed.rounds_by_part[k] <= rounds_alone(p, box, side, width, height)
+
+
+def test_the_kit_plot_caption_gives_the_mass_limit_and_what_binds():
+    pytest.importorskip("matplotlib")
+    from estimator.catalog import load_catalog
+    from estimator.figures import kit_figure
+    from estimator.pack_inputs import catalog_kit, smallest_interior, smallest_usable_payload
+
+    catalog = load_catalog()
+    interior_m, door = smallest_interior(catalog, "20ft")
+    kit = pack_kit(interior_m, catalog_kit(catalog, "152mm-shell", "complete"), door)
+    limits = kit_limits(kit, smallest_usable_payload(catalog, "20ft"))
+    caption = kit_figure(kit, limits).axes[-1].get_xlabel()
+    assert f"{limits.by_space:,} rounds by space, {limits.by_mass:,} by mass: {limits.rounds:,} " \
+           f"({limits.binding} binds)" in caption
+    assert "by mass" not in kit_figure(kit).axes[-1].get_xlabel()  # pack --interior: no payload known
