@@ -591,9 +591,22 @@ def _low_high(value: object, where: _Where) -> tuple[float, float]:
     return float(low), float(high)
 
 
+# Sizes and masses a container, crate or pallet of this model can have, in SI units: far
+# beyond any of them (a 10,000 t payload, a 1 km crate), a value is a slip of unit or
+# scale, and the counts built on it would leave the range the model counts exactly.
+PLAUSIBLE = {"length": (1e-3, 1e3, "m"), "mass": (1e-3, 1e7, "kg")}
+
+
 def _check_range(low: float, high: float, dimension: str, where: _Where, allow_zero: bool = False) -> None:
     if low < 0 or (low == 0 and not allow_zero):
         raise where.child("value").fail(f"must be {'zero or more' if allow_zero else 'positive'}, got {low:g}")
+    if dimension in PLAUSIBLE:
+        least, most, unit = PLAUSIBLE[dimension]
+        outside = [v for v in (low, high) if v > most or 0 < v < least]
+        if outside:
+            raise where.child("value").fail(
+                f"{outside[0]:g} {unit} is no {dimension} of a container, crate or pallet; expected "
+                f"{least:g}..{most:g} {unit} (a slip of unit or scale?)")
     if dimension == "count" and not (low.is_integer() and high.is_integer()):
         raise where.child("value").fail(f"a count must be a whole number, got {low:g}..{high:g}")
     if dimension == "fraction" and high > 1:

@@ -29,6 +29,7 @@ BAD_ASSUMPTIONS = {
     "assumptions/duplicate-table.toml": ("('container', '20ft-heavy')", "duplicate key or table"),
     "assumptions/empty.toml": ("(file)", "defines nothing"),
     "assumptions/inf-value.toml": ("container.20ft-heavy.interior_height.value", "finite"),
+    "assumptions/implausible-payload.toml": ("container.20ft-heavy.payload.value", "expected 0.001..1e+07 kg"),
     "assumptions/loading-unknown-field.toml": ("fleet", "unknown key 'size'"),
     "assumptions/low-above-high.toml": ("container.20ft-heavy.payload.value", "above high"),
     "assumptions/missing-field.toml": ("container.20ft-heavy", "missing 'payload'"),
