@@ -146,8 +146,12 @@ def parse_quantity(text: str | float | int, dimension: str, what: str) -> pint.Q
 # A comma between digits: a thousands separator (57,320 lb) or a decimal comma (1,5 m),
 # which cannot be told apart, so neither is read.
 _DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
-# Two units in one value, such as 4'6" (feet then inches).
-_COMPOUND_MARKS = re.compile(r"\d\s*(?:" + MARK_PATTERN + r")\s*\d")
+# Two units in one value, such as 4'6" or 4ft6in (feet then inches).
+_COMPOUND = re.compile(r"\d\s*(?:" + MARK_PATTERN + r"|[A-Za-z]+)\s*\d")
+# A range written with a dash (26t-27t, 26–27 t), not an exponent (1e-3).
+_DASH_RANGE = re.compile(r"\d\s*(?:[A-DF-Za-df-z][A-Za-z]*\s*|[eE][A-Za-z]+\s*)?[-\u2013\u2014]\s*\.?\d")
+# Digits in groups (26 000 kg).
+_SPACED_DIGITS = re.compile(r"\d\s+\d")
 
 
 def _unreadable_hint(raw: str) -> str:
@@ -155,8 +159,12 @@ def _unreadable_hint(raw: str) -> str:
     explains it (appended to the error message)."""
     if _DIGIT_COMMA_DIGIT.search(raw):
         return "; commas are not read (thousands or decimal): write 57320 lb or 1.5 m"
-    if _COMPOUND_MARKS.search(raw):
-        return "; one unit a value: write 4'6\" as 54in"
+    if _DASH_RANGE.search(raw):
+        return "; a range is written LOW..HIGH, such as 26t..27t"
+    if _SPACED_DIGITS.search(raw):
+        return "; no spaces inside a number: write 26000 kg"
+    if _COMPOUND.search(raw):
+        return "; one number and one unit a value: write 4'6\" or 4ft6in as 54in"
     return ""
 
 

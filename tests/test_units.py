@@ -78,7 +78,24 @@ def test_a_comma_between_digits_is_named_as_the_reason(typed, hint):
     assert hint in str(error.value) and repr(typed) in str(error.value)
 
 
-@pytest.mark.parametrize("typed", ['4\'6"', "4' 6\"", "4\u20326\u2033"])
+@pytest.mark.parametrize("typed", ['4\'6"', "4' 6\"", "4\u20326\u2033", "4ft6in", "4 ft 6 in"])
 def test_feet_and_inches_in_one_value_are_refused_with_the_single_unit_way(typed):
-    with pytest.raises(InputError, match="one unit a value: write 4'6\" as 54in"):
+    with pytest.raises(InputError, match="one number and one unit a value: write 4'6\" or 4ft6in as 54in"):
         parse_quantity(typed, "length", "crate.length")
+
+
+@pytest.mark.parametrize("typed, hint", [
+    ("26t-27t", "a range is written LOW..HIGH"), ("26\u201327 t", "a range is written LOW..HIGH"),
+    ("26 000 kg", "no spaces inside a number"),
+])
+def test_a_dash_range_or_grouped_digits_are_named_as_the_reason(typed, hint):
+    with pytest.raises(InputError) as error:
+        parse_si(typed, "mass", "container.payload")
+    assert hint in str(error.value)
+
+
+@pytest.mark.parametrize("typed", ["1e-3 kgg", "5 parsec", "abc"])
+def test_an_exponent_or_an_unknown_unit_gets_no_misleading_hint(typed):
+    with pytest.raises(InputError) as error:
+        parse_si(typed, "mass", "container.payload")
+    assert str(error.value).endswith(")")  # the generic message alone, no "; ..." hint
