@@ -256,7 +256,7 @@ def parse_overrides(texts, catalog: Catalog) -> list[Override]:
         parse_setting(text, catalog) if split_override(text)[0] in SETTINGS else parse_override(text, kinds)
         for text in texts
     ]
-    _refuse_repeated_names(overrides)
+    refuse_repeated_names([override.name for override in overrides], "--set")
     pallets = [o.choice for o in overrides if o.name == "load.pallet"]
     for override in overrides:
         if override.name.startswith("pallet.") and (not pallets or pallets[-1] == NO_PALLET):
@@ -278,13 +278,14 @@ def shared_package_settings(names, munitions) -> dict[str, list[str]]:
     return shared
 
 
-def _refuse_repeated_names(overrides: list[Override]) -> None:
-    """InputError for a name set twice: only one value could be used, so the other
-    would be dropped without a word (``--pallet ID`` counts as ``--set load.pallet=ID``)."""
-    names = [override.name for override in overrides]
+def refuse_repeated_names(names, option: str) -> None:
+    """InputError for a parameter named twice by ``option``: only one could be used, so
+    the other would be dropped without a word (``--pallet ID`` counts as ``--set
+    load.pallet=ID``)."""
+    names = list(names)
     for name in names:
         if names.count(name) > 1:
-            raise InputError(f"--set {name}: given {names.count(name)} times; give each parameter once"
+            raise InputError(f"{option} {name}: given {names.count(name)} times; give each parameter once"
                              + (" (--pallet ID is --set load.pallet=ID)" if name == "load.pallet" else ""))
 
 
@@ -302,7 +303,8 @@ def apply_overrides(scenario: Scenario, overrides: list[Override]) -> Scenario:
     for override in overrides:
         if override.name in SETTINGS:
             continue
-        params.update(optional_parameters(scenario, [override.name]))
+        if override.name not in params:  # a pallet's own field is already there (_with_pallet)
+            params.update(optional_parameters(scenario, [override.name]))
         if override.name in params:
             params[override.name] = replace(
                 params[override.name], low=override.low, high=override.high,
@@ -358,8 +360,7 @@ def vary_per_container(scenario: Scenario, names, catalog: Catalog) -> Scenario:
     for name in names:
         if name not in kinds:
             raise InputError(f"--per-container {name}: unknown parameter; expected one of {', '.join(sorted(kinds))}")
-        if list(names).count(name) > 1:
-            raise InputError(f"--per-container {name}: given {list(names).count(name)} times; give each parameter once")
+    refuse_repeated_names(names, "--per-container")
     params = {
         name: replace(p, per_container=True) if name in names else p for name, p in scenario.parameters.items()
     }
