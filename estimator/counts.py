@@ -12,6 +12,9 @@ References
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from estimator.errors import InputError
@@ -67,6 +70,49 @@ def floor_of_product(product) -> np.ndarray:
     """
     product = np.asarray(product, dtype=float)
     return np.floor(np.nextafter(np.nextafter(product, np.inf), np.inf))
+
+
+def floor_of_share_times(share, whole) -> np.ndarray:
+    """``floor(share x whole)`` for a share typed as a decimal, exactly, below 2**53.
+
+    A share is taken as the shortest decimal that reads back as its float (``repr``:
+    0.3, not 0.299999999999999988898). The float product is within two units in its
+    last place of that decimal's product (one rounding of the share, one of the
+    product), so where flooring two units either side agrees it is the answer; the few
+    products nearer a whole number than that are floored again in exact rational
+    arithmetic. A share whose 1,024ths are whole (1, 0.5, 0.75) times a whole number
+    below 2**42 is an exact float product and needs neither.
+
+    Parameters
+    ----------
+    share : array_like
+        Shares (floats).
+    whole : array_like
+        Whole numbers as floats (exact below 2**53), broadcast with ``share``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The floors, as floats.
+
+    Examples
+    --------
+    >>> floor_of_share_times(0.207, 722433619191 * 486).tolist()
+    72678266957852.0
+    >>> floor_of_share_times([0.3, 0.5], [10.0, 7.0]).tolist()
+    [3.0, 3.0]
+    """
+    share, whole = np.broadcast_arrays(np.asarray(share, dtype=float), np.asarray(whole, dtype=float))
+    product = share * whole
+    above, below = (np.floor(np.nextafter(np.nextafter(product, end), end)) for end in (np.inf, -np.inf))
+    dyadic = share * 1024 == np.floor(share * 1024)
+    unsure = (above != below) & (product < MAX_COUNT) & ~(dyadic & (whole < 2**42))
+    floors = np.where(unsure, above, np.floor(product))
+    if np.any(unsure):
+        pairs, where = np.unique(np.stack([share[unsure], whole[unsure]], axis=1), axis=0, return_inverse=True)
+        exact = [math.floor(Fraction(repr(s)) * Fraction(w)) for s, w in pairs.tolist()]
+        floors[unsure] = np.asarray(exact, dtype=float)[where.ravel()]
+    return floors
 
 
 def packages_for(rounds, items, items_per_round: int) -> np.ndarray:

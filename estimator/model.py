@@ -37,7 +37,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from estimator.counts import floor_of_product, largest_meeting, packages_for, whole_counts
+from estimator.counts import floor_of_share_times, largest_meeting, packages_for, whole_counts
 from estimator.errors import InputError
 from estimator.fastspace import GRID, LAYOUT, kit_rounds, layout_counts
 from estimator.packing import NO_LAYER_LIMIT, check_door as check_package_door, crates_by_space, passes_door
@@ -193,10 +193,11 @@ def part_sides(part: PackageArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def fleet_total(containers, share, per_container) -> np.ndarray:
-    """Rounds in ``containers`` boxes of which ``share`` hold the munition, floored
-    (:func:`counts.floor_of_product`: one rounded product, whole boxes times rounds first)."""
+    """Rounds in ``containers`` boxes of which ``share`` hold the munition, floored:
+    the share, read as the decimal it was typed as, times whole boxes times rounds
+    (:func:`counts.floor_of_share_times`)."""
     boxes = np.asarray(containers, dtype=float) * per_container  # whole numbers, exact below 2**53
-    return whole_counts(floor_of_product(np.asarray(share, dtype=float) * boxes), "rounds in total")
+    return whole_counts(floor_of_share_times(share, boxes), "rounds in total")
 
 
 # --- named parameters to arrays -----------------------------------------------------

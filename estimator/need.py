@@ -50,9 +50,9 @@ def containers_needed(rounds: int, share, per_container) -> np.ndarray:
 
     Notes
     -----
-    ``fleet_total`` floors ``share * (c * per_container)`` after an allowance of two
-    units in the last place (``counts.floor_of_product``); the quotient ``rounds / (share
-    * per_container)`` is rounded differently, so it is only a first guess, and the answer
+    ``fleet_total`` floors ``share * (c * per_container)`` exactly for the share's
+    decimal (``counts.floor_of_share_times``); the quotient ``rounds / (share *
+    per_container)`` is rounded differently, so it is only a first guess, and the answer
     is found by bisection on ``fleet_total`` itself between bounds around it, so that
     ``need`` and ``estimate`` agree to the container at every size.
 

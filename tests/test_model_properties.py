@@ -145,12 +145,23 @@ def test_total_is_containers_times_share_times_per_container(containers, share, 
 
 
 @given(st.integers(1, 10**12), st.integers(1, 1000), st.integers(0, 5_000))
+@example(722_433_619_191, 207, 486)  # 0.982 of a round short of a whole one: two ulps added one
+@example(10, 300, 1)  # 0.3 x 10 must give 3
 def test_total_is_the_floor_of_the_exact_product_for_a_decimal_share(containers, thousandths, per_container):
     """No round is lost to the share's binary form (0.3) and none is added: a relative
-    allowance of 1e-12 added 544 rounds to 10^12 boxes of 544."""
+    allowance of 1e-12 added 544 rounds to 10^12 boxes of 544, and two units in the last
+    place one round to 722,433,619,191 boxes of 486 at 0.207."""
     exact = Fraction(thousandths, 1000) * containers * per_container
     assume(exact <= 2**49)
     assert int(fleet_total(containers, thousandths / 1000, np.int64(per_container))) == math.floor(exact)
+
+
+@given(st.integers(1, 10**12), st.floats(1e-6, 1.0), st.integers(0, 5_000))
+def test_total_is_the_floor_of_the_shares_shortest_decimal_times_the_boxes(containers, share, per_container):
+    """Any share, typed or drawn, stands for the shortest decimal that reads back as it."""
+    exact = Fraction(repr(share)) * containers * per_container
+    assume(exact <= 2**49)
+    assert int(fleet_total(containers, share, np.int64(per_container))) == math.floor(exact)
 
 
 LENGTH_UNITS = [("m", 1.0), ("cm", 100.0), ("mm", 1000.0), ("ft", 1 / 0.3048), ("in", 1 / 0.0254)]

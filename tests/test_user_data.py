@@ -115,9 +115,9 @@ def test_user_container_is_added_and_used():
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)["results"][0]
     assert record["container"] == "20ft-heavy"
-    # 28.18-28.32 t at a 0.9-1.0 loading share and 52-76 kg crates: the mass limit is
-    # floor(0.9 * 28180 / 76) = 333 at the low corner.
-    assert record["by_mass"]["low"] == 333
+    # 28.18-28.32 t at a 0.9-1.0 loading share and 52-92.2 kg crates: the mass limit is
+    # floor(0.9 * 28180 / 92.2) = 275 at the low corner.
+    assert record["by_mass"]["low"] == 275
 
 
 def test_user_loading_replaces_only_the_numbers_it_gives():
