@@ -109,8 +109,9 @@ def floor_of_share_times(share, whole) -> np.ndarray:
     unsure = (above != below) & (product < MAX_COUNT) & ~(dyadic & (whole < 2**42))
     floors = np.where(unsure, above, np.floor(product))
     if np.any(unsure):
-        pairs, where = np.unique(np.stack([share[unsure], whole[unsure]], axis=1), axis=0, return_inverse=True)
-        exact = [math.floor(Fraction(repr(s)) * Fraction(w)) for s, w in pairs.tolist()]
+        # One complex number a pair: a 1-D unique, many times faster than unique rows.
+        pairs, where = np.unique(share[unsure] + 1j * whole[unsure], return_inverse=True)
+        exact = [math.floor(Fraction(repr(pair.real)) * Fraction(pair.imag)) for pair in pairs.tolist()]
         floors[unsure] = np.asarray(exact, dtype=float)[where.ravel()]
     return floors
 
