@@ -86,6 +86,12 @@ References
    rectangles into rectangular and L-shaped pieces. J. Oper. Res. Soc. 54(7), 777-789.
 .. [7] Letchford, A. N. and Amaral, A. (2001). Analysis of upper bounds for the pallet
    loading problem. Eur. J. Oper. Res. 132(3), 582-593. doi:10.1016/S0377-2217(00)00163-0
+.. [8] Dowsland, K. A. (1984). The three-dimensional pallet chart: an analysis of the
+   factors affecting the set of feasible layouts for a class of two-dimensional packing
+   problems. J. Oper. Res. Soc. 35(10), 895-905 (instances with the same efficient
+   partitions of both sides share their optimal solutions; stated so in Martins, G. H. A.,
+   familiamartins.com/plp/Classes.htm, and Martins and Dell (2008), Eur. J. Oper. Res.
+   184(2), 429-440).
 """
 
 from __future__ import annotations
@@ -342,6 +348,37 @@ def clear_floor_tables() -> None:
     _floor_solver.cache_clear()
     _SQUARES.clear()
     whole_floor.cache_clear()
+    _STAIRCASES.clear()
+    _OPTIMA.clear()
+
+
+# Proven optima of floor cells by equivalence class, shared by every table: the most
+# boxes a x b (either way round) in X x Y depends only on which combinations i a + j b
+# fit in X and in Y [8]_, so boxes of near sizes share most classes (the 21 near-square
+# footprints of the +-2.5 cm benchmark: 19,087 cells, 2,471 classes). Only counts at a
+# proven bound are kept; they serve as bounds, which stop searches early and change no
+# count (see _FloorSolver._known_optima). Emptied past _MOST_OPTIMA entries.
+_STAIRCASES: dict[tuple[int, ...], int] = {}
+_OPTIMA: dict[tuple[int, int], int] = {}
+_MOST_OPTIMA = 1_000_000
+
+
+def staircase_ids(points: list[int], box: tuple[int, int]) -> list[int]:
+    """One number per side length in ``points``, equal for two lengths (of any boxes)
+    exactly when the same combinations of the box's sides fit in them: the most boxes
+    of the longer side beside each count ``i`` of the shorter, ``(X - i a) // b``."""
+    a, b = sorted(box)
+    ids = []
+    for side in points:
+        staircase = tuple((side - i * a) // b for i in range(side // a + 1))
+        ids.append(_STAIRCASES.setdefault(staircase, len(_STAIRCASES)))
+    return ids
+
+
+def _class_key(first: int, second: int) -> tuple[int, int]:
+    """A cell's class from its sides' staircase ids; a floor and the same floor turned
+    are one class."""
+    return (first, second) if first <= second else (second, first)
 
 
 class _FloorSolver:
@@ -396,6 +433,7 @@ class _FloorSolver:
         self.pinwheels = {}  # column -> {cell: its pinwheel's corners x2, y1, y2}
         self.flushed = 1  # columns up to here are in the arrays
         self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
+        self.classes = staircase_ids(self.points, box)  # each raster point's (see _OPTIMA)
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
@@ -460,15 +498,46 @@ class _FloorSolver:
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         searched = length <= self.pinwheel_length
+        known = {}
         if searched:
-            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls)
-            rows = [j for j in range(m) if column[j] < limit[j]]
+            known = self._known_optima(i, column, limit)
+            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls,
+                            skip=[j for j in known if not _whole_floor_admits(i + 1, j + 1)])
+            known = {j: optimum for j, optimum in known.items() if optimum < limit[j]}
+            self._cut_across(column, decision, first, limit, known)
+            rows = [j for j in range(m) if column[j] < known.get(j, limit[j])]
             if rows:
                 self._flush(i)  # the pinwheels gather from the arrays of the columns before i
                 self.pinwheels[i] = {}
                 _best_five_blocks(column, decision, first, self.pinwheels[i], self.count32, self.xs, self.ys, i,
                                   rows, self.y_blocks)
-        self._mark_final(i, column, limit, self._width_cuts(i, column, decision, first, limit, searched))
+        searched_cells = self._width_cuts(i, column, decision, first, limit, searched, known)
+        self._mark_final(i, column, limit, searched_cells, known)
+        self._keep_optima(i, column, limit)
+
+    def _known_optima(self, i: int, column: list[int], limit: list[int]) -> dict[int, int]:
+        """The cells of column i still below their bound whose class optimum another cell
+        has proven (:data:`_OPTIMA`): row -> optimum. The searches stop there instead of
+        at the bound. They would stop there anyway, none holding more than the optimum,
+        and the raster programme's bound, which only stops them sooner, is not needed;
+        so every count is what the searches give without them."""
+        classes, mine = self.classes, self.classes[i]
+        known = {}
+        for j in range(i, len(column)):  # the cells before i are the turned ones
+            if column[j] < limit[j]:
+                optimum = _OPTIMA.get(_class_key(mine, classes[j]))
+                if optimum is not None:
+                    known[j] = optimum
+        return known
+
+    def _keep_optima(self, i: int, column: list[int], limit: list[int]) -> None:
+        """Keep the counts of column i that reach a proven bound as their class optima."""
+        if len(_OPTIMA) >= _MOST_OPTIMA:
+            _OPTIMA.clear()
+        classes, mine = self.classes, self.classes[i]
+        for j in range(i, len(column)):
+            if column[j] >= limit[j]:
+                _OPTIMA[_class_key(mine, classes[j])] = column[j]
 
     def _length_cuts(self, i: int, column: list[int], decision: list[int], first: list[int]) -> None:
         """Improve every cell of column i by one cut across the length: in plain integers
@@ -493,11 +562,28 @@ class _FloorSolver:
             if best > column[j]:
                 column[j], decision[j], first[j] = best, _CUT_LENGTH, cuts[chosen]
 
-    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool) -> list[int]:
+    def _cut_across(self, column, decision, first, limit, known: dict) -> None:
+        """Cut the cells of a column still below their bound (or ``known`` optimum) across
+        the width, before the pinwheels: a cell that reaches it needs no pinwheel. The
+        cells below may still gain, so the cuts are tried again after (:meth:`_width_cuts`);
+        the count is the best of every candidate either way."""
+        for j in range(1, len(column)):
+            best = column[j]
+            if best >= known.get(j, limit[j]):
+                continue
+            cut = 0
+            for k, rest in self.y_cuts[j - 1]:
+                if column[k] + column[rest] > best:
+                    best, cut = column[k] + column[rest], k
+            if cut:
+                column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
+
+    def _width_cuts(self, i: int, column, decision, first, limit, searched: bool, known: dict) -> list[int]:
         """Improve column i, narrowest first, by one cut across the width, then (where
         ``searched``) by the L-approach, unless the raster programme or the exhaustive
         search of a small floor (:func:`_exact_bound`) proves the cell optimal first.
-        Returns the cells the L-approach searched.
+        Cells whose class optimum is ``known`` (row -> optimum) stop at it and skip the
+        programme. Returns the cells the L-approach searched.
 
         Each cell needs the cells below it. As along the length, the cut that keeps the
         previous cell whole is always tried.
@@ -505,7 +591,8 @@ class _FloorSolver:
         search = self.search if searched else None
         improved = []
         for j in range(1, len(column)):
-            if column[j] >= limit[j]:
+            stop = known.get(j, limit[j])
+            if column[j] >= stop:
                 continue
             best, cut = column[j], 0
             for k, rest in self.y_cuts[j - 1]:
@@ -513,24 +600,31 @@ class _FloorSolver:
                     best, cut = column[k] + column[rest], k
             if cut:
                 column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
-            if search is not None and column[j] < limit[j] and search.allows(i, j):
-                limit[j] = _exact_bound(limit[j], column[j], self.points[i], self.points[j], self.box)
-            if search is not None and column[j] < limit[j] and search.allows(i, j):
+            if search is not None and j not in known and column[j] < limit[j] and search.allows(i, j):
+                limit[j] = stop = _exact_bound(limit[j], column[j], self.points[i], self.points[j], self.box)
+            if search is not None and column[j] < stop and search.allows(i, j):
                 self._flush(i)  # the search reads the arrays: the columns before i, and this one
                 self.count[i] = column
-                before, column[j] = column[j], search.improve(i, j, limit[j])
+                before, column[j] = column[j], search.improve(i, j, stop)
                 improved.append(j)
                 if column[j] > before:
                     decision[j] = _L_APPROACH
         return improved
 
-    def _mark_final(self, i: int, column: list[int], limit: list[int], searched: list[int]) -> None:
+    def _mark_final(self, i: int, column: list[int], limit: list[int], searched: list[int], known: dict) -> None:
         """Cells of column i whose count is the class optimum: searched to the end by the
         L-approach (of the cells ``searched``) or at their bound; a turned cell is final
-        when its twin is (its bound was set to its count only to skip the search)."""
+        when its twin is (its bound was set to its count only to skip the search). A cell
+        stopped at its ``known`` optimum is final where the L-approach would have searched
+        it (which ends final), as without it."""
         final = list(map(ge, column, limit))  # at the bound
         for j in searched:
             final[j] = final[j] or bool(self.search.final[i, j])
+        for j, optimum in known.items():
+            # Beyond the whole floor's budget no search reads the flag, and the bound
+            # that would settle it was not computed: the count at its optimum is final.
+            exact = _whole_floor_admits(i + 1, j + 1)
+            final[j] = final[j] or self.search.allows(i, j) or (not exact and column[j] >= optimum)
         if i < len(self.ys):
             final[:i] = [self.finals[k][i] for k in range(i)]
         self.finals[i] = final
@@ -574,18 +668,19 @@ def _turned_cells(rows, column, decision, limit, i) -> None:
         limit[j] = column[j]
 
 
-def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box, hulls: dict) -> None:
+def _sharpen_bounds(limit: list[int], column: list[int], length: int, points: list[int], box, hulls: dict,
+                    skip=()) -> None:
     """Lower the bound of each cell of a column still below it to its line bound
     (:func:`line_bound`), where smaller: a cell whose count reaches it is optimal, and
     the pinwheel and L-approach searches, which cost far more, skip it. Each cell's
-    bound depends on the cell alone.
+    bound depends on the cell alone. Cells in ``skip`` keep their bound.
 
     The sides are raster points (their own reduced sides, above 0 but for the first
     cell, at its bound), and the hull across each width is kept in ``hulls``.
     """
     along = None
     for j, (count, bound) in enumerate(zip(column, limit)):
-        if count < bound:
+        if count < bound and j not in skip:
             if along is None:
                 along = _knapsack_hull(length, box[0], box[1])
             across = hulls.get(j)
