@@ -533,6 +533,9 @@ def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
     # rests[j, first].
     halves = np.searchsorted(widths, widths / 2, side="right").tolist()
     rests_of = largest_at_most(widths, widths[:, None] - widths[None, :])
+    if not choices:
+        _best_columns_by_runs(best, widths, halves, rests_of)
+        return best, None
     for j in range(2, len(widths)):
         if halves[j] <= 1:
             continue
@@ -546,6 +549,30 @@ def _best_columns(best: np.ndarray, widths: np.ndarray, choices: bool = True):
         best[better, j] = reached[better]
         cut[better, j] = 1 + pick[better]  # the first part's index
     return best, cut
+
+
+def _best_columns_by_runs(best: np.ndarray, widths: np.ndarray, halves: list[int], rests_of: np.ndarray) -> None:
+    """:func:`_best_columns`' counts in place, a run of widths at a time: every part of a
+    cut of width j is at most ``widths[j] - widths[1]`` wide, so widths less than
+    ``widths[1]`` apart read only narrower ones, already at their best, and are
+    improved together (one gather a run instead of one a width). ``widths[0]`` is 0,
+    holding nothing: cuts past a width's half read it twice."""
+    n = len(widths)
+    if n < 3 or max(halves) <= 1:
+        return
+    ends = np.searchsorted(widths, widths + widths[1]).tolist()
+    j = 2
+    while j < n:
+        end = ends[j]
+        cuts = max(halves[j:end]) - 1
+        if cuts > 0:
+            first = np.arange(1, cuts + 1)
+            valid = first[None, :] < np.asarray(halves[j:end])[:, None]
+            parts = np.where(valid, first[None, :], 0)
+            rests = np.where(valid, rests_of[j:end, 1 : cuts + 1], 0)
+            reached = (best[:, parts] + best[:, rests]).max(axis=2)
+            np.maximum(best[:, j:end], reached, out=best[:, j:end])
+        j = end
 
 
 def _layer_mixes(heights: list[int], room: int, cap: int) -> list[tuple[int, ...]]:

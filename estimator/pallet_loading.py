@@ -262,6 +262,26 @@ class FloorTable:
     argument: np.ndarray  # (n, m, 4) ints: cut index, or pinwheel corners x1, x2, y1, y2
     cuts: dict = field(default_factory=dict)  # L-approach: piece key -> its cut
     final: np.ndarray | None = None  # (n, m) bools: count is the class optimum (see _LSearch)
+    # Cells (i, j), j >= i, whose flag in ``final`` is left False until asked: see settled_final.
+    unsettled: frozenset = frozenset()
+
+
+def settled_final(table: FloorTable) -> np.ndarray:
+    """``table.final`` with the flags of its unsettled cells decided, as the table would
+    have them without the proven optima of :data:`_OPTIMA`: a cell stopped at its class
+    optimum, where the L-approach would not have searched it, is final when its count
+    reaches its line bound (:func:`line_bound`); its turned twin takes the same flag.
+    Only the whole-floor search reads these flags, so only it pays for the bounds."""
+    if not table.unsettled:
+        return table.final
+    final = table.final.copy()
+    n, m = final.shape
+    for i, j in table.unsettled:
+        if i < n and j < m and table.count[i, j] >= line_bound(int(table.xs[i]), int(table.ys[j]), table.box):
+            final[i, j] = True
+            if j < n and i < m:
+                final[j, i] = True
+    return final
 
 
 def homogeneous(x, y, box: tuple[int, int]):
@@ -434,12 +454,14 @@ class _FloorSolver:
         self.flushed = 1  # columns up to here are in the arrays
         self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
         self.classes = staircase_ids(self.points, box)  # each raster point's (see _OPTIMA)
+        self.unsettled = set()  # cells whose final flag waits for settled_final
 
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
         n = self.solve(length)
+        unsettled = self.unsettled | (self.shared.unsettled if self.shared is not None else set())
         return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
-                          self.search.cuts, self.final[:n])
+                          self.search.cuts, self.final[:n], frozenset(unsettled))
 
     def solve(self, length: int) -> int:
         """Solve the columns up to ``length``; their number."""
@@ -501,8 +523,8 @@ class _FloorSolver:
         known = {}
         if searched:
             known = self._known_optima(i, column, limit)
-            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls,
-                            skip=[j for j in known if not _whole_floor_admits(i + 1, j + 1)])
+            # A known cell's line bound would serve only its final flag: settled_final.
+            _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls, skip=known)
             known = {j: optimum for j, optimum in known.items() if optimum < limit[j]}
             self._cut_across(column, decision, first, limit, known)
             rows = [j for j in range(m) if column[j] < known.get(j, limit[j])]
@@ -616,15 +638,16 @@ class _FloorSolver:
         L-approach (of the cells ``searched``) or at their bound; a turned cell is final
         when its twin is (its bound was set to its count only to skip the search). A cell
         stopped at its ``known`` optimum is final where the L-approach would have searched
-        it (which ends final), as without it."""
+        it (which ends final), as without it; elsewhere its flag depends on its line bound,
+        left to :func:`settled_final`."""
         final = list(map(ge, column, limit))  # at the bound
         for j in searched:
             final[j] = final[j] or bool(self.search.final[i, j])
         for j, optimum in known.items():
-            # Beyond the whole floor's budget no search reads the flag, and the bound
-            # that would settle it was not computed: the count at its optimum is final.
-            exact = _whole_floor_admits(i + 1, j + 1)
-            final[j] = final[j] or self.search.allows(i, j) or (not exact and column[j] >= optimum)
+            if self.search.allows(i, j):
+                final[j] = True
+            elif not final[j] and column[j] >= optimum:
+                self.unsettled.add((i, j))
         if i < len(self.ys):
             final[:i] = [self.finals[k][i] for k in range(i)]
         self.finals[i] = final
@@ -1572,14 +1595,17 @@ def whole_floor(length: int, width: int, box: tuple[int, int]) -> FloorTable:
     table = floor_table(length, width, box)
     i, j = len(table.xs) - 1, len(table.ys) - 1
     bound = int(barnes_bound(table.xs[i], table.ys[j], box))
-    if table.final[i, j] or table.count[i, j] >= bound or not _whole_floor_admits(i + 1, j + 1):
+    if table.count[i, j] >= bound or not _whole_floor_admits(i + 1, j + 1):
+        return table
+    final = settled_final(table)
+    if final[i, j]:
         return table
     # A search the count cannot beat runs to its step budget: prove that first.
     bound = programme_bound(bound, int(table.xs[i]), int(table.ys[j]), box)
     if table.count[i, j] >= bound:
         return table
     count = table.count.copy()
-    search = _LSearch(table.xs, table.ys, count, box, table.final, side=max(i, j) + 1,
+    search = _LSearch(table.xs, table.ys, count, box, final, side=max(i, j) + 1,
                       most_steps=WHOLE_FLOOR_STEPS)
     count[i, j] = search.improve(i, j, bound)
     decision = table.decision.copy()
