@@ -453,7 +453,9 @@ class _FloorSolver:
         self.pinwheels = {}  # column -> {cell: its pinwheel's corners x2, y1, y2}
         self.flushed = 1  # columns up to here are in the arrays
         self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
-        self.classes = staircase_ids(self.points, box)  # each raster point's (see _OPTIMA)
+        # Each raster point's class (see _OPTIMA), up to the width: only the columns up to
+        # it have cells of their own above the turned ones.
+        self.classes = staircase_ids(self.points[:m], box)
         self.unsettled = set()  # cells whose final flag waits for settled_final
 
     def table(self, length: int) -> FloorTable:
@@ -543,6 +545,8 @@ class _FloorSolver:
         at the bound. They would stop there anyway, none holding more than the optimum,
         and the raster programme's bound, which only stops them sooner, is not needed;
         so every count is what the searches give without them."""
+        if i >= len(column):
+            return {}
         classes, mine = self.classes, self.classes[i]
         known = {}
         for j in range(i, len(column)):  # the cells before i are the turned ones
@@ -554,6 +558,8 @@ class _FloorSolver:
 
     def _keep_optima(self, i: int, column: list[int], limit: list[int]) -> None:
         """Keep the counts of column i that reach a proven bound as their class optima."""
+        if i >= len(column):
+            return
         if len(_OPTIMA) >= _MOST_OPTIMA:
             _OPTIMA.clear()
         classes, mine = self.classes, self.classes[i]
