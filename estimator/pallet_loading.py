@@ -98,7 +98,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, count
 from operator import ge
 from typing import NamedTuple
 import math
@@ -380,7 +380,11 @@ def clear_floor_tables() -> None:
 # count (see _FloorSolver._known_optima). Emptied past _MOST_OPTIMA entries.
 _STAIRCASES: dict[tuple[int, ...], int] = {}
 _OPTIMA: dict[tuple[int, int], int] = {}
-_MOST_OPTIMA = 1_000_000
+_MOST_OPTIMA = 200_000  # about 30 MB; 2,000 draws of the wide benchmark crate keep 7,318
+_MOST_STAIRCASES = 20_000  # (223 there)
+# Staircase ids are never given twice, so a solver made before the dicts were emptied
+# keeps ids that still name its own staircases and no other.
+_STAIRCASE_IDS = count()
 
 
 def staircase_ids(points: list[int], box: tuple[int, int]) -> list[int]:
@@ -388,10 +392,16 @@ def staircase_ids(points: list[int], box: tuple[int, int]) -> list[int]:
     exactly when the same combinations of the box's sides fit in them: the most boxes
     of the longer side beside each count ``i`` of the shorter, ``(X - i a) // b``."""
     a, b = sorted(box)
+    if len(_STAIRCASES) >= _MOST_STAIRCASES:
+        _STAIRCASES.clear()
+        _OPTIMA.clear()
     ids = []
     for side in points:
         staircase = tuple((side - i * a) // b for i in range(side // a + 1))
-        ids.append(_STAIRCASES.setdefault(staircase, len(_STAIRCASES)))
+        known = _STAIRCASES.get(staircase)
+        if known is None:
+            known = _STAIRCASES[staircase] = next(_STAIRCASE_IDS)
+        ids.append(known)
     return ids
 
 

@@ -412,3 +412,18 @@ def test_column_splits_by_runs_of_widths_equal_the_splits_width_by_width(width, 
     together, _ = packing._best_columns(best, widths, choices=False)
     one_by_one, _ = packing._best_columns(best, widths, choices=True)
     assert (together == one_by_one).all()
+
+
+def test_emptying_the_shared_optima_midway_changes_no_count():
+    # Past the memo's size both dicts are emptied while a square table is half solved;
+    # staircase ids are never given twice, so its later columns read no other table's
+    # optima under its old ids.
+    boxes = [(9, 10), (7, 8), (8, 9), (10, 11), (11, 12), (9, 11)]
+    with mock.patch.object(pallet_loading, "_MOST_STAIRCASES", 25):
+        clear_floor_tables()
+        half = floor_table(30, 60, boxes[0], pinwheel_length=60)
+        others = [floor_table(60, 60, box, pinwheel_length=60) for box in boxes[1:]]
+        whole = floor_table(60, 60, boxes[0], pinwheel_length=60)
+    for box, table in zip(boxes + [boxes[0]], [half] + others + [whole]):
+        alone = tables_without_shared_optima(60, 60, box)
+        assert (table.count == alone.count[: len(table.xs)]).all()
