@@ -68,6 +68,16 @@ a box just too small for the L-approach's or the pinwheel's budget may lose the 
 that a slightly larger one, inside the budget, gains (the property tests check it on
 container-sized cases).
 
+Tables share what they prove. Two floors hold the same most boxes when the same
+combinations of the box's sides fit along each of their sides, whatever the sizes
+(Dowsland [8]_), so a cell's proven optimum (a count at an upper bound) is kept by that
+class (:data:`_OPTIMA`) for every later table; near boxes, as a Monte Carlo run draws
+them, share most classes. A cell whose class is known stops its cuts, pinwheels and
+L-approach there, and needs no raster programme. The optimum is only a bound: the
+searches would not pass it anyway, so no count changes (tested against tables solved
+with nothing shared), and the flags of the whole-floor search are settled as without
+it (:func:`settled_final`).
+
 References
 ----------
 .. [1] Beasley, J. E. (1985). Algorithms for unconstrained two-dimensional guillotine
