@@ -481,7 +481,10 @@ class _FloorSolver:
     def table(self, length: int) -> FloorTable:
         """The table of the floor ``length`` long, solving the columns it still needs."""
         n = self.solve(length)
-        unsettled = self.unsettled | (self.shared.unsettled if self.shared is not None else set())
+        unsettled = self.unsettled
+        if self.shared is not None:  # only the columns copied from it: the longer ones are solved here
+            copied = int(np.searchsorted(self.xs, self.pinwheel_length, side="right"))
+            unsettled = unsettled | {(i, j) for i, j in self.shared.unsettled if i < copied}
         return FloorTable(self.xs[:n], self.ys, self.box, self.count[:n], self.decision[:n], self.argument[:n],
                           self.search.cuts, self.final[:n], frozenset(unsettled))
 

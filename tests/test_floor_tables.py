@@ -427,3 +427,18 @@ def test_emptying_the_shared_optima_midway_changes_no_count():
     for box, table in zip(boxes + [boxes[0]], [half] + others + [whole]):
         alone = tables_without_shared_optima(60, 60, box)
         assert (table.count == alone.count[: len(table.xs)]).all()
+
+
+def test_a_table_shorter_pinwheels_than_its_width_settles_only_the_flags_it_copied():
+    # Below its width, a table copies only the columns up to its pinwheel length from the
+    # square table; the square's unsettled cells further along are not its cells (there
+    # it solves guillotine cuts alone, flagged at Barnes's bound as without shared optima).
+    def last_table(optima):
+        with mock.patch.object(pallet_loading, "_OPTIMA", optima):
+            clear_floor_tables()
+            floor_table(20, 20, (3, 5))  # proves the optima the turned box's square table stops at
+            square = floor_table(20, 20, (5, 3))
+            return square, floor_table(40, 20, (5, 3), pinwheel_length=10)
+    (square, shared), (_, alone) = last_table({}), last_table(_Forgetful())
+    assert any(square.xs[i] > 10 for i, _ in square.unsettled)  # cells the short table solves itself
+    assert (shared.count == alone.count).all() and (settled_final(shared) == settled_final(alone)).all()
