@@ -475,7 +475,7 @@ class _FloorSolver:
         self.hulls = {}  # width index -> the lines across it (_sharpen_bounds)
         # Each raster point's class (see _OPTIMA), up to the width: only the columns up to
         # it have cells of their own above the turned ones.
-        self.classes = staircase_ids(self.points[:m], box)
+        self.classes = shared.classes[:m] if shared is not None else staircase_ids(self.points[:m], box)
         self.unsettled = set()  # cells whose final flag waits for settled_final
 
     def table(self, length: int) -> FloorTable:
@@ -619,15 +619,17 @@ class _FloorSolver:
         cells below may still gain, so the cuts are tried again after (:meth:`_width_cuts`);
         the count is the best of every candidate either way."""
         for j in range(1, len(column)):
-            best = column[j]
-            if best >= known.get(j, limit[j]):
-                continue
-            cut = 0
-            for k, rest in self.y_cuts[j - 1]:
-                if column[k] + column[rest] > best:
-                    best, cut = column[k] + column[rest], k
-            if cut:
-                column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
+            if column[j] < known.get(j, limit[j]):
+                self._cut_width(j, column, decision, first)
+
+    def _cut_width(self, j: int, column, decision, first) -> None:
+        """Improve cell j of a column by its best cut across the width, where one gains."""
+        best, cut = column[j], 0
+        for k, rest in self.y_cuts[j - 1]:
+            if column[k] + column[rest] > best:
+                best, cut = column[k] + column[rest], k
+        if cut:
+            column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
 
     def _width_cuts(self, i: int, column, decision, first, limit, searched: bool, known: dict) -> list[int]:
         """Improve column i, narrowest first, by one cut across the width, then (where
@@ -645,12 +647,7 @@ class _FloorSolver:
             stop = known.get(j, limit[j])
             if column[j] >= stop:
                 continue
-            best, cut = column[j], 0
-            for k, rest in self.y_cuts[j - 1]:
-                if column[k] + column[rest] > best:
-                    best, cut = column[k] + column[rest], k
-            if cut:
-                column[j], decision[j], first[j] = best, _CUT_WIDTH, cut
+            self._cut_width(j, column, decision, first)
             if search is not None and j not in known and column[j] < limit[j] and search.allows(i, j):
                 limit[j] = stop = _exact_bound(limit[j], column[j], self.points[i], self.points[j], self.box)
             if search is not None and column[j] < stop and search.allows(i, j):
