@@ -387,7 +387,7 @@ def clear_floor_tables() -> None:
 # fit in X and in Y [8]_, so boxes of near sizes share most classes (the 21 near-square
 # footprints of the +-2.5 cm benchmark: 19,087 cells, 2,471 classes). Only counts at a
 # proven bound are kept; they serve as bounds, which stop searches early and change no
-# count (see _FloorSolver._known_optima). Emptied past _MOST_OPTIMA entries.
+# count (see _known_optima). Emptied past _MOST_OPTIMA entries.
 _STAIRCASES: dict[tuple[int, ...], int] = {}
 _OPTIMA: dict[tuple[int, int], int] = {}
 _MOST_OPTIMA = 200_000  # about 30 MB; 2,000 draws of the wide benchmark crate keep 7,318
@@ -413,6 +413,31 @@ def staircase_ids(points: list[int], box: tuple[int, int]) -> list[int]:
             known = _STAIRCASES[staircase] = next(_STAIRCASE_IDS)
         ids.append(known)
     return ids
+
+
+def _known_optima(keys: list, i: int, column: list[int], limit: list[int]) -> dict[int, int]:
+    """The cells of column i (from row i, classes ``keys``) still below their bound whose
+    class optimum another cell has proven (:data:`_OPTIMA`): row -> optimum. The searches
+    stop there instead of at the bound. They would stop there anyway, none holding more
+    than the optimum, and the raster programme's bound, which only stops them sooner, is
+    not needed; so every count is what the searches give without them."""
+    known = {}
+    for j, key in enumerate(keys, start=i):
+        if column[j] < limit[j]:
+            optimum = _OPTIMA.get(key)
+            if optimum is not None:
+                known[j] = optimum
+    return known
+
+
+def _keep_optima(keys: list, i: int, column: list[int], limit: list[int]) -> None:
+    """Keep the counts of column i (from row i, classes ``keys``) that reach a proven
+    bound as their class optima."""
+    if len(_OPTIMA) >= _MOST_OPTIMA:
+        _OPTIMA.clear()
+    for j, key in enumerate(keys, start=i):
+        if column[j] >= limit[j]:
+            _OPTIMA[key] = column[j]
 
 
 def _class_key(first: int, second: int) -> tuple[int, int]:
@@ -545,9 +570,10 @@ class _FloorSolver:
         # A pinwheel's blocks are all shorter than the cell, so the columns before i
         # (already optimal in both classes) are all it needs; cells at their bound stop.
         searched = length <= self.pinwheel_length
+        keys = self._class_keys(i, m)
         known = {}
         if searched:
-            known = self._known_optima(i, column, limit)
+            known = _known_optima(keys, i, column, limit)
             # A known cell's line bound would serve only its final flag: settled_final.
             _sharpen_bounds(limit, column, length, self.points, self.box, self.hulls, skip=known)
             known = {j: optimum for j, optimum in known.items() if optimum < limit[j]}
@@ -560,35 +586,15 @@ class _FloorSolver:
                                   rows, self.y_blocks)
         searched_cells = self._width_cuts(i, column, decision, first, limit, searched, known)
         self._mark_final(i, column, limit, searched_cells, known)
-        self._keep_optima(i, column, limit)
+        _keep_optima(keys, i, column, limit)
 
-    def _known_optima(self, i: int, column: list[int], limit: list[int]) -> dict[int, int]:
-        """The cells of column i still below their bound whose class optimum another cell
-        has proven (:data:`_OPTIMA`): row -> optimum. The searches stop there instead of
-        at the bound. They would stop there anyway, none holding more than the optimum,
-        and the raster programme's bound, which only stops them sooner, is not needed;
-        so every count is what the searches give without them."""
-        if i >= len(column):
-            return {}
-        classes, mine = self.classes, self.classes[i]
-        known = {}
-        for j in range(i, len(column)):  # the cells before i are the turned ones
-            if column[j] < limit[j]:
-                optimum = _OPTIMA.get(_class_key(mine, classes[j]))
-                if optimum is not None:
-                    known[j] = optimum
-        return known
-
-    def _keep_optima(self, i: int, column: list[int], limit: list[int]) -> None:
-        """Keep the counts of column i that reach a proven bound as their class optima."""
-        if i >= len(column):
-            return
-        if len(_OPTIMA) >= _MOST_OPTIMA:
-            _OPTIMA.clear()
-        classes, mine = self.classes, self.classes[i]
-        for j in range(i, len(column)):
-            if column[j] >= limit[j]:
-                _OPTIMA[_class_key(mine, classes[j])] = column[j]
+    def _class_keys(self, i: int, m: int) -> list[tuple[int, int]]:
+        """The classes (:data:`_OPTIMA`) of the cells column i solves itself: rows i to
+        m - 1 (those before i are the turned ones); none in a column longer than the width."""
+        if i >= m:
+            return []
+        mine = self.classes[i]
+        return [_class_key(mine, other) for other in self.classes[i:m]]
 
     def _length_cuts(self, i: int, column: list[int], decision: list[int], first: list[int]) -> None:
         """Improve every cell of column i by one cut across the length: in plain integers
