@@ -68,7 +68,7 @@ def median_values(scenario: Scenario) -> dict[str, np.float64]:
 
 def total_at(scenario: Scenario, values: dict) -> int:
     """The model's total (rounds in all the containers) at one point."""
-    rounds = evaluate(values, scenario).rounds
+    rounds = evaluate(values, scenario, exact_space=False).rounds
     return int(fleet_total(values["fleet.containers"], values["fleet.share"], rounds))
 
 
@@ -137,7 +137,7 @@ def _bracket_end(scenario: Scenario, base: dict, name: str, claimed: int, more: 
     if not upward and parameter.integer:
         steps = np.maximum(steps, 1.0)
     values = {**base, name: steps}
-    totals = fleet_total(values["fleet.containers"], values["fleet.share"], evaluate(values, scenario).rounds)
+    totals = fleet_total(values["fleet.containers"], values["fleet.share"], evaluate(values, scenario, exact_space=False).rounds)
     meeting = np.flatnonzero(meets(totals, claimed, more))
     return float(steps[meeting[0]]) if meeting.size else None
 

@@ -389,7 +389,7 @@ def profiles_needed(usable: np.ndarray, columns, grid: np.ndarray) -> np.ndarray
 
 
 def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
-                  resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+                  resolution_m: float = MODEL_RESOLUTION_M, needed=True) -> np.ndarray:
     """Crates of one package type that fit, by layout at the resolution, never below the grid.
 
     Parameters
@@ -403,13 +403,18 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
         Most packages one above the other; ``NO_LAYER_LIMIT`` (0) for as many as fit.
     resolution_m : float
         Sizes are rounded to this: interior down, package up. [m]
+    needed : bool or array of bool
+        Where the layout is wanted, broadcast over the inputs; elsewhere the grid alone
+        (the model's short cut where mass binds whatever the layout holds:
+        ``model.rounds_per_container``).
 
     Returns
     -------
     numpy.ndarray of int64
         ``max(grid_count at the exact sizes, best_layout at the rounded sizes, whole
         floors left out)``, broadcast
-        over the inputs; the grid alone where :func:`packing.layout_applies` is false.
+        over the inputs; the grid alone where :func:`packing.layout_applies` is false
+        or the layout is not ``needed``.
 
     Examples
     --------
@@ -418,6 +423,7 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
     """
     grid = grid_count(interior_m, box_m, upright, max_layers)
     shape, usable, columns = _columns(interior_m, [box_m], [upright], resolution_m, extra=[max_layers])
+    usable = usable & np.broadcast_to(needed, shape).ravel()
     usable = profiles_needed(usable, columns, np.broadcast_to(grid, shape).ravel())
 
     def profile_key(groups):

@@ -224,7 +224,7 @@ def shipped_rounds(scenario: Scenario, fixed: Mapping[str, float]) -> Function:
 
     def function(values: dict[str, np.ndarray]) -> np.ndarray:
         merged = {name: np.asarray(values.get(name, value), dtype=float) for name, value in fixed.items()}
-        capacity = evaluate(merged, scenario)
+        capacity = evaluate(merged, scenario, exact_space=False)
         return capacity.rounds * merged["fleet.share"]
 
     return function

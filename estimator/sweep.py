@@ -350,7 +350,7 @@ def grid_percentiles(scenario: Scenario, axes: Sequence[Axis], drawn: Mapping[st
 
 def _percentiles(values: Mapping[str, np.ndarray], scenario: Scenario, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     """PERCENTILES over axis 0 of the rounds per container and in total, draws by points."""
-    rounds = evaluate(values, scenario).rounds
+    rounds = evaluate(values, scenario, exact_space=False).rounds
     totals = fleet_total(values["fleet.containers"], values["fleet.share"], rounds)
     return {key: np.percentile(np.broadcast_to(array, shape), PERCENTILES, axis=0, method="inverted_cdf")
             for key, array in (("per_container", rounds), ("total", totals))}

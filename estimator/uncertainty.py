@@ -279,11 +279,13 @@ def chunk_sizes(draws: int, chunk: int = CHUNK) -> list[int]:
 def draw_chunks(scenario: Scenario, draws: int, rng: np.random.Generator, chunk: int = CHUNK):
     """Yield ``(values, capacity)`` for ``draws`` seeded draws, at most ``chunk`` at a time.
 
-    Every array in a chunk has the chunk's length (point values are broadcast).
+    Every array in a chunk has the chunk's length (point values are broadcast). Only
+    ``rounds`` and ``mass_binds`` are read, so with layouts the crates by space are laid
+    out only where space could bind (``model.evaluate``'s ``exact_space``).
     """
     for size in chunk_sizes(draws, chunk):
         values = sample_values(scenario, size, rng)
-        capacity = evaluate(values, scenario)
+        capacity = evaluate(values, scenario, exact_space=False)
         yield values, Capacity(*(np.broadcast_to(a, (size,)) for a in (
             capacity.rounds, capacity.rounds_by_mass, capacity.rounds_by_space)), capacity.crates_by_space)
 
@@ -310,7 +312,7 @@ def per_container_totals(scenario: Scenario, values: dict, size: int, rng: np.ra
         if index:  # pair each parameter's strata at random with the first one's
             strata = rng.permuted(np.broadcast_to(strata, (INNER, size)), axis=0)
         inner[name] = points[strata]
-    rounds = np.broadcast_to(evaluate(inner, scenario).rounds, (INNER, size))
+    rounds = np.broadcast_to(evaluate(inner, scenario, exact_space=False).rounds, (INNER, size))
     containers = np.broadcast_to(values["fleet.containers"], (size,))
     share = np.broadcast_to(values["fleet.share"], (size,))
     exact = share * (containers * rounds.mean(axis=0)

@@ -408,7 +408,7 @@ def test_layout_ranges_print_without_error_where_a_larger_crate_holds_more(monke
     # Was: per container high..low and a traceback (an empty histogram) in the table.
     import estimator.model
 
-    def growing_with_the_crate(interior_m, box_m, upright, max_layers):
+    def growing_with_the_crate(interior_m, box_m, upright, max_layers, needed=True):
         return np.floor(sum(np.asarray(side, dtype=float) for side in box_m) * 100).astype(np.int64)
 
     monkeypatch.setattr(estimator.model, "layout_counts", growing_with_the_crate)

@@ -15,9 +15,11 @@ from estimator.errors import InputError
 from estimator import fastspace
 from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
 from estimator.intervals import interval
+from estimator import model
 from estimator.model import evaluate, usable_interior
 from estimator.packing import best_layout, count_by_length, grid_count
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
+from estimator.uncertainty import sample_values, simulate
 
 STEP_MM = round(MODEL_RESOLUTION_M * 1000)
 # Sides from 0.3 m and interiors up to 3 m keep each layout under a second; the catalog
@@ -252,3 +254,42 @@ def test_a_shorter_draw_after_a_profile_solved_from_a_longer_shortest_length_get
     for length in (12.0, 10.74):
         interior = (length, 2.19, 2.29)
         assert int(layout_counts(interior, box, False, 3)) == oracle_count(interior, box, False, 3)
+
+
+SHELLS = {munition: _layout_scenario(munition, "projectile") for munition in ("152mm-shell", "122mm-shell")}
+
+
+@settings(max_examples=10)
+@given(st.sampled_from(sorted(SHELLS)), st.integers(0, 2**32 - 1), st.integers(-1, 2))
+def test_layouts_only_where_space_may_bind_give_the_same_rounds_and_binding(munition, seed, extra_crates):
+    # Loads whose mass allows the grid's crates plus extra_crates: the short cut's edge.
+    scenario = SHELLS[munition]
+    values = sample_values(scenario, 20, np.random.default_rng(seed))
+    part = model.kit_arrays(values, scenario)[0]
+    grid = model.crates_by_space(usable_interior(values), model.part_sides(part), part.upright, part.max_layers)
+    crates = np.maximum(grid + extra_crates, 0) + 0.5
+    values["load.fraction"] = crates * part.gross_mass_kg / values["container.payload"]
+    exact, short = (evaluate(values, scenario, exact_space=e) for e in (True, False))
+    assert short.rounds.tolist() == exact.rounds.tolist()
+    assert short.mass_binds.tolist() == exact.mass_binds.tolist()
+    # Where the layout was left out, by space is the grid's: below the layout, at or above mass.
+    skipped = short.rounds_by_space != exact.rounds_by_space
+    assert np.all(short.rounds_by_space[skipped] < exact.rounds_by_space[skipped])
+    assert np.all(short.rounds_by_space[skipped] >= short.rounds_by_mass[skipped])
+
+
+def test_monte_carlo_lays_out_only_the_draws_where_space_may_bind(monkeypatch):
+    asked = []
+
+    def recording(*args, needed=True, **kwargs):
+        asked.append(np.broadcast_to(needed, np.shape(args[0][0])).copy())
+        return layout_counts(*args, needed=needed, **kwargs)
+
+    monkeypatch.setattr(model, "layout_counts", recording)
+    simulation = simulate(SHELLS["152mm-shell"], 200, np.random.default_rng(7))
+    laid_out = np.concatenate(asked)
+    assert len(laid_out) == 200
+    # Mass binds in most draws of the catalog's 152 mm projectiles, by the grid already in
+    # most of those: they need no layout. Every draw bound by space was laid out.
+    space_bound = round((1 - simulation.mass_share) * 200)
+    assert space_bound <= laid_out.sum() < 100

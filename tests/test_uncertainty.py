@@ -263,8 +263,9 @@ LAYOUT_RANGES = ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=
                  "crate.gross_mass=1kg")
 
 
-def growing_with_the_crate(interior_m, box_m, upright, max_layers):
-    """Crates by space that grow with every side of the crate (1 per cm of the three sides)."""
+def growing_with_the_crate(interior_m, box_m, upright, max_layers, needed=True):
+    """Crates by space that grow with every side of the crate (1 per cm of the three sides),
+    wherever asked (the crates weigh 1 kg: mass never binds, so every draw needs them)."""
     return np.floor(sum(np.asarray(side, dtype=float) for side in box_m) * 100).astype(np.int64)
 
 
