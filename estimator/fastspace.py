@@ -27,6 +27,10 @@ hours, so the draws share work:
   case below have 19,087 cells in 2,471 classes.
 * **Caches.** Profiles are kept in the process and in a file in the user's cache folder
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
+* **Only where space can bind.** The model's Monte Carlo reads only the rounds and which
+  limit binds, so it asks for layouts (``needed``) only where the grid's rounds fall
+  short of the rounds by mass (``model._layouts_only_where_needed``): elsewhere mass
+  binds whatever the layout holds, since it never holds fewer than the grid.
 
 The count of a draw therefore equals ``packing.best_layout(..., whole_floors=False)``
 called on its rounded sizes (tested): the whole-floors class, a search of one floor at a

@@ -161,10 +161,9 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
         of packing.py at :data:`fastspace.MODEL_RESOLUTION_M` (never below the grid); with
         layouts a kit of several package types gets the best split of the length.
     exact_space : bool
-        False when only ``rounds`` and ``mass_binds`` are read: a package type alone is
-        then laid out only where space could bind (:func:`_layouts_where_space_may_bind`);
-        elsewhere its crates and rounds by space are the grid's, which already reach the
-        rounds by mass.
+        False when only ``rounds`` and ``mass_binds`` are read: with layouts, a package
+        type's crates alone are then laid out only where they can change those
+        (:func:`_layouts_only_where_needed`), and elsewhere are the grid's.
 
     Returns
     -------
@@ -172,9 +171,16 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     """
     usable_kg = np.asarray(payload_kg, dtype=float) * np.asarray(load_fraction, dtype=float)
     by_mass = max_whole_rounds(usable_kg, [np.asarray(p.gross_mass_kg, dtype=float) for p in parts], parts)
+    split = None
+    if packing == LAYOUT and len(parts) > 1:
+        # The best split of the length between the package types, a feasible stow,
+        # instead of the proportional share (an upper estimate); -1 where no layout applies.
+        split = kit_rounds(interior_m, [part_sides(p) for p in parts], [p.upright for p in parts],
+                           [p.items for p in parts], [p.items_per_round for p in parts],
+                           [p.max_layers for p in parts])
     count = crates_by_space
     if packing == LAYOUT:
-        count = layout_counts if exact_space or len(parts) > 1 else _layouts_where_space_may_bind(by_mass, parts[0])
+        count = layout_counts if exact_space else _layouts_only_where_needed(by_mass, parts, split)
     alone = tuple(count(interior_m, part_sides(p), p.upright, p.max_layers) for p in parts)
     if door_m is not None:
         alone = tuple(np.where(door_blocks(door_m, p), 0, count) for p, count in zip(parts, alone))
@@ -182,31 +188,33 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     with np.errstate(divide="ignore"):
         shares = [1.0 / np.where(count == 0, 1, count) for count in alone]
     by_space = max_whole_rounds(1.0, shares, parts)
-    if packing == LAYOUT and len(parts) > 1:
-        # The best split of the length between the package types, a feasible stow,
-        # instead of the proportional share (an upper estimate).
-        split = kit_rounds(interior_m, [part_sides(p) for p in parts], [p.upright for p in parts],
-                           [p.items for p in parts], [p.items_per_round for p in parts],
-                           [p.max_layers for p in parts])
+    if split is not None:
         by_space = np.where(split >= 0, split, by_space)
     by_space = np.where(blocked, 0, by_space)
     by_mass, by_space = np.broadcast_arrays(by_mass, by_space)
     return Capacity(np.minimum(by_mass, by_space), by_mass, by_space, alone)
 
 
-def _layouts_where_space_may_bind(by_mass, part: PackageArrays):
-    """:func:`fastspace.layout_counts` asked only where space could bind.
+def _layouts_only_where_needed(by_mass, parts: Sequence[PackageArrays], split):
+    """:func:`fastspace.layout_counts` asked only where the crates of one type alone can
+    change the rounds or which limit binds; the exact grid elsewhere.
 
-    A layout never holds fewer than the exact grid (``layout_counts`` is at least
-    ``crates_by_space``), so where the grid's rounds already reach the rounds by mass,
-    mass binds whatever the layout holds, and ``rounds`` and ``mass_binds`` are the same
-    without it. With the catalog's 152 mm projectiles mass binds in over nine draws of ten.
+    - One package type: a layout never holds fewer than the exact grid, so where the
+      grid's rounds already reach the rounds by mass, mass binds whatever the layout
+      holds. With the catalog's 152 mm projectiles that is over nine draws of ten.
+    - A kit: by space is the kit's ``split`` of the length wherever it applies (>= 0);
+      the types alone serve there only to find one that fits nowhere (0).
+    - Both: where the grid holds none, the layout is asked for (rounded sizes within the
+      snap of a step may fit where the exact grid just does not).
     """
 
     def count(interior_m, box_m, upright, max_layers):
         grid = crates_by_space(interior_m, box_m, upright, max_layers)
-        by_grid = max_whole_rounds(1.0, [1.0 / np.maximum(grid, 1)], [part])
-        needed = (by_grid < by_mass) | (grid == 0)
+        if split is None:
+            needed = max_whole_rounds(1.0, [1.0 / np.maximum(grid, 1)], parts) < by_mass
+        else:
+            needed = split < 0
+        needed = needed | (grid == 0)
         # The count takes the shape of what decides where it is needed (the mass too).
         length = np.broadcast_to(interior_m[0], needed.shape)
         return layout_counts((length, *interior_m[1:]), box_m, upright, max_layers, needed=needed)

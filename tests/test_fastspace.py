@@ -293,3 +293,20 @@ def test_monte_carlo_lays_out_only_the_draws_where_space_may_bind(monkeypatch):
     # most of those: they need no layout. Every draw bound by space was laid out.
     space_bound = round((1 - simulation.mass_share) * 200)
     assert space_bound <= laid_out.sum() < 100
+
+
+def test_a_kit_lays_out_its_types_alone_only_where_its_split_does_not_apply(monkeypatch):
+    scenario = _layout_scenario("152mm-shell", "complete")
+    values = sample_values(scenario, 10, np.random.default_rng(3))
+    exact = evaluate(values, scenario)
+    asked = []
+
+    def recording(*args, needed=True, **kwargs):
+        asked.append(np.broadcast_to(needed, np.shape(args[0][0])).copy())
+        return layout_counts(*args, needed=needed, **kwargs)
+
+    monkeypatch.setattr(model, "layout_counts", recording)
+    short = evaluate(values, scenario, exact_space=False)
+    for field in ("rounds", "mass_binds", "rounds_by_mass", "rounds_by_space"):  # by space is the split
+        assert getattr(short, field).tolist() == getattr(exact, field).tolist()
+    assert len(asked) == 2 and not np.concatenate(asked).any()
