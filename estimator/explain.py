@@ -137,7 +137,8 @@ def _bracket_end(scenario: Scenario, base: dict, name: str, claimed: int, more: 
     if not upward and parameter.integer:
         steps = np.maximum(steps, 1.0)
     values = {**base, name: steps}
-    totals = fleet_total(values["fleet.containers"], values["fleet.share"], evaluate(values, scenario, exact_space=False).rounds)
+    rounds = evaluate(values, scenario, exact_space=False).rounds
+    totals = fleet_total(values["fleet.containers"], values["fleet.share"], rounds)
     meeting = np.flatnonzero(meets(totals, claimed, more))
     return float(steps[meeting[0]]) if meeting.size else None
 

@@ -27,10 +27,11 @@ hours, so the draws share work:
   case below have 19,087 cells in 2,471 classes.
 * **Caches.** Profiles are kept in the process and in a file in the user's cache folder
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
-* **Only where space can bind.** The model's Monte Carlo reads only the rounds and which
+* **Only where they count.** The model's Monte Carlo reads only the rounds and which
   limit binds, so it asks for layouts (``needed``) only where the grid's rounds fall
-  short of the rounds by mass (``model._layouts_only_where_needed``): elsewhere mass
-  binds whatever the layout holds, since it never holds fewer than the grid.
+  short of the rounds by mass (elsewhere mass binds whatever the layout holds, since it
+  never holds fewer than the grid), and for a kit's types alone only where the kit's
+  split of the length does not apply (``model._layouts_only_where_needed``).
 
 The count of a draw therefore equals ``packing.best_layout(..., whole_floors=False)``
 called on its rounded sizes (tested): the whole-floors class, a search of one floor at a
@@ -409,8 +410,8 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
         Sizes are rounded to this: interior down, package up. [m]
     needed : bool or array of bool
         Where the layout is wanted, broadcast over the inputs; elsewhere the grid alone
-        (the model's short cut where mass binds whatever the layout holds:
-        ``model.rounds_per_container``).
+        (the model's Monte Carlo asks only where a layout can change its answer:
+        ``model._layouts_only_where_needed``).
 
     Returns
     -------
