@@ -278,7 +278,8 @@ def test_layouts_only_where_space_may_bind_give_the_same_rounds_and_binding(muni
     assert np.all(short.rounds_by_space[skipped] >= short.rounds_by_mass[skipped])
 
 
-def test_monte_carlo_lays_out_only_the_draws_where_space_may_bind(monkeypatch):
+def _record_where_layouts_are_asked(monkeypatch) -> list:
+    """The model's layout counts, recording each call's ``needed`` (one flag a draw)."""
     asked = []
 
     def recording(*args, needed=True, **kwargs):
@@ -286,6 +287,11 @@ def test_monte_carlo_lays_out_only_the_draws_where_space_may_bind(monkeypatch):
         return layout_counts(*args, needed=needed, **kwargs)
 
     monkeypatch.setattr(model, "layout_counts", recording)
+    return asked
+
+
+def test_monte_carlo_lays_out_only_the_draws_where_space_may_bind(monkeypatch):
+    asked = _record_where_layouts_are_asked(monkeypatch)
     simulation = simulate(SHELLS["152mm-shell"], 200, np.random.default_rng(7))
     laid_out = np.concatenate(asked)
     assert len(laid_out) == 200
@@ -299,13 +305,7 @@ def test_a_kit_lays_out_its_types_alone_only_where_its_split_does_not_apply(monk
     scenario = _layout_scenario("152mm-shell", "complete")
     values = sample_values(scenario, 10, np.random.default_rng(3))
     exact = evaluate(values, scenario)
-    asked = []
-
-    def recording(*args, needed=True, **kwargs):
-        asked.append(np.broadcast_to(needed, np.shape(args[0][0])).copy())
-        return layout_counts(*args, needed=needed, **kwargs)
-
-    monkeypatch.setattr(model, "layout_counts", recording)
+    asked = _record_where_layouts_are_asked(monkeypatch)
     short = evaluate(values, scenario, exact_space=False)
     for field in ("rounds", "mass_binds", "rounds_by_mass", "rounds_by_space"):  # by space is the split
         assert getattr(short, field).tolist() == getattr(exact, field).tolist()
