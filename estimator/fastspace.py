@@ -69,7 +69,7 @@ import numpy as np
 
 from estimator import packing, pallet_loading
 from estimator.packing import (
-    NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_length, layout_applies,
+    NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_length, layout_applies, within,
 )
 from estimator.pallet_loading import floor_table
 
@@ -444,13 +444,16 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
 
 
 def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_round: Sequence[int],
-               max_layers=None, resolution_m: float = MODEL_RESOLUTION_M) -> np.ndarray:
+               max_layers=None, resolution_m: float = MODEL_RESOLUTION_M, enough=None) -> np.ndarray:
     """Most whole rounds of a kit by space, each package type given its own length.
 
     The sizes are rounded as in :func:`layout_counts`; the count is that of
     :func:`packing.kit_rounds_by_length` at the rounded sizes (tests/oracles.py solves it
-    one case at a time). Rows where
+    one case at a time), never below the split of uniform grids at the exact sizes
+    (:func:`kit_rounds_by_grid`), as a type alone is never below its grid. Rows where
     :func:`packing.layout_applies` is false for some part get -1 (the caller decides).
+    Where the grids' split already reaches ``enough`` rounds (broadcast over the inputs;
+    the model's rounds by mass), no layout is searched and that split is the count.
 
     Parameters
     ----------
@@ -466,6 +469,8 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
         Most packages of each part one above the other (0: as many as fit). [1]
     resolution_m : float
         Sizes are rounded to this: interior down, packages up. [m]
+    enough : array of int, optional
+        Rounds beyond which the caller needs no more. [1]
 
     Returns
     -------
@@ -473,7 +478,13 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     """
     parts = len(uprights)
     layers = [NO_LAYER_LIMIT] * parts if max_layers is None else list(max_layers)
+    by_grid = kit_rounds_by_grid(interior_m, boxes_m, uprights, items, items_per_round, layers)
+    needed = True if enough is None else by_grid < enough
+    # The count takes the shape of what decides where it is needed.
+    interior_m = (np.broadcast_to(interior_m[0], np.broadcast_shapes(np.shape(interior_m[0]), np.shape(needed))),
+                  *interior_m[1:])
     shape, usable, columns = _columns(interior_m, boxes_m, uprights, resolution_m, extra=list(items) + layers)
+    searched = usable & np.broadcast_to(needed, shape).ravel()
 
     def compute(group, longest, _shortest):  # a kit's profile is solved at every length
         height, width = group[:2]
@@ -485,8 +496,42 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     def profile_key(groups):
         return [("kit", parts, *uprights, *items_per_round, *group) for group in groups.tolist()]
 
-    rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), usable, step_mm(resolution_m), profile_key, compute)
-    return np.where(usable, rounds, -1).reshape(shape)
+    rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), searched, step_mm(resolution_m),
+                        profile_key, compute)
+    return np.where(usable, np.maximum(rounds, np.broadcast_to(by_grid, shape).ravel()), -1).reshape(shape)
+
+
+def kit_rounds_by_grid(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_round: Sequence[int],
+                       max_layers: Sequence) -> np.ndarray:
+    """Most whole rounds of a two-type kit with each type in a uniform grid
+    (:func:`packing.grid_count`) in its own length of the interior: a feasible stow at
+    the exact sizes. Kits of another number of types get 0.
+
+    The first type's rounds step up only where its length is a whole number of one of
+    its sides, and the second's never fall as the first's length shrinks, so those
+    lengths are the only ones tried.
+    """
+    length, width, height = (np.asarray(side, dtype=float) for side in interior_m)
+    if len(boxes_m) != 2:
+        return np.zeros(np.shape(length), dtype=np.int64)
+
+    def rounds(part, along):
+        crates = grid_count((along, width, height), boxes_m[part], uprights[part], max_layers[part])
+        return crates * np.asarray(items[part], dtype=np.int64) // items_per_round[part]
+
+    best = np.zeros((), dtype=np.int64)
+    laid_out = layout_applies(interior_m, boxes_m)  # the rows kit_rounds counts (-1 elsewhere)
+    sides = boxes_m[0][:2] if uprights[0] else boxes_m[0]  # those that may lie along the length
+    for side in (np.asarray(side, dtype=float) for side in sides):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            most = np.floor(length / side) + 1  # one more, which within() may still admit
+        most, counted = np.broadcast_arrays(most, laid_out)
+        most = most[counted & np.isfinite(most)]
+        for whole in range(1, int(most.max(initial=0)) + 1):
+            along = whole * side
+            found = np.minimum(rounds(0, along), rounds(1, np.clip(length - along, 0, None)))
+            best = np.maximum(best, np.where(within(along, length), found, 0))
+    return best
 
 
 def stored_count(key: tuple, solve) -> int:

@@ -163,7 +163,9 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     exact_space : bool
         False when only ``rounds`` and ``mass_binds`` are read: with layouts, a package
         type's crates alone are then laid out only where they can change those
-        (:func:`_layouts_only_where_needed`), and elsewhere are the grid's.
+        (:func:`_layouts_only_where_needed`), and elsewhere are the grid's; a kit's split
+        is searched only where the split of uniform grids falls short of the rounds by
+        mass (``fastspace.kit_rounds``' ``enough``), and elsewhere is that split.
 
     Returns
     -------
@@ -175,9 +177,10 @@ def rounds_per_container(payload_kg, load_fraction, interior_m, parts: Sequence[
     if packing == LAYOUT and len(parts) > 1:
         # The best split of the length between the package types, a feasible stow,
         # instead of the proportional share (an upper estimate); -1 where no layout applies.
+        # Only the rounds read: no layout where the grids' split already reaches the mass.
         split = kit_rounds(interior_m, [part_sides(p) for p in parts], [p.upright for p in parts],
                            [p.items for p in parts], [p.items_per_round for p in parts],
-                           [p.max_layers for p in parts])
+                           [p.max_layers for p in parts], enough=None if exact_space else by_mass)
     count = crates_by_space
     if packing == LAYOUT:
         count = layout_counts if exact_space else _layouts_only_where_needed(by_mass, parts, split)

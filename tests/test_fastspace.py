@@ -13,7 +13,7 @@ import strategies as phys
 from oracles import kit_rounds_by_space
 from estimator.errors import InputError
 from estimator import fastspace
-from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
+from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, kit_rounds_by_grid, layout_counts
 from estimator.intervals import interval
 from estimator import model
 from estimator.model import evaluate, usable_interior
@@ -93,7 +93,9 @@ def test_kit_rounds_equal_the_split_at_the_resolution_and_fit(length, parts, k1,
     got = kit_rounds(interior, parts, [False, False], [k1, k2], [1, 1])
     rounded = [np.floor(np.asarray(s) / MODEL_RESOLUTION_M + 1e-6) * MODEL_RESOLUTION_M for s in interior]
     up = [tuple(math.ceil(s / MODEL_RESOLUTION_M - 1e-6) * MODEL_RESOLUTION_M for s in box) for box in parts]
-    expected = kit_rounds_by_space(rounded, up, [False, False], [k1, k2], [1, 1])
+    # The split at the resolution, never below the split of uniform grids at the exact sizes.
+    expected = np.maximum(kit_rounds_by_space(rounded, up, [False, False], [k1, k2], [1, 1]),
+                          kit_rounds_by_grid(interior, parts, [False, False], [k1, k2], [1, 1], [0, 0]))
     assert got.tolist() == expected.tolist()
     for rounds, side in zip(got.tolist(), interior[0]):
         volume = sum(math.ceil(rounds / k) * np.prod(box) for k, box in zip((k1, k2), parts))
@@ -307,6 +309,45 @@ def test_a_kit_lays_out_its_types_alone_only_where_its_split_does_not_apply(monk
     exact = evaluate(values, scenario)
     asked = _record_where_layouts_are_asked(monkeypatch)
     short = evaluate(values, scenario, exact_space=False)
-    for field in ("rounds", "mass_binds", "rounds_by_mass", "rounds_by_space"):  # by space is the split
+    for field in ("rounds", "mass_binds", "rounds_by_mass"):
         assert getattr(short, field).tolist() == getattr(exact, field).tolist()
+    # By space is the split; where not searched, the grids' split, which reaches the mass.
+    skipped = short.rounds_by_space != exact.rounds_by_space
+    assert np.all(short.rounds_by_space[skipped] < exact.rounds_by_space[skipped])
+    assert np.all(short.rounds_by_space[skipped] >= short.rounds_by_mass[skipped])
     assert len(asked) == 2 and not np.concatenate(asked).any()
+
+
+def _grids_split_every_millimetre(interior_mm, boxes_mm, items):
+    """The best split of the length between two uniform grids, trying every whole
+    millimetre: the definition, where every size is whole millimetres."""
+    length, width, height = interior_mm
+    best = 0
+    for first in range(length + 1):
+        rounds = [int(grid_count((along / 1000, width / 1000, height / 1000), [s / 1000 for s in box], False)) * k
+                  for along, box, k in zip((first, length - first), boxes_mm, items)]
+        best = max(best, min(rounds))
+    return best
+
+
+whole_mm_boxes = st.tuples(*[st.integers(150, 700)] * 3)
+
+
+@settings(max_examples=10)
+@given(st.integers(500, 2500), st.lists(whole_mm_boxes, min_size=2, max_size=2), st.integers(1, 3), st.integers(1, 3))
+def test_the_grids_split_of_a_kit_is_the_best_over_every_millimetre(length, boxes_mm, k1, k2):
+    interior = (length, 1100, 900)
+    got = kit_rounds_by_grid([side / 1000 for side in interior], [[s / 1000 for s in box] for box in boxes_mm],
+                             [False, False], [k1, k2], [1, 1], [0, 0])
+    assert int(got) == _grids_split_every_millimetre(interior, boxes_mm, (k1, k2))
+
+
+def test_a_kit_is_searched_only_where_the_grids_split_falls_short_of_enough():
+    interior, boxes = (np.array([5.8, 5.9]), 2.3, 2.3), [(0.9, 0.25, 0.25), (0.5, 0.3, 0.3)]
+    by_grid = kit_rounds_by_grid(interior, boxes, [False, False], [2, 4], [1, 1], [0, 0])
+    fastspace.clear_profiles()
+    assert kit_rounds(interior, boxes, [False, False], [2, 4], [1, 1], enough=by_grid).tolist() == by_grid.tolist()
+    assert fastspace.profiles_kept() == 0
+    searched = kit_rounds(interior, boxes, [False, False], [2, 4], [1, 1], enough=by_grid + 1)
+    assert searched.tolist() == kit_rounds(interior, boxes, [False, False], [2, 4], [1, 1]).tolist()
+    assert fastspace.profiles_kept() == 1  # one profile over the length serves both lengths
