@@ -69,7 +69,8 @@ import numpy as np
 
 from estimator import packing, pallet_loading
 from estimator.packing import (
-    NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_length, layout_applies, within,
+    NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_grid, kit_rounds_by_length,
+    layout_applies,
 )
 from estimator.pallet_loading import floor_table
 
@@ -499,39 +500,6 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), searched, step_mm(resolution_m),
                         profile_key, compute)
     return np.where(usable, np.maximum(rounds, np.broadcast_to(by_grid, shape).ravel()), -1).reshape(shape)
-
-
-def kit_rounds_by_grid(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_round: Sequence[int],
-                       max_layers: Sequence) -> np.ndarray:
-    """Most whole rounds of a two-type kit with each type in a uniform grid
-    (:func:`packing.grid_count`) in its own length of the interior: a feasible stow at
-    the exact sizes. Kits of another number of types get 0.
-
-    The first type's rounds step up only where its length is a whole number of one of
-    its sides, and the second's never fall as the first's length shrinks, so those
-    lengths are the only ones tried.
-    """
-    length, width, height = (np.asarray(side, dtype=float) for side in interior_m)
-    if len(boxes_m) != 2:
-        return np.zeros(np.shape(length), dtype=np.int64)
-
-    def rounds(part, along):
-        crates = grid_count((along, width, height), boxes_m[part], uprights[part], max_layers[part])
-        return crates * np.asarray(items[part], dtype=np.int64) // items_per_round[part]
-
-    best = np.zeros((), dtype=np.int64)
-    laid_out = layout_applies(interior_m, boxes_m)  # the rows kit_rounds counts (-1 elsewhere)
-    sides = boxes_m[0][:2] if uprights[0] else boxes_m[0]  # those that may lie along the length
-    for side in (np.asarray(side, dtype=float) for side in sides):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            most = np.floor(length / side) + 1  # one more, which within() may still admit
-        most, counted = np.broadcast_arrays(most, laid_out)
-        most = most[counted & np.isfinite(most)]
-        for whole in range(1, int(most.max(initial=0)) + 1):
-            along = whole * side
-            found = np.minimum(rounds(0, along), rounds(1, np.clip(length - along, 0, None)))
-            best = np.maximum(best, np.where(within(along, length), found, 0))
-    return best
 
 
 def stored_count(key: tuple, solve) -> int:

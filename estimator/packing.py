@@ -57,9 +57,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from itertools import accumulate, permutations
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -1031,24 +1031,93 @@ def grid_count(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> n
 
 
 def _best_grid(interior, box, upright: bool, max_layers: np.ndarray) -> np.ndarray:
-    # Each box side along each interior axis is divided once (nine divisions, not
-    # eighteen), then the orientations multiply them.
-    fits = {
-        (axis, side): np.floor(interior[axis] / box[side] * (1 + _FIT_TOLERANCE))
-        for axis in range(3) for side in range(3)
-    }
-    if np.any(max_layers != NO_LAYER_LIMIT):  # at most max_layers one above the other
-        for side in range(3):
-            fits[2, side] = np.where(max_layers != NO_LAYER_LIMIT, np.minimum(fits[2, side], max_layers),
-                                     fits[2, side])
     best = None
-    for order in orientations(upright):
-        # Counted in floats (exact below 2**53) and checked once, so huge counts are
-        # refused instead of wrapping round in int64.
-        count = fits[0, order[0]] * fits[1, order[1]] * fits[2, order[2]]
-        count = np.where(np.isnan(count), 0.0, count)  # 0 along one axis times inf along another
+    for side, across in grid_cross_sections(interior[1:], box, upright, max_layers).items():
+        count = _times(_divisions(interior[0], box[side]), across)
         best = count if best is None else np.maximum(best, count)
     return np.broadcast_to(best, np.broadcast_shapes(*(a.shape for a in interior + box), max_layers.shape))
+
+
+def grid_cross_sections(width_height, box, upright: bool, max_layers: np.ndarray) -> dict[int, np.ndarray]:
+    """For each side of the box that may lie along the length (its index), the most boxes
+    of a uniform grid in one cross-section of ``width x height``, at most ``max_layers``
+    one above the other: a grid ``x`` long then holds ``divisions(x, side) * that``.
+    Floats, exact below 2**53; call under ``np.errstate`` as :func:`grid_count` does."""
+    width, height = width_height
+    # Each box side across each axis is divided once, then the orientations multiply them.
+    across = {side: _divisions(width, box[side]) for side in range(3)}
+    up = {side: _divisions(height, box[side]) for side in range(3)}
+    if np.any(max_layers != NO_LAYER_LIMIT):  # at most max_layers one above the other
+        up = {side: np.where(max_layers != NO_LAYER_LIMIT, np.minimum(fit, max_layers), fit) for side, fit in up.items()}
+    sections = {}
+    for order in orientations(upright):
+        count = _times(across[order[1]], up[order[2]])
+        sections[order[0]] = np.maximum(sections[order[0]], count) if order[0] in sections else count
+    return sections
+
+
+def _divisions(room, side):
+    """Whole sides in a room, with the slack of :data:`_FIT_TOLERANCE`. [1]"""
+    return np.floor(room / side * (1 + _FIT_TOLERANCE))
+
+
+def _times(first, second):
+    """Boxes along two axes multiplied: 0 along one times inf along another holds none.
+    Counted in floats (exact below 2**53) and checked once by the caller, so huge
+    counts are refused instead of wrapping round in int64."""
+    count = first * second
+    return np.where(np.isnan(count), 0.0, count)
+
+
+def kit_rounds_by_grid(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_round: Sequence[int],
+                       max_layers: Sequence) -> np.ndarray:
+    """Most whole rounds of a two-type kit with each type in a uniform grid
+    (:func:`grid_count`) in its own length of the interior: a feasible stow at the exact
+    sizes, where :func:`layout_applies` (0 elsewhere, and for kits of another number of
+    types). Arrays in metres, broadcast.
+
+    The first type's rounds step up only where its length is a whole number of a side it
+    lays along the length, so those lengths are the only ones worth trying; for each such
+    side, the first type's rounds rise and the second's fall with that number, so the best
+    is where they cross, found by bisection.
+    """
+    interior = [np.asarray(side, dtype=float) for side in interior_m]
+    boxes = [[np.asarray(side, dtype=float) for side in box] for box in boxes_m]
+    counted = layout_applies(interior_m, boxes_m)
+    if len(boxes) != 2:
+        return np.zeros(counted.shape, dtype=np.int64)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        sections = [grid_cross_sections(interior[1:], box, upright, np.asarray(layers, dtype=float))
+                    for box, upright, layers in zip(boxes, uprights, max_layers)]
+
+        def rounds(part, along):
+            crates = reduce(np.maximum, [_times(_divisions(along, boxes[part][side]), across)
+                                         for side, across in sections[part].items()])
+            whole = _zero_where_not(counted, crates).astype(np.int64)
+            return whole * np.asarray(items[part], dtype=np.int64) // items_per_round[part]
+
+        def both(side, whole):  # the two types' rounds, the first's length ``whole`` of its side
+            along = whole * boxes[0][side]
+            return rounds(0, along), rounds(1, np.clip(interior[0] - along, 0, None))
+
+        best = np.zeros(counted.shape, dtype=np.int64)
+        for side in sections[0]:
+            most = _zero_where_not(counted, np.floor(interior[0] / boxes[0][side] * (1 + _FIT_TOLERANCE)))
+            # The last whole number where the first type's rounds are at most the second's.
+            low, high = np.zeros(most.shape), most + 1
+            while np.any(high - low > 1):
+                middle = np.floor((low + high) / 2)
+                first, second = both(side, middle)
+                low, high = np.where(first <= second, middle, low), np.where(first <= second, high, middle)
+            best = reduce(np.maximum, [best, np.minimum(*both(side, low)),
+                                       np.where(low < most, np.minimum(*both(side, low + 1)), 0)])
+    return best
+
+
+def _zero_where_not(counted, values) -> np.ndarray:
+    """``values`` (floats) where ``counted``, else 0: sizes a layout does not apply to
+    (non-finite, huge counts) neither loop nor overflow."""
+    return np.where(counted, np.nan_to_num(values, nan=0.0, posinf=0.0), 0.0)
 
 
 def layout_applies(interior_m, boxes_m) -> np.ndarray:

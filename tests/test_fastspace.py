@@ -13,11 +13,11 @@ import strategies as phys
 from oracles import kit_rounds_by_space
 from estimator.errors import InputError
 from estimator import fastspace
-from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, kit_rounds_by_grid, layout_counts
+from estimator.fastspace import MODEL_RESOLUTION_M, kit_rounds, layout_counts
 from estimator.intervals import interval
 from estimator import model
 from estimator.model import evaluate, usable_interior
-from estimator.packing import best_layout, count_by_length, grid_count
+from estimator.packing import best_layout, count_by_length, grid_count, kit_rounds_by_grid
 from estimator.parameters import apply_overrides, build_scenario, parse_overrides
 from estimator.uncertainty import sample_values, simulate
 
@@ -318,28 +318,29 @@ def test_a_kit_lays_out_its_types_alone_only_where_its_split_does_not_apply(monk
     assert len(asked) == 2 and not np.concatenate(asked).any()
 
 
-def _grids_split_every_millimetre(interior_mm, boxes_mm, items):
+def _grids_split_every_millimetre(interior_mm, boxes_mm, uprights, items, layers):
     """The best split of the length between two uniform grids, trying every whole
     millimetre: the definition, where every size is whole millimetres."""
     length, width, height = interior_mm
     best = 0
     for first in range(length + 1):
-        rounds = [int(grid_count((along / 1000, width / 1000, height / 1000), [s / 1000 for s in box], False)) * k
-                  for along, box, k in zip((first, length - first), boxes_mm, items)]
+        rounds = [int(grid_count((along / 1000, width / 1000, height / 1000), [s / 1000 for s in box], upright, cap)) * k
+                  for along, box, upright, k, cap in zip((first, length - first), boxes_mm, uprights, items, layers)]
         best = max(best, min(rounds))
     return best
 
 
 whole_mm_boxes = st.tuples(*[st.integers(150, 700)] * 3)
+two = functools.partial(st.lists, min_size=2, max_size=2)
 
 
-@settings(max_examples=10)
-@given(st.integers(500, 2500), st.lists(whole_mm_boxes, min_size=2, max_size=2), st.integers(1, 3), st.integers(1, 3))
-def test_the_grids_split_of_a_kit_is_the_best_over_every_millimetre(length, boxes_mm, k1, k2):
+@settings(max_examples=15)
+@given(st.integers(500, 2500), two(whole_mm_boxes), two(st.booleans()), two(st.integers(1, 3)), two(st.integers(0, 2)))
+def test_the_grids_split_of_a_kit_is_the_best_over_every_millimetre(length, boxes_mm, uprights, items, layers):
     interior = (length, 1100, 900)
     got = kit_rounds_by_grid([side / 1000 for side in interior], [[s / 1000 for s in box] for box in boxes_mm],
-                             [False, False], [k1, k2], [1, 1], [0, 0])
-    assert int(got) == _grids_split_every_millimetre(interior, boxes_mm, (k1, k2))
+                             uprights, items, [1, 1], layers)
+    assert int(got) == _grids_split_every_millimetre(interior, boxes_mm, uprights, items, layers)
 
 
 def test_a_kit_is_searched_only_where_the_grids_split_falls_short_of_enough():
