@@ -427,6 +427,7 @@ def layout_counts(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT,
     >>> int(layout_counts((5.9, 2.35, 2.39), (1.0, 0.5, 0.3), upright=False))
     202
     """
+    interior_m = _widened(interior_m, needed)
     grid = grid_count(interior_m, box_m, upright, max_layers)
     shape, usable, columns = _columns(interior_m, [box_m], [upright], resolution_m, extra=[max_layers])
     usable = usable & np.broadcast_to(needed, shape).ravel()
@@ -481,9 +482,7 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     layers = [NO_LAYER_LIMIT] * parts if max_layers is None else list(max_layers)
     by_grid = kit_rounds_by_grid(interior_m, boxes_m, uprights, items, items_per_round, layers)
     needed = True if enough is None else by_grid < enough
-    # The count takes the shape of what decides where it is needed.
-    interior_m = (np.broadcast_to(interior_m[0], np.broadcast_shapes(np.shape(interior_m[0]), np.shape(needed))),
-                  *interior_m[1:])
+    interior_m = _widened(interior_m, needed)
     shape, usable, columns = _columns(interior_m, boxes_m, uprights, resolution_m, extra=list(items) + layers)
     searched = usable & np.broadcast_to(needed, shape).ravel()
 
@@ -500,6 +499,14 @@ def kit_rounds(interior_m, boxes_m, uprights: Sequence[bool], items, items_per_r
     rounds = _by_groups(columns, [True] * (3 + 3 * parts) + [False] * (2 * parts), searched, step_mm(resolution_m),
                         profile_key, compute)
     return np.where(usable, np.maximum(rounds, np.broadcast_to(by_grid, shape).ravel()), -1).reshape(shape)
+
+
+def _widened(interior_m, needed):
+    """The interior with its length broadcast to the shape of ``needed`` too: the counts
+    take the shape of what decides where they are needed (the mass, drawn apart from
+    the sizes, say)."""
+    length = np.asarray(interior_m[0])
+    return (np.broadcast_to(length, np.broadcast_shapes(length.shape, np.shape(needed))), *interior_m[1:])
 
 
 def stored_count(key: tuple, solve) -> int:

@@ -217,10 +217,7 @@ def _layouts_only_where_needed(by_mass, parts: Sequence[PackageArrays], split):
             needed = max_whole_rounds(1.0, [1.0 / np.maximum(grid, 1)], parts) < by_mass
         else:
             needed = split < 0
-        needed = needed | (grid == 0)
-        # The count takes the shape of what decides where it is needed (the mass too).
-        length = np.broadcast_to(interior_m[0], needed.shape)
-        return layout_counts((length, *interior_m[1:]), box_m, upright, max_layers, needed=needed)
+        return layout_counts(interior_m, box_m, upright, max_layers, needed=needed | (grid == 0))
 
     return count
 

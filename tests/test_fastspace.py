@@ -285,7 +285,7 @@ def _record_where_layouts_are_asked(monkeypatch) -> list:
     asked = []
 
     def recording(*args, needed=True, **kwargs):
-        asked.append(np.broadcast_to(needed, np.shape(args[0][0])).copy())
+        asked.append(np.broadcast_to(needed, np.broadcast_shapes(np.shape(needed), np.shape(args[0][0]))).copy())
         return layout_counts(*args, needed=needed, **kwargs)
 
     monkeypatch.setattr(model, "layout_counts", recording)
