@@ -810,6 +810,16 @@ def _corners(points: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
     return near[first], far[second], first, second
 
 
+def _corner_pairs(points: np.ndarray, n: int, blocks: dict) -> int:
+    """How many corner pairs :func:`_corners` gives along ``points[n]``: from ``blocks``
+    where built (:func:`_best_five_blocks`), else counted without building them."""
+    if n in blocks:
+        return blocks[n][0]
+    near = points[1:n]
+    far = points[n] - near[::-1]
+    return len(near) * len(far) - int(np.searchsorted(far, near, side="right").sum())
+
+
 def _undominated(first: np.ndarray, second: np.ndarray, blocks: tuple[np.ndarray, ...]) -> np.ndarray:
     """Which pinwheel corner pairs along one axis to keep: those whose five blocks (raster
     indices, :func:`_pinwheel_blocks`) the next pair along either index does not all
@@ -861,7 +871,10 @@ def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, r
     # Turning a pinwheel half round maps (x1, x2) to (L - x2, L - x1) with the same blocks.
     half = x1 + x2 <= xs[i]
     pairs = int(half.sum())  # the budget counts the pairs before any is dropped
-    if not pairs:
+    # Within the budget only; the pairs across are counted before any block is built
+    # (a wide floor's widest cells have hundreds of thousands).
+    searched = [j for j in rows if 0 < pairs * _corner_pairs(ys, j, y_blocks) <= FIVE_BLOCK_BUDGET]
+    if not searched:
         return
     x1, x2, near, far = x1[half], x2[half], near[half], far[half]
     along = _pinwheel_blocks(xs, xs[i], x1, x2)
@@ -869,16 +882,12 @@ def _best_five_blocks(column, decision, first, pinwheels, finished, xs, ys, i, r
     x1, x2 = x1[kept], x2[kept]
     # The blocks' rows, once for the column: every cell of it gathers from the same rows.
     block_rows = [finished[part[kept]] for part in along]
-    searched = []
-    for j in rows:
+    for j in searched:
         if j not in y_blocks:
             y1, y2, near, far = _corners(ys, j)
             across = _pinwheel_blocks(ys, ys[j], y1, y2)
             kept = _undominated(near, far, across)
             y_blocks[j] = (len(y1), y1[kept], y2[kept], tuple(part[kept] for part in across))
-        corners = y_blocks[j][0]
-        if corners and pairs * corners <= FIVE_BLOCK_BUDGET:
-            searched.append(j)
     for group in _groups_within(searched, [len(y_blocks[j][1]) for j in searched], PINWHEEL_GATHER // len(x1)):
         total, starts = _pinwheel_totals(block_rows, [y_blocks[j][3] for j in group])
         best = np.maximum.reduceat(total.max(axis=0), starts).tolist()

@@ -442,3 +442,25 @@ def test_a_table_shorter_pinwheels_than_its_width_settles_only_the_flags_it_copi
     (square, shared), (_, alone) = last_table({}), last_table(_Forgetful())
     assert any(square.xs[i] > 10 for i, _ in square.unsettled)  # cells the short table solves itself
     assert (shared.count == alone.count).all() and (settled_final(shared) == settled_final(alone)).all()
+
+
+@settings(max_examples=50)
+@given(st.lists(st.integers(1, 60), min_size=1, max_size=3), st.integers(10, 400))
+def test_corner_pairs_are_counted_as_many_as_built(sides, width):
+    points = pallet_loading.raster_points(width, tuple(sides))
+    for n in range(1, len(points)):
+        built = len(pallet_loading._corners(points, n)[0])
+        assert pallet_loading._corner_pairs(points, n, {}) == built
+
+
+def test_no_pinwheel_blocks_are_built_across_cells_beyond_the_budget(monkeypatch):
+    # A wide floor's widest cells have more corner pairs across than the budget allows:
+    # their blocks were built (and kept) though never searched.
+    monkeypatch.setattr(pallet_loading, "FIVE_BLOCK_BUDGET", 60)
+    pallet_loading.clear_floor_tables()
+    solver = pallet_loading._floor_solver(300, 120, (13, 7), 120)
+    solver.table(300)
+    built = [entry[0] for entry in solver.shared.y_blocks.values()] if solver.shared else []
+    built += [entry[0] for entry in solver.y_blocks.values()]
+    assert built and max(built) <= 60
+    pallet_loading.clear_floor_tables()
