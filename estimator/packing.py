@@ -54,6 +54,7 @@ References
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -83,6 +84,14 @@ STANDING, TURNED = (0, 1, 2), (2, 1, 0)
 # Above this many packages by volume a layout would take seconds (its raster grows with
 # the count) and the uniform grid is used instead; every catalog case is far below it.
 LAYOUT_LIMIT = 5000
+# Most boxes, each taken as a square of its smallest side, that cover the largest floor
+# section a layout searches (section_limit of the length or height, by the width): the
+# raster and the floor tables grow with it. A 40 ft floor section holds 564 squares of
+# the catalog's smallest crate side (0.14 m) and 1,105 of 0.1 m; `explain`'s doubled
+# widths of a 20 ft box gave 1,040 (9.35 m: 2 s and 0.4 GB a profile of the 152 mm
+# charge crate), 1,560 (14 m: 8 s, 1.6 GB) and 2,080 (18.7 m: out of memory). Beyond
+# it the grid counts, as beyond LAYOUT_LIMIT.
+FLOOR_LIMIT = 1200
 # Relative slack on each grid division, so that a box of exactly half the interior
 # counts twice despite rounding in unit conversion (1e-9 of 6 m is 6 nm).
 _FIT_TOLERANCE = 1e-9
@@ -1122,16 +1131,25 @@ def _zero_where_not(counted, values) -> np.ndarray:
 
 def layout_applies(interior_m, boxes_m) -> np.ndarray:
     """Where every box is laid out rather than gridded: finite sizes, at most
-    :data:`LAYOUT_LIMIT` packages of each by volume."""
+    :data:`LAYOUT_LIMIT` packages of each by volume and :data:`FLOOR_LIMIT` on a floor."""
     interior = [np.asarray(side, dtype=float) for side in interior_m]
     ok = np.logical_and.reduce(np.broadcast_arrays(*[np.isfinite(side) for side in interior]))
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        for box in boxes_m:
-            sides = [np.asarray(side, dtype=float) for side in box]
-            volume_ratio = np.prod(np.broadcast_arrays(*interior), axis=0) / np.prod(np.broadcast_arrays(*sides), axis=0)
-            ok = ok & np.isfinite(volume_ratio) & (volume_ratio <= LAYOUT_LIMIT)
-            ok = ok & np.logical_and.reduce(np.broadcast_arrays(*[side > 0 for side in sides]))
+    for box in boxes_m:
+        volume_ratio, floor_ratio = _layout_ratios(interior, box)
+        ok = ok & (volume_ratio <= LAYOUT_LIMIT) & (floor_ratio <= FLOOR_LIMIT)
     return ok
+
+
+def _layout_ratios(interior, box) -> tuple[np.ndarray, np.ndarray]:
+    """Packages by volume, and squares of the smallest side on the largest floor section
+    searched (see :data:`FLOOR_LIMIT`); NaN where a side is not above zero or not finite."""
+    length, width, height = interior
+    sides = [np.asarray(side, dtype=float) for side in box]
+    shortest = np.minimum(np.minimum(sides[0], sides[1]), sides[2])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        volume_ratio = length * width * height / (sides[0] * sides[1] * sides[2])
+        floor_ratio = np.minimum(np.maximum(length, height), 2 * width) * width / shortest**2
+    return tuple(np.where((shortest > 0) & np.isfinite(ratio), ratio, np.nan) for ratio in (volume_ratio, floor_ratio))
 
 
 def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
@@ -1375,15 +1393,23 @@ def pack(interior_m, box_m, upright: bool, max_layers: int = NO_LAYER_LIMIT, doo
 
 
 def check_layout_applies(interior_m, box_m, package: str = "package") -> None:
-    """Refuse a package so small that more than :data:`LAYOUT_LIMIT` would fit by volume
+    """Refuse a package so small that more than :data:`LAYOUT_LIMIT` would fit by volume,
+    or more than :data:`FLOOR_LIMIT` squares of its smallest side on a floor section
     (:func:`layout_applies`), naming it ``package``.
 
     Raises
     ------
     InputError
     """
-    if not layout_applies(interior_m, [box_m]):
-        raise InputError(
-            f"{package} {' x '.join(f'{side:.3g}' for side in box_m)} m: more than {LAYOUT_LIMIT:,} would fit "
-            f"by volume; expected a package that fills at least 1/{LAYOUT_LIMIT:,} of the interior"
-        )
+    if layout_applies(interior_m, [box_m]):
+        return
+    named = f"{package} {' x '.join(f'{side:.3g}' for side in box_m)} m"
+    interior = [np.asarray(side, dtype=float) for side in interior_m]
+    volume_ratio, floor_ratio = (float(ratio) for ratio in _layout_ratios(interior, box_m))
+    if not volume_ratio <= LAYOUT_LIMIT:
+        raise InputError(f"{named}: more than {LAYOUT_LIMIT:,} would fit by volume; expected a package that fills "
+                         f"at least 1/{LAYOUT_LIMIT:,} of the interior")
+    smallest = min(box_m) * math.sqrt(floor_ratio / FLOOR_LIMIT)
+    raise InputError(f"{named}: more than {FLOOR_LIMIT:,} squares of its smallest side would cover the floor searched "
+                     f"(layouts are for container-sized floors); expected a smallest side of at least {smallest:.3g} m "
+                     f"in this interior")

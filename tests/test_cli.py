@@ -536,3 +536,11 @@ def test_pack_reads_foot_and_inch_marks_as_a_person_types_them():
     counts = {text: json.loads(run("pack", "--container", "20ft", "--package", text, "--format", "json").stdout)["count"]
               for text in ('48"x40"x36"', '48x40x36"', "4'x3.5'x3'", "48x40x36in")}
     assert len(set(counts.values())) == 1 and counts["48x40x36in"] > 0
+
+
+def test_pack_refuses_a_floor_far_wider_than_a_container_in_one_line():
+    # 18.7 m wide: 3,650 crates by volume, but the floor tables ran out of memory.
+    result = run("pack", "--interior", "5.9x18.7x2.39m", "--package", "0.73x0.43x0.23m")
+    assert_one_line_error(result, "package 0.73 x 0.43 x 0.23 m: more than 1,200 squares of its smallest side",
+                          "expected a smallest side of at least 0.303 m")
+    assert run("pack", "--interior", "5.9x2.33x2.39m", "--package", "0.73x0.43x0.23m").exit_code == 0

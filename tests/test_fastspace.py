@@ -352,3 +352,12 @@ def test_a_kit_is_searched_only_where_the_grids_split_falls_short_of_enough():
     searched = kit_rounds(interior, boxes, [False, False], [2, 4], [1, 1], enough=by_grid + 1)
     assert searched.tolist() == kit_rounds(interior, boxes, [False, False], [2, 4], [1, 1]).tolist()
     assert fastspace.profiles_kept() == 1  # one profile over the length serves both lengths
+
+
+def test_a_floor_far_wider_than_a_container_is_counted_by_the_grid():
+    # What explain's doubled widths asked of the 152 mm kit: 18.7 m wide, out of memory.
+    wide, box = (5.88, 18.7, 2.39), (0.73, 0.43, 0.23)
+    fastspace.clear_profiles()
+    assert int(layout_counts(wide, box, False)) == int(grid_count(wide, box, False))
+    assert fastspace.profiles_kept() == 0
+    assert int(kit_rounds(wide, [box, (0.9, 0.25, 0.25)], [False, False], [2, 1], [1, 1])) == -1
