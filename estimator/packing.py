@@ -1135,21 +1135,22 @@ def layout_applies(interior_m, boxes_m) -> np.ndarray:
     interior = [np.asarray(side, dtype=float) for side in interior_m]
     ok = np.logical_and.reduce(np.broadcast_arrays(*[np.isfinite(side) for side in interior]))
     for box in boxes_m:
-        volume_ratio, floor_ratio = _layout_ratios(interior, box)
-        ok = ok & (volume_ratio <= LAYOUT_LIMIT) & (floor_ratio <= FLOOR_LIMIT)
+        volume_ratio, floor_ratio, shortest = _layout_ratios(interior, box)
+        # (NaN and infinite ratios compare false.)
+        ok = ok & (shortest > 0) & (volume_ratio <= LAYOUT_LIMIT) & (floor_ratio <= FLOOR_LIMIT)
     return ok
 
 
-def _layout_ratios(interior, box) -> tuple[np.ndarray, np.ndarray]:
-    """Packages by volume, and squares of the smallest side on the largest floor section
-    searched (see :data:`FLOOR_LIMIT`); NaN where a side is not above zero or not finite."""
+def _layout_ratios(interior, box) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Packages by volume, squares of the smallest side on the largest floor section
+    searched (see :data:`FLOOR_LIMIT`), and that smallest side. [1], [1], [m]"""
     length, width, height = interior
     sides = [np.asarray(side, dtype=float) for side in box]
     shortest = np.minimum(np.minimum(sides[0], sides[1]), sides[2])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         volume_ratio = length * width * height / (sides[0] * sides[1] * sides[2])
         floor_ratio = np.minimum(np.maximum(length, height), 2 * width) * width / shortest**2
-    return tuple(np.where((shortest > 0) & np.isfinite(ratio), ratio, np.nan) for ratio in (volume_ratio, floor_ratio))
+    return volume_ratio, floor_ratio, shortest
 
 
 def crates_by_space(interior_m, box_m, upright: bool, max_layers=NO_LAYER_LIMIT) -> np.ndarray:
@@ -1405,8 +1406,8 @@ def check_layout_applies(interior_m, box_m, package: str = "package") -> None:
         return
     named = f"{package} {' x '.join(f'{side:.3g}' for side in box_m)} m"
     interior = [np.asarray(side, dtype=float) for side in interior_m]
-    volume_ratio, floor_ratio = (float(ratio) for ratio in _layout_ratios(interior, box_m))
-    if not volume_ratio <= LAYOUT_LIMIT:
+    volume_ratio, floor_ratio, shortest = (float(value) for value in _layout_ratios(interior, box_m))
+    if not (shortest > 0 and volume_ratio <= LAYOUT_LIMIT):
         raise InputError(f"{named}: more than {LAYOUT_LIMIT:,} would fit by volume; expected a package that fills "
                          f"at least 1/{LAYOUT_LIMIT:,} of the interior")
     smallest = min(box_m) * math.sqrt(floor_ratio / FLOOR_LIMIT)
