@@ -1111,7 +1111,7 @@ def kit_rounds_by_grid(interior_m, boxes_m, uprights: Sequence[bool], items, ite
 
         best = np.zeros(counted.shape, dtype=np.int64)
         for side in sections[0]:
-            most = _zero_where_not(counted, np.floor(interior[0] / boxes[0][side] * (1 + _FIT_TOLERANCE)))
+            most = _zero_where_not(counted, _divisions(interior[0], boxes[0][side]))
             # The last whole number where the first type's rounds are at most the second's.
             low, high = np.zeros(most.shape), most + 1
             while np.any(high - low > 1):
@@ -1410,7 +1410,7 @@ def check_layout_applies(interior_m, box_m, package: str = "package") -> None:
     if not (shortest > 0 and volume_ratio <= LAYOUT_LIMIT):
         raise InputError(f"{named}: more than {LAYOUT_LIMIT:,} would fit by volume; expected a package that fills "
                          f"at least 1/{LAYOUT_LIMIT:,} of the interior")
-    smallest = min(box_m) * math.sqrt(floor_ratio / FLOOR_LIMIT)
+    smallest = shortest * math.sqrt(floor_ratio / FLOOR_LIMIT)
     raise InputError(f"{named}: more than {FLOOR_LIMIT:,} squares of its smallest side would cover the floor searched "
                      f"(layouts are for container-sized floors); expected a smallest side of at least {smallest:.3g} m "
                      f"in this interior")
