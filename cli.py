@@ -23,6 +23,8 @@ MAX_CONTAINERS = 10**12
 # Likewise kept in step with estimator.catalog.MAX_ROUNDS (tested): the most rounds `need` takes.
 MAX_ROUNDS = 10**15
 FORMAT_CHOICES = ("table", "json", "csv")
+# Kept in step with estimator.fastspace.WORKERS_VARIABLE (tested): --workers sets it.
+WORKERS_VARIABLE = "ESTIMATOR_WORKERS"
 # The most --draws each command takes, so that a slip (10^11 for 10^5) is refused at once
 # rather than running for hours; measured in NOTES.md, "Hardening (issue 7)".
 # estimate, check, need: memory stays flat, time grows (10^8 draws: estimate of the five
@@ -392,8 +394,28 @@ def search_status():
         status.close()
 
 
+def _set_workers(ctx, param, value):
+    """``--workers``: a whole number of at least 1, or ``auto``, handed to the library
+    (estimator.fastspace.workers) through its environment variable, which forked
+    workers inherit. Checked here, so a bad value stops the run before it starts."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text != "auto" and not (text.isdigit() and int(text) >= 1):
+        expected = "expected a whole number of processes (at least 1) or auto"
+        if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+            raise click.UsageError(f"{WORKERS_VARIABLE}={value!r}: {expected}")
+        raise click.BadParameter(f"{value!r}: {expected}")
+    os.environ[WORKERS_VARIABLE] = text
+    return text
+
+
 @click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="estimator")
+@click.option("--workers", metavar="N|auto", envvar=WORKERS_VARIABLE, callback=_set_workers, expose_value=False,
+              help="Processes that solve new packing layouts (load.packing=layout), or auto for the cores "
+              f"this process may use; default 1, or ${WORKERS_VARIABLE}. Linux only; the counts are the same "
+              "with any number.")
 def cli():
     """How many 122 mm and 152 mm rounds can N containers carry, and is a claim plausible?
 

@@ -1,7 +1,7 @@
 """Packing quality and speed: gaps to the bound, time per case, py3dbp side by side.
 
 Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [--draws 1000000]
-       [--wide-draws 2000]
+       [--wide-draws 2000] [--workers 2 ...]
 
 1. A seeded suite of package sizes, each side uniform in 0.2-3.1 m, laid out (any
    orientation) in the 20ft, 40ft and 40ft high cube interiors (smallest catalog values),
@@ -24,7 +24,8 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
    crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m, ``--wide-draws`` draws): cold (every cache
    empty; the median of five runs), from the persistent cache (in a temporary folder, as a new process would read
    it), warm, with the profiles solved and the floor tables built, and every profile
-   solved again with the floor tables built (what sharing floor tables cannot remove).
+   solved again with the floor tables built (what sharing floor tables cannot remove);
+   cold also with ``--workers`` processes (fastspace.workers: default 2, none to skip).
    See also benchmarks/layout_regions.py (groups, tables, corner regions). Then the whole
    model (152 mm projectiles, the narrow crate) by grid and by layouts, the same three ways
    (cold again the median of five).
@@ -48,7 +49,7 @@ from estimator.catalog import load_catalog
 from estimator.packing import best_layout, box_mm, count_by_length, interior_mm
 from estimator.pallet_loading import clear_floor_tables, floor_table, square_tables_kept
 from estimator.fastspace import (  # section 3
-    CACHE_DIR_VARIABLE, CACHE_OFF_VARIABLE, clear_profiles, layout_counts, profiles_kept,
+    CACHE_DIR_VARIABLE, CACHE_OFF_VARIABLE, clear_profiles, layout_counts, profiles_kept, use_workers,
 )
 from estimator.packing import grid_count  # section 3
 
@@ -208,7 +209,17 @@ def profiles_again(function) -> float:
     return seconds
 
 
-def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
+def cold_with_workers(function, workers: list[int]) -> str:
+    """The cold median with each number of ``workers`` beyond one (fastspace.use_workers)."""
+    times = []
+    for processes in workers:
+        use_workers(processes)
+        times.append(f"{processes} workers: {cold_median(function)[0]:.2f} s")
+    use_workers(None)
+    return f" ({'; '.join(times)})" if times else ""
+
+
+def report_monte_carlo(draws: int, wide_draws: int, seed: int, workers: list[int]) -> None:
     narrow = ((0.865, 0.885), (0.24, 0.26), (0.24, 0.26))
     cases = (("package only, narrow", draws, narrow, True),
              ("package only, +-2.5 cm", draws, ((0.85, 0.90), (0.225, 0.275), (0.225, 0.275)), True),
@@ -218,6 +229,7 @@ def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
         if not n:
             continue
         interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed), interior_fixed)
+        parallel = cold_with_workers(lambda: layout_counts(interior, box, upright=False), workers)
         cold, counts = cold_median(lambda: layout_counts(interior, box, upright=False))
         profiles, tables, squares = profiles_kept(), floor_table.cache_info().currsize, square_tables_kept()
         clear_profiles()  # read back from the persistent cache (a new process would)
@@ -228,7 +240,7 @@ def report_monte_carlo(draws: int, wide_draws: int, seed: int) -> None:
         room = f"less {FIXED_CLEARANCE_M} m (fixed)" if interior_fixed else "(catalog ranges) less 0.02-0.15 m"
         print(f"\nMonte Carlo ({name}): {n:,} draws of {' x '.join(f'{a}-{b}' for a, b in sides)} m in 20ft "
               f"{room}: {profiles} profiles, {tables} floor tables ({squares} shared square tables); "
-              f"cold {cold:.2f} s, every profile again with the floor tables built {tables_built:.2f} s, "
+              f"cold {cold:.2f} s{parallel}, every profile again with the floor tables built {tables_built:.2f} s, "
               f"from the persistent cache {from_disk:.3f} s, warm {warm:.3f} s; "
               f"counts {counts.min()}..{counts.max()} (grid {grid.min()}..{grid.max()}), "
               f"above the grid in {np.mean(counts > grid):.0%} of draws")
@@ -262,6 +274,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--draws", type=int, default=1_000_000)
     parser.add_argument("--wide-draws", type=int, default=2000)
+    parser.add_argument("--workers", type=int, nargs="*", default=[2],
+                        help="also time section 3's cold runs with this many worker processes (none: one process only)")
     args = parser.parse_args()
     rows = run_suite(args.cases, args.seed)
     if rows:
@@ -270,7 +284,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:  # a fresh persistent cache, not the user's
             os.environ.pop(CACHE_OFF_VARIABLE, None)
             os.environ[CACHE_DIR_VARIABLE] = cache
-            report_monte_carlo(args.draws, args.wide_draws, args.seed)
+            report_monte_carlo(args.draws, args.wide_draws, args.seed, [n for n in args.workers if n > 1])
             report_full_model(args.draws, args.seed)
     if args.py3dbp:
         report_py3dbp(rows, args.py3dbp)

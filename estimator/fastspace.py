@@ -27,6 +27,11 @@ hours, so the draws share work:
   case below have 19,087 cells in 2,471 classes.
 * **Caches.** Profiles are kept in the process and in a file in the user's cache folder
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
+* **Workers (opt-in).** With ``--workers`` or ``$ESTIMATOR_WORKERS`` above 1 (Linux),
+  a batch of at least :data:`PARALLEL_AFTER` new profiles is split between this process
+  and forked workers (:func:`workers`), each given whole families of packages that share
+  their two shortest sides, and so their costliest floor tables; the counts are the
+  same with any number of processes.
 * **Only where they count.** The model's Monte Carlo reads only the rounds and which
   limit binds, so it asks for layouts (``needed``) only where the grid's rounds fall
   short of the rounds by mass (elsewhere mass binds whatever the layout holds, since it
@@ -68,6 +73,7 @@ from typing import Sequence
 import numpy as np
 
 from estimator import packing, pallet_loading
+from estimator.errors import InputError
 from estimator.packing import (
     NO_LAYER_LIMIT, RESOLUTION_M, count_by_length, grid_count, kit_rounds_by_grid, kit_rounds_by_length,
     layout_applies,
@@ -235,7 +241,6 @@ def _write_cache() -> None:
     import io
     import json
 
-    from estimator.errors import InputError
     from estimator.output import write_atomic
 
     path = cache_path()
@@ -269,17 +274,22 @@ def _profile(key: tuple, longest: int, step: int, compute, shortest: int = 0) ->
     name = (step,) + key
     profile = _stored(name, longest, step, shortest)
     if profile is None:
-        if len(_PROFILES) >= _MOST_PROFILES:
-            _PROFILES.clear()
         reach = -(-longest // (PROFILE_STEPS * step)) * PROFILE_STEPS * step
-        profile = compute(reach, shortest)[::step].astype(np.int32)
-        _PROFILES[name] = profile
+        profile = _keep(name, compute(reach, shortest)[::step].astype(np.int32))
         _bound_solver_caches()
-        _CACHE_STATE["added"] = True
-        # Imported on a solve, not at start-up; a status line on a terminal counts these (cli.py).
-        from estimator.progress import searched
+    return profile
 
-        searched()
+
+def _keep(name: tuple, profile: np.ndarray) -> np.ndarray:
+    """Keep a newly solved profile (or count) under ``name`` and tell the listener."""
+    if len(_PROFILES) >= _MOST_PROFILES:
+        _PROFILES.clear()
+    _PROFILES[name] = profile
+    _CACHE_STATE["added"] = True
+    # Imported on a solve, not at start-up; a status line on a terminal counts these (cli.py).
+    from estimator.progress import searched
+
+    searched()
     return profile
 
 
@@ -323,8 +333,8 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
         return out
     # Sizes are whole steps: number them in steps so the packed keys stay small.
     units = [step if size else 1 for size in sizes_in_mm[1:]]
-    groups, inverse = _group_rows([c[rows] // unit for c, unit in zip(columns[1:], units)])
-    groups = groups * np.array(units)
+    every = len(rows) == len(usable)  # then no copy of the columns' usable rows
+    groups, inverse = _group_rows([c if every else c[rows] for c in columns[1:]], units)
     lengths = columns[0][rows] // step
     shortest, longest = int(lengths.min()), int(lengths.max())
     table = np.empty((len(groups), longest - shortest + 1), dtype=np.int32)
@@ -340,11 +350,22 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     expecting(sum(profile is None for profile in kept))
     # Widest first (columns[2] is the width), so that the first floor table of each box
     # is the widest and every narrower width copies its columns (pallet_loading.floor_table).
-    for g in np.argsort(-groups[:, 1], kind="stable").tolist():
-        group, profile = rows_of_groups[g], kept[g]
-        if profile is None:
-            profile = _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
-                               group_shortest[g])
+    order = np.argsort(-groups[:, 1], kind="stable").tolist()
+
+    def solve(g):
+        group = rows_of_groups[g]
+        return _profile(keys[g], longest * step, step, lambda most, least: compute(group, most, least),
+                        group_shortest[g])
+
+    missing = [g for g in order if kept[g] is None]
+    processes = workers()
+    if processes > 1 and len(missing) >= PARALLEL_AFTER:
+        # Columns 2 and 3 of a group are its (first) package's two shortest sides.
+        solved = _solve_in_processes(missing, solve, lambda g: tuple(rows_of_groups[g][2:4]), processes)
+        for g, profile in solved.items():
+            kept[g] = _keep((step,) + keys[g], profile)
+    for g in order:
+        profile = kept[g] if kept[g] is not None else solve(g)
         table[g] = profile[shortest : longest + 1]
     out[rows] = table[inverse, lengths - shortest]
     if _CACHE_STATE["added"]:
@@ -352,19 +373,136 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     return out
 
 
+# Processes that solve one batch of new profiles (see :func:`workers`).
+WORKERS_VARIABLE = "ESTIMATOR_WORKERS"
+_WORKERS: dict[str, int | None] = {"chosen": None}
+# Fewest new profiles of one batch worth other processes: forking one costs a few
+# milliseconds, a profile 2-10 ms.
+PARALLEL_AFTER = 16
+
+
+def use_workers(processes: int | None) -> None:
+    """Solve batches of new profiles in ``processes`` processes (None: as
+    ``$ESTIMATOR_WORKERS`` says). The command line's ``--workers`` calls it."""
+    if processes is not None and processes < 1:
+        raise InputError(f"workers {processes}: expected a whole number of processes, at least 1")
+    _WORKERS["chosen"] = processes
+
+
+def workers() -> int:
+    """How many processes solve one batch of new profiles: as :func:`use_workers` chose,
+    else ``$ESTIMATOR_WORKERS`` (a whole number, or ``auto`` for the cores this process
+    may use), else 1. Always 1 where processes cannot be forked (only Linux is assumed
+    to fork safely), or inside a worker.
+
+    Opt-in, as ``workers`` and ``n_jobs`` are in SciPy and scikit-learn: the counts
+    are the same with any number (each profile depends on its group alone; tested),
+    only the time differs.
+    """
+    chosen = _WORKERS["chosen"]
+    if chosen is None:
+        text = os.environ.get(WORKERS_VARIABLE, "").strip().lower()
+        if text == "auto":
+            chosen = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        elif text.isdigit() and int(text) >= 1:
+            chosen = int(text)
+        elif text:
+            raise InputError(f"{WORKERS_VARIABLE}={text!r}: expected a whole number of processes (at least 1) or auto")
+        else:
+            chosen = 1
+    return chosen if chosen > 1 and sys.platform.startswith("linux") else 1
+
+
+def _solve_in_processes(missing: list[int], solve, family, processes: int) -> dict[int, np.ndarray]:
+    """Solve the groups ``missing`` with ``solve(g)`` in ``processes`` processes: this one
+    and forked workers, each given whole families (``family(g)``: groups that share
+    their costliest floor tables, which are built once per process). Returns each
+    worker's profiles; this process keeps its own share as ``solve`` does. A worker that
+    fails leaves its share to be solved here.
+    """
+    import multiprocessing
+    import warnings
+
+    shares = [share for share in _shares(missing, family, processes) if share]  # more processes than families
+    context = multiprocessing.get_context("fork")
+    running = []
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns on every fork of a process with threads (numpy's BLAS
+            # has some). A worker runs only this module's solves, which use no BLAS
+            # call and no thread, and ends with os._exit.
+            warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
+            for share in shares[1:]:
+                receive, send = context.Pipe(duplex=False)
+                worker = context.Process(target=_worker, args=(share, solve, send), daemon=True)
+                worker.start()
+                send.close()
+                running.append((worker, receive))
+        for g in shares[0]:
+            solve(g)
+        solved = {}
+        for worker, receive in running:
+            try:
+                solved.update(receive.recv() or {})
+            except (EOFError, OSError):  # the worker died: its share is solved here
+                pass
+        return solved
+    finally:
+        for worker, receive in running:
+            receive.close()
+            worker.join(timeout=1)
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
+
+
+def _worker(share: list[int], solve, send) -> None:
+    """A forked worker's task: send ``{g: solve(g)}`` for its share, or None on failure."""
+    from estimator.progress import reporting
+
+    _WORKERS["chosen"] = 1  # a worker forks no workers of its own
+    try:
+        with reporting(lambda: None):  # this process's listener is the parent's, not ours
+            profiles = {g: solve(g) for g in share}
+    except BaseException:  # the parent solves the share itself and meets the error there
+        profiles = None
+    send.send(profiles)
+    send.close()
+
+
+def _shares(items: list[int], family, parts: int) -> list[list[int]]:
+    """Split ``items`` into ``parts`` lists of whole families, the largest family first
+    to the share with fewest items; each share keeps the items' order."""
+    families: dict = {}
+    for item in items:
+        families.setdefault(family(item), []).append(item)
+    shares: list[list[int]] = [[] for _ in range(parts)]
+    for members in sorted(families.values(), key=len, reverse=True):
+        min(shares, key=len).extend(members)
+    position = {item: k for k, item in enumerate(items)}
+    return [sorted(share, key=position.__getitem__) for share in shares]
+
+
 # Packed group keys up to this span are numbered through a lookup table, without sorting.
 _TABLE_SPAN = 1 << 24
 
 
-def _group_rows(columns) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of integer ``columns`` (as an (n, d) array) and the index of each row's."""
+def _group_rows(columns, units) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of integer ``columns`` (as an (n, d) array) and the index of each row's.
+
+    The values of each column are multiples of its ``units`` (whole resolution steps,
+    say), numbered in those units so that the packed keys stay small.
+    """
     low = np.array([c.min() for c in columns])
-    span = np.array([c.max() for c in columns]) - low + 1
+    span = (np.array([c.max() for c in columns]) - low) // units + 1
     if np.sum(np.log2(span.astype(float))) >= 62:
         groups, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
         return groups, inverse.ravel()
     radix = np.cumprod(np.concatenate([[1], span[:-1]]))
-    packed = sum((c - lo) * r for c, lo, r in zip(columns, low.tolist(), radix.tolist()))
+    packed = np.zeros(len(columns[0]), dtype=np.int64)
+    for c, lo, unit, r, size in zip(columns, low.tolist(), units, radix.tolist(), span.tolist()):
+        if size > 1:  # a column of one value adds nothing (a fixed interior, say)
+            packed += (c - lo) // unit * r if unit > 1 else (c - lo) * r
     if np.prod(span.astype(float)) <= _TABLE_SPAN:
         present = np.zeros(int(np.prod(span)), dtype=bool)
         present[packed] = True
@@ -374,7 +512,7 @@ def _group_rows(columns) -> tuple[np.ndarray, np.ndarray]:
     else:
         distinct, inverse = np.unique(packed, return_inverse=True)
         inverse = inverse.ravel()
-    groups = (distinct[:, None] // radix[None, :]) % span[None, :] + low[None, :]
+    groups = ((distinct[:, None] // radix[None, :]) % span[None, :]) * np.array(units)[None, :] + low[None, :]
     return groups, inverse
 
 
@@ -387,9 +525,12 @@ def profiles_needed(usable: np.ndarray, columns, grid: np.ndarray) -> np.ndarray
     reaches; ``max(grid, layout)`` is the grid, and no profile is solved for the row.
     ``columns`` as from :func:`_columns` (length, height, width, the package's sides).
     """
+    length, height, width, *sides = columns[:6]
+    if float(length.max()) * float(height.max()) * float(width.max()) < 2.0**62:  # exact in int64
+        return usable & (grid < length * height * width // (sides[0] * sides[1] * sides[2]))
+    # In floats beyond (huge interiors), rounded up a little so that float error can
+    # only keep a row, never skip one wrongly.
     length, height, width, *sides = (c.astype(float) for c in columns[:6])
-    # In floats (whole millimetres may overflow int64 for huge interiors), rounded up a
-    # little so that float error can only keep a row, never skip one wrongly.
     volume_bound = np.floor(length * height * width / (sides[0] * sides[1] * sides[2]) * (1 + 1e-9))
     return usable & (grid < volume_bound)
 

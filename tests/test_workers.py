@@ -1,0 +1,160 @@
+"""New layout profiles solved in forked workers (fastspace.workers): the same counts as in
+one process, whole families per worker, a failed worker's share solved here, and the
+setting's checks (library and command line)."""
+
+import functools
+import json
+import os
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, strategies as st
+
+import cli as cli_module
+from estimator import fastspace, pallet_loading
+from estimator.errors import InputError
+from estimator.fastspace import kit_rounds, layout_counts
+from estimator.packing import count_by_length, grid_count
+
+pytestmark = pytest.mark.skipif(not os.sys.platform.startswith("linux"), reason="workers fork on Linux only")
+
+# 300 draws of a long crate in a small interior: 49 profiles, each a few milliseconds,
+# every count above the grid (so a profile lost or mixed up on its way back shows).
+INTERIOR = (2.4, 1.0, 1.0)
+SIDES = ((0.60, 0.65), (0.23, 0.27), (0.23, 0.27))
+
+
+def _boxes(draws=300, seed=1):
+    rng = np.random.default_rng(seed)
+    return tuple(rng.uniform(low, high, draws) for low, high in SIDES)
+
+
+@pytest.fixture(autouse=True)
+def one_process_after(monkeypatch):
+    monkeypatch.delenv(fastspace.WORKERS_VARIABLE, raising=False)
+    yield
+    fastspace.use_workers(None)
+
+
+def _cold(function, processes):
+    fastspace.use_workers(processes)
+    fastspace.clear_profiles()
+    pallet_loading.clear_floor_tables()
+    count_by_length.cache_clear()
+    return function()
+
+
+def test_profiles_solved_in_workers_equal_those_solved_here():
+    box = _boxes()
+    alone = _cold(lambda: layout_counts(INTERIOR, box, False), 1)
+    squares_alone, kept_alone = pallet_loading.square_tables_kept(), fastspace.profiles_kept()
+    together = _cold(lambda: layout_counts(INTERIOR, box, False), 2)
+    assert (alone > grid_count(INTERIOR, box, False)).all()
+    assert together.tolist() == alone.tolist()
+    assert fastspace.profiles_kept() == kept_alone >= fastspace.PARALLEL_AFTER
+    # The worker built the floor tables of its share: this process did not.
+    assert pallet_loading.square_tables_kept() < squares_alone
+
+
+def test_a_kits_profiles_solved_in_workers_equal_those_solved_here():
+    first, second = _boxes(120, 2), _boxes(120, 3)
+    kit = lambda: kit_rounds(INTERIOR, [first, second], [False, False], [2, 3], [1, 1])  # noqa: E731
+    assert _cold(kit, 3).tolist() == _cold(kit, 1).tolist()
+
+
+@pytest.mark.parametrize("failure", ["raises", "dies"])
+def test_a_failed_worker_leaves_its_share_to_this_process(monkeypatch, failure):
+    box = _boxes()
+    alone = _cold(lambda: layout_counts(INTERIOR, box, False), 1)
+    parent = os.getpid()
+    solved_here = []
+
+    def solve(*args):
+        if os.getpid() != parent:
+            if failure == "dies":
+                os._exit(3)
+            raise MemoryError("a worker ran out of memory")
+        solved_here.append(args)
+        return count_by_length.__wrapped__(*args)
+
+    monkeypatch.setattr(fastspace, "count_by_length", functools.lru_cache(solve))  # fastspace calls __wrapped__
+    assert _cold(lambda: layout_counts(INTERIOR, box, False), 2).tolist() == alone.tolist()
+    assert len(solved_here) == fastspace.profiles_kept()  # every profile, the worker's share too
+
+
+def test_fewer_new_profiles_than_worth_a_worker_are_solved_here(monkeypatch):
+    forks = []
+    monkeypatch.setattr(fastspace, "_solve_in_processes", lambda *args: forks.append(args) or {})
+    box = tuple(side[: 1] for side in _boxes())
+    _cold(lambda: layout_counts(INTERIOR, box, False), 2)
+    assert not forks
+    _cold(lambda: layout_counts(INTERIOR, _boxes(), False), 2)
+    assert len(forks) == 1
+
+
+@given(st.lists(st.integers(0, 10**6), unique=True, max_size=60), st.integers(1, 7), st.integers(1, 4))
+def test_shares_hold_whole_families_in_order_and_balanced(items, families, parts):
+    family = lambda item: item % families  # noqa: E731
+    shares = fastspace._shares(items, family, parts)
+    assert len(shares) == parts
+    assert sorted(sum(shares, [])) == sorted(items)
+    for share in shares:
+        assert share == [item for item in items if item in set(share)]  # the items' order
+    owners = {}
+    for k, share in enumerate(shares):
+        for item in share:
+            assert owners.setdefault(family(item), k) == k  # a family in one share only
+    largest = max((sum(family(i) == f for i in items) for f in range(families)), default=0)
+    sizes = [len(share) for share in shares]
+    assert max(sizes) - min(sizes) <= largest
+
+
+def test_workers_setting(monkeypatch):
+    assert fastspace.workers() == 1
+    monkeypatch.setenv(fastspace.WORKERS_VARIABLE, "3")
+    assert fastspace.workers() == 3
+    monkeypatch.setenv(fastspace.WORKERS_VARIABLE, " Auto ")
+    assert fastspace.workers() == max(len(os.sched_getaffinity(0)), 1) or fastspace.workers() == 1
+    fastspace.use_workers(2)
+    assert fastspace.workers() == 2  # the call wins over the variable
+    fastspace.use_workers(None)
+    for bad in ("0", "-2", "1.5", "two"):
+        monkeypatch.setenv(fastspace.WORKERS_VARIABLE, bad)
+        with pytest.raises(InputError, match=rf"ESTIMATOR_WORKERS='{bad.lower()}': expected a whole number"):
+            fastspace.workers()
+    with pytest.raises(InputError, match="workers 0: expected a whole number"):
+        fastspace.use_workers(0)
+
+
+def test_command_line_names_the_variable_as_the_library_does():
+    assert cli_module.WORKERS_VARIABLE == fastspace.WORKERS_VARIABLE
+
+
+@pytest.mark.parametrize("arguments, environment, named", [
+    (["--workers", "0"], {}, "'0'"),
+    (["--workers", "many"], {}, "'many'"),
+    ([], {"ESTIMATOR_WORKERS": "x"}, "ESTIMATOR_WORKERS='x'"),
+])
+def test_bad_workers_are_one_line_and_exit_2(arguments, environment, named, monkeypatch):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli_module.cli, [*arguments, "check"])
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert message.count("\n") == 0 and named in message and "expected a whole number" in message
+
+
+def test_estimate_with_two_workers_prints_what_one_prints(monkeypatch):
+    monkeypatch.setenv(fastspace.WORKERS_VARIABLE, "1")  # restored after: --workers sets it
+    command = ["estimate", "--containers", "2000", "--munition", "122mm", "--set", "load.packing=layout",
+               "--draws", "300", "--format", "json"]
+    outputs = []
+    for processes in ("1", "2"):
+        fastspace.clear_profiles()
+        pallet_loading.clear_floor_tables()
+        result = CliRunner().invoke(cli_module.cli, ["--workers", processes, *command])
+        assert result.exit_code == 0, result.output
+        assert os.environ[fastspace.WORKERS_VARIABLE] == processes
+        outputs.append(json.loads(result.output))
+    assert outputs[0] == outputs[1]
