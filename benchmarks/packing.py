@@ -229,8 +229,8 @@ def report_monte_carlo(draws: int, wide_draws: int, seed: int, workers: list[int
         if not n:
             continue
         interior, box = monte_carlo_draws(n, sides, np.random.default_rng(seed), interior_fixed)
-        parallel = cold_with_workers(lambda: layout_counts(interior, box, upright=False), workers)
         cold, counts = cold_median(lambda: layout_counts(interior, box, upright=False))
+        parallel = cold_with_workers(lambda: layout_counts(interior, box, upright=False), workers)
         profiles, tables, squares = profiles_kept(), floor_table.cache_info().currsize, square_tables_kept()
         clear_profiles()  # read back from the persistent cache (a new process would)
         from_disk, _ = timed(lambda: layout_counts(interior, box, upright=False))

@@ -414,37 +414,46 @@ def workers() -> int:
 
 
 def _solve_in_processes(missing: list[int], solve, family, processes: int) -> dict[int, np.ndarray]:
-    """Solve the groups ``missing`` with ``solve(g)`` in ``processes`` processes: this one
-    and forked workers, each given whole families (``family(g)``: groups that share
-    their costliest floor tables, which are built once per process). Returns each
-    worker's profiles; this process keeps its own share as ``solve`` does. A worker that
-    fails leaves its share to be solved here.
+    """Solve the groups ``missing`` with ``solve(g)`` in this process and forked workers,
+    ``processes`` in all. Each process takes the next whole family (``family(g)``: groups
+    that share their costliest floor tables, built once per process), the largest
+    first, until none is left: the processes end together whatever a family costs.
+    Returns the workers' profiles; this process keeps its own as ``solve`` does. What a
+    failed worker took is left to the caller, which solves what is still missing.
     """
+    import gc
     import multiprocessing
     import warnings
 
-    shares = [share for share in _shares(missing, family, processes) if share]  # more processes than families
+    families = _families(missing, family)
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # the next family to take, shared
     running = []
     try:
         with warnings.catch_warnings():
             # Python 3.12+ warns on every fork of a process with threads (numpy's BLAS
-            # has some). A worker runs only this module's solves, which use no BLAS
-            # call and no thread, and ends with os._exit.
+            # may have some). A worker runs only this module's solves, which use no
+            # BLAS call and no thread, and ends with os._exit.
             warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
-            for share in shares[1:]:
+            # Objects this process made so far are left out of the workers' garbage
+            # collections, which would otherwise write to (and so copy) every page
+            # holding one (the gc.freeze documentation's advice for a fork).
+            frozen_before = gc.get_freeze_count()
+            gc.freeze()
+            for _ in range(min(processes, len(families)) - 1):
                 receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_worker, args=(share, solve, send), daemon=True)
+                worker = context.Process(target=_worker, args=(families, taken, solve, send), daemon=True)
                 worker.start()
                 send.close()
                 running.append((worker, receive))
-        for g in shares[0]:
-            solve(g)
+            if not frozen_before:  # a caller's own frozen objects stay frozen
+                gc.unfreeze()
+        _take_families(families, taken, solve)
         solved = {}
         for worker, receive in running:
             try:
                 solved.update(receive.recv() or {})
-            except (EOFError, OSError):  # the worker died: its share is solved here
+            except (EOFError, OSError):  # the worker died
                 pass
         return solved
     finally:
@@ -456,31 +465,41 @@ def _solve_in_processes(missing: list[int], solve, family, processes: int) -> di
                 worker.join()
 
 
-def _worker(share: list[int], solve, send) -> None:
-    """A forked worker's task: send ``{g: solve(g)}`` for its share, or None on failure."""
+def _take_families(families: list[list[int]], taken, solve) -> dict[int, np.ndarray]:
+    """Solve whole families, the next one not yet ``taken`` (a shared counter) each time,
+    until none is left: ``{g: solve(g)}`` of those this process took."""
+    solved = {}
+    while True:
+        with taken.get_lock():
+            next_family = taken.value
+            taken.value = next_family + 1
+        if next_family >= len(families):
+            return solved
+        for g in families[next_family]:
+            solved[g] = solve(g)
+
+
+def _worker(families, taken, solve, send) -> None:
+    """A forked worker's task: send the profiles of the families it took, or None on failure."""
     from estimator.progress import reporting
 
     _WORKERS["chosen"] = 1  # a worker forks no workers of its own
     try:
-        with reporting(lambda: None):  # this process's listener is the parent's, not ours
-            profiles = {g: solve(g) for g in share}
-    except BaseException:  # the parent solves the share itself and meets the error there
+        with reporting(lambda: None):  # the listener inherited is the parent's, not ours
+            profiles = _take_families(families, taken, solve)
+    except BaseException:  # the parent solves them itself and meets the error there
         profiles = None
     send.send(profiles)
     send.close()
 
 
-def _shares(items: list[int], family, parts: int) -> list[list[int]]:
-    """Split ``items`` into ``parts`` lists of whole families, the largest family first
-    to the share with fewest items; each share keeps the items' order."""
+def _families(items: list[int], family) -> list[list[int]]:
+    """``items`` grouped by ``family(item)``, the largest family first (the first met
+    first among equals), each in the items' order."""
     families: dict = {}
     for item in items:
         families.setdefault(family(item), []).append(item)
-    shares: list[list[int]] = [[] for _ in range(parts)]
-    for members in sorted(families.values(), key=len, reverse=True):
-        min(shares, key=len).extend(members)
-    position = {item: k for k, item in enumerate(items)}
-    return [sorted(share, key=position.__getitem__) for share in shares]
+    return sorted(families.values(), key=len, reverse=True)
 
 
 # Packed group keys up to this span are numbered through a lookup table, without sorting.

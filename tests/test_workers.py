@@ -4,6 +4,7 @@ setting's checks (library and command line)."""
 
 import functools
 import json
+import multiprocessing
 import os
 
 import numpy as np
@@ -93,21 +94,23 @@ def test_fewer_new_profiles_than_worth_a_worker_are_solved_here(monkeypatch):
     assert len(forks) == 1
 
 
-@given(st.lists(st.integers(0, 10**6), unique=True, max_size=60), st.integers(1, 7), st.integers(1, 4))
-def test_shares_hold_whole_families_in_order_and_balanced(items, families, parts):
-    family = lambda item: item % families  # noqa: E731
-    shares = fastspace._shares(items, family, parts)
-    assert len(shares) == parts
-    assert sorted(sum(shares, [])) == sorted(items)
-    for share in shares:
-        assert share == [item for item in items if item in set(share)]  # the items' order
-    owners = {}
-    for k, share in enumerate(shares):
-        for item in share:
-            assert owners.setdefault(family(item), k) == k  # a family in one share only
-    largest = max((sum(family(i) == f for i in items) for f in range(families)), default=0)
-    sizes = [len(share) for share in shares]
-    assert max(sizes) - min(sizes) <= largest
+@given(st.lists(st.integers(0, 10**6), unique=True, max_size=60), st.integers(1, 7))
+def test_families_are_whole_in_order_and_largest_first(items, modulus):
+    family = lambda item: item % modulus  # noqa: E731
+    families = fastspace._families(items, family)
+    assert sorted(sum(families, [])) == sorted(items)
+    for members in families:
+        assert len({family(item) for item in members}) == 1
+        assert members == [item for item in items if family(item) == family(members[0])]  # whole, in order
+    assert [len(m) for m in families] == sorted((len(m) for m in families), reverse=True)
+
+
+def test_processes_take_every_family_once(monkeypatch):
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    families = [[4, 1], [3], [0, 2]]
+    first = fastspace._take_families(families, taken, lambda g: g * 10)
+    assert first == {4: 40, 1: 10, 3: 30, 0: 0, 2: 20} and taken.value > len(families)
+    assert fastspace._take_families(families, taken, lambda g: g) == {}  # none left
 
 
 def test_workers_setting(monkeypatch):
