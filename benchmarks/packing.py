@@ -24,7 +24,8 @@ Usage: python benchmarks/packing.py [--cases 210] [--py3dbp 20] [--seed 2024] [-
    crate (0.75-1.00 x 0.20-0.30 x 0.20-0.30 m, ``--wide-draws`` draws): cold (every cache
    empty; the median of five runs), from the persistent cache (in a temporary folder, as a new process would read
    it), warm, with the profiles solved and the floor tables built, and every profile
-   solved again with the floor tables built (what sharing floor tables cannot remove);
+   solved again with the floor tables built (what sharing floor tables cannot remove; cold
+   runs after one not counted, see :func:`cold_median`);
    cold also with ``--workers`` processes (fastspace.workers: default 2, none to skip).
    See also benchmarks/layout_regions.py (groups, tables, corner regions). Then the whole
    model (152 mm projectiles, the narrow crate) by grid and by layouts, the same three ways
@@ -193,7 +194,11 @@ COLD_RUNS = 5
 
 def cold_median(function):
     """Median seconds of :data:`COLD_RUNS` cold calls (every cache emptied before each:
-    one cold run on this shared machine varies by up to 3x), and the last result."""
+    one cold run on this shared machine varies by up to 3x), and the last result. One
+    cold call before them is not counted: the first calls of a process also import
+    what the searches use (scipy.optimize, multiprocessing) and fill the allocator's
+    pools, 0.3-0.5 s that a command pays once at start, whatever it solves."""
+    timed(function, clear=True)
     runs = [timed(function, clear=True) for _ in range(COLD_RUNS)]
     return statistics.median(seconds for seconds, _ in runs), runs[-1][1]
 
