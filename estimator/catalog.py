@@ -602,7 +602,8 @@ def _check_range(low: float, high: float, dimension: str, where: _Where, allow_z
         raise where.child("value").fail(f"must be {'zero or more' if allow_zero else 'positive'}, got {low:g}")
     if dimension in PLAUSIBLE:
         least, most, unit = PLAUSIBLE[dimension]
-        outside = [v for v in (low, high) if v > most or 0 < v < least]
+        # Within float error of an end is at it: 1 mm typed in feet is 0.9999999999999987 mm.
+        outside = [v for v in (low, high) if v > most * (1 + 1e-12) or 0 < v < least * (1 - 1e-12)]
         if outside:
             raise where.child("value").fail(
                 f"{outside[0]:g} {unit} is no {dimension} of a container, crate or pallet; expected "

@@ -431,22 +431,25 @@ def _solve_in_processes(missing: list[int], solve, family, processes: int) -> di
     taken = context.Value("i", 0)  # the next family to take, shared
     running = []
     try:
-        with warnings.catch_warnings():
-            # Python 3.12+ warns on every fork of a process with threads (numpy's BLAS
-            # may have some). A worker runs only this module's solves, which use no
-            # BLAS call and no thread, and ends with os._exit.
-            warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
-            # Objects this process made so far are left out of the workers' garbage
-            # collections, which would otherwise write to (and so copy) every page
-            # holding one (the gc.freeze documentation's advice for a fork).
-            frozen_before = gc.get_freeze_count()
-            gc.freeze()
-            for _ in range(min(processes, len(families)) - 1):
-                receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_worker, args=(families, taken, solve, send), daemon=True)
-                worker.start()
-                send.close()
-                running.append((worker, receive))
+        # Objects this process made so far are left out of the workers' garbage
+        # collections, which would otherwise write to (and so copy) every page holding
+        # one (the gc.freeze documentation's advice for a fork).
+        frozen_before = gc.get_freeze_count()
+        gc.freeze()
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns on every fork of a process with threads. Those here
+                # are OpenBLAS's, which resets its pool in a forked child, and the LP
+                # solver's (tried across the fork: NOTES.md); a worker runs only this
+                # module's solves and ends with os._exit.
+                warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
+                for _ in range(min(processes, len(families)) - 1):
+                    receive, send = context.Pipe(duplex=False)
+                    worker = context.Process(target=_worker, args=(families, taken, solve, send), daemon=True)
+                    worker.start()
+                    send.close()
+                    running.append((worker, receive))
+        finally:
             if not frozen_before:  # a caller's own frozen objects stay frozen
                 gc.unfreeze()
         _take_families(families, taken, solve)

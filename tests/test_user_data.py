@@ -176,3 +176,16 @@ def test_a_claim_names_its_container_in_any_letter_case(tmp_path):
     in_capitals = json.loads(run(*args, "--claims", str(upper)).stdout)["claims"]
     assert [r["container"] for r in in_capitals] == [r["container"] for r in as_written]
     assert [r["total"] for r in in_capitals] == [r["total"] for r in as_written]
+
+
+@pytest.mark.parametrize("clearance, accepted", [("0.00328083989501312", True), ("0.0029", False)])
+def test_a_length_at_the_plausible_end_in_another_unit_is_accepted(tmp_path, clearance, accepted):
+    # 1 mm written in feet is 0.9999999999999987 mm after conversion: at the end, not below
+    # it (found by the fuzz test); 0.0029 ft (0.88 mm) is below.
+    path = tmp_path / "clearance.toml"
+    path.write_text(f'[load]\nclearance = {{ value = {clearance}, unit = "ft", derived = "test" }}\n', encoding="utf-8")
+    result = run("assumptions", "--format", "json", "--assumptions", str(path))
+    if accepted:
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert_one_line_error(result, "load.clearance.value: 0.0008839")
