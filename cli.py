@@ -400,14 +400,17 @@ def _set_workers(ctx, param, value):
     workers inherit. Checked here, so a bad value stops the run before it starts."""
     if value is None:
         return None
-    text = value.strip().lower()
-    if text != "auto" and not (text.isdigit() and int(text) >= 1):
-        expected = "expected a whole number of processes (at least 1) or auto"
-        if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
-            raise click.UsageError(f"{WORKERS_VARIABLE}={value!r}: {expected}")
-        raise click.BadParameter(f"{value!r}: {expected}")
-    os.environ[WORKERS_VARIABLE] = text
-    return text
+    from estimator.fastspace import parse_workers  # only when asked: it imports numpy
+
+    from_environment = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+    try:
+        parse_workers(value, f"{WORKERS_VARIABLE}=" if from_environment else "")
+    except EstimatorError as error:
+        if from_environment:
+            raise click.UsageError(str(error)) from None
+        raise click.BadParameter(str(error)) from None
+    os.environ[WORKERS_VARIABLE] = value.strip().lower()
+    return value
 
 
 @click.group(cls=EstimatorGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -402,16 +402,21 @@ def workers() -> int:
     """
     chosen = _WORKERS["chosen"]
     if chosen is None:
-        text = os.environ.get(WORKERS_VARIABLE, "").strip().lower()
-        if text == "auto":
-            chosen = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        elif text.isdigit() and int(text) >= 1:
-            chosen = int(text)
-        elif text:
-            raise InputError(f"{WORKERS_VARIABLE}={text!r}: expected a whole number of processes (at least 1) or auto")
-        else:
-            chosen = 1
+        text = os.environ.get(WORKERS_VARIABLE, "")
+        chosen = parse_workers(text, f"{WORKERS_VARIABLE}=") if text.strip() else 1
     return chosen if chosen > 1 and sys.platform.startswith("linux") else 1
+
+
+def parse_workers(text: str, name: str = "") -> int:
+    """Processes from what a person typed: a whole number of at least 1, or ``auto`` for
+    the cores this process may use; anything else is an InputError naming ``name`` and
+    the value."""
+    text = text.strip().lower()
+    if text == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise InputError(f"{name}{text!r}: expected a whole number of processes (at least 1) or auto")
 
 
 def _solve_in_processes(missing: list[int], solve, family, processes: int) -> dict[int, np.ndarray]:
