@@ -29,9 +29,10 @@ hours, so the draws share work:
   (:func:`cache_path`), so a second run of a command reads them instead of solving.
 * **Workers (opt-in).** With ``--workers`` or ``$ESTIMATOR_WORKERS`` above 1 (Linux),
   a batch of at least :data:`PARALLEL_AFTER` new profiles is split between this process
-  and forked workers (:func:`workers`), each given whole families of packages that share
-  their two shortest sides, and so their costliest floor tables; the counts are the
-  same with any number of processes.
+  and forked workers (:func:`workers`), each taking whole families of packages that
+  share their two shortest sides, and so their costliest floor tables (and the floor
+  width too, where those families are few); the counts are the same with any number
+  of processes.
 * **Only where they count.** The model's Monte Carlo reads only the rounds and which
   limit binds, so it asks for layouts (``needed``) only where the grid's rounds fall
   short of the rounds by mass (elsewhere mass binds whatever the layout holds, since it
@@ -361,8 +362,11 @@ def _by_groups(columns, sizes_in_mm, usable: np.ndarray, step: int, profile_key,
     missing = [g for g in order if kept[g] is None]
     processes = workers()
     if processes > 1 and len(missing) >= PARALLEL_AFTER:
-        # Columns 2 and 3 of a group are its (first) package's two shortest sides.
-        solved = _solve_in_processes(missing, solve, lambda g: tuple(rows_of_groups[g][2:4]), processes)
+        # Columns 2 and 3 of a group are its (first) package's two shortest sides, whose
+        # square floor table is the costliest; column 1 is the width, whose floor tables
+        # of that footprint copy the square one's columns.
+        families = [lambda g: tuple(rows_of_groups[g][2:4]), lambda g: tuple(rows_of_groups[g][1:4])]
+        solved = _solve_in_processes(missing, solve, families, processes)
         for g, profile in solved.items():
             kept[g] = _keep((step,) + keys[g], profile)
     for g in order:
@@ -380,6 +384,8 @@ _WORKERS: dict[str, int | None] = {"chosen": None}
 # Fewest new profiles of one batch worth other processes: forking one costs a few
 # milliseconds, a profile 2-10 ms.
 PARALLEL_AFTER = 16
+# Fewest families a process, for the processes to end together (see _solve_in_processes).
+FAMILIES_PER_PROCESS = 4
 
 
 def use_workers(processes: int | None) -> None:
@@ -419,11 +425,17 @@ def parse_workers(text: str, name: str = "") -> int:
     raise InputError(f"{name}{text!r}: expected a whole number of processes (at least 1) or auto")
 
 
-def _solve_in_processes(missing: list[int], solve, family, processes: int) -> dict[int, np.ndarray]:
+def _solve_in_processes(missing: list[int], solve, families_by, processes: int) -> dict[int, np.ndarray]:
     """Solve the groups ``missing`` with ``solve(g)`` in this process and forked workers,
-    ``processes`` in all. Each process takes the next whole family (``family(g)``: groups
-    that share their costliest floor tables, built once per process), the largest
-    first, until none is left: the processes end together whatever a family costs.
+    ``processes`` in all. Each process takes the next whole family, the largest first,
+    until none is left: the processes end together whatever a family costs.
+
+    ``families_by`` are ways to group them, coarse to fine (:func:`_chosen_families`):
+    ``family(g)`` equal where groups share their costliest floor tables (built once per
+    process) and always where they share their profile (solved once). Few large
+    families would leave processes idle, so a finer way is taken where the coarse one
+    gives fewer than :data:`FAMILIES_PER_PROCESS` a process.
+
     Returns the workers' profiles; this process keeps its own as ``solve`` does. What a
     failed worker took is left to the caller, which solves what is still missing.
     """
@@ -431,7 +443,7 @@ def _solve_in_processes(missing: list[int], solve, family, processes: int) -> di
     import multiprocessing
     import warnings
 
-    families = _families(missing, family)
+    families = _chosen_families(missing, families_by, processes)
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # the next family to take, shared
     running = []
@@ -500,6 +512,16 @@ def _worker(families, taken, solve, send) -> None:
         profiles = None
     send.send(profiles)
     send.close()
+
+
+def _chosen_families(items: list[int], families_by, processes: int) -> list[list[int]]:
+    """The families of the first way in ``families_by`` (coarse to fine) that gives at
+    least :data:`FAMILIES_PER_PROCESS` a process, else of the finest."""
+    for family in families_by:
+        families = _families(items, family)
+        if len(families) >= FAMILIES_PER_PROCESS * processes:
+            break
+    return families
 
 
 def _families(items: list[int], family) -> list[list[int]]:

@@ -105,6 +105,14 @@ def test_families_are_whole_in_order_and_largest_first(items, modulus):
     assert [len(m) for m in families] == sorted((len(m) for m in families), reverse=True)
 
 
+@pytest.mark.parametrize("processes, chosen", [(2, "coarse"), (3, "fine")])
+def test_finer_families_where_the_coarse_ones_are_too_few_for_the_processes(processes, chosen):
+    items = list(range(48))
+    coarse, fine = (lambda g: g % 8), (lambda g: g % 24)  # noqa: E731
+    families = fastspace._chosen_families(items, [coarse, fine], processes)
+    assert len(families) == {"coarse": 8, "fine": 24}[chosen]  # 4 a process: 8 for 2, 12 for 3
+
+
 def test_processes_take_every_family_once(monkeypatch):
     taken = multiprocessing.get_context("fork").Value("i", 0)
     families = [[4, 1], [3], [0, 2]]
