@@ -48,11 +48,11 @@ then every draw is a lookup.
 Measured (``python benchmarks/packing.py --cases 0 --py3dbp 0 --draws 1000000
 --wide-draws 200``, see NOTES.md, cold times the median of five runs on a busy machine):
 10^6 draws of a crate 0.875 x 0.25 x 0.25 m +-1 cm per side in a fixed 20ft interior
-need 9 profiles: 0.16 s cold (the goal of 0.5 s); +-2.5 cm, 105 profiles: 0.61 s, 0.43 s
+need 9 profiles: 0.16 s cold (the goal of 0.5 s); +-2.5 cm, 105 profiles: 0.60 s, 0.43 s
 with two workers; +-1 cm with the interior uncertain too (catalog ranges less a
-clearance), 365 profiles: 0.87 s cold (0.74 s with two workers), 0.07-0.09 s from the
+clearance), 365 profiles: 0.84 s cold (0.58 s with two workers), 0.07-0.09 s from the
 cache file or warm; 200 draws of the catalog's wide crate (0.75-1.00 x 0.20-0.30 x
-0.20-0.30 m), 191 profiles: 2.3 s cold (1.3 s with two workers).
+0.20-0.30 m), 191 profiles: 2.2 s cold (1.2 s with two workers).
 Where many sizes are drawn the dynamic programmes over the length (about 2 ms per
 profile with the tables built), the first cells of each class (the pinwheel search
 most of it) and the grouping of the draws (0.07 s for 10^6) set the cold time, and no
