@@ -510,7 +510,10 @@ def _worker(families, taken, solve, send) -> None:
             profiles = _take_families(families, taken, solve)
     except BaseException:  # the parent solves them itself and meets the error there
         profiles = None
-    send.send(profiles)
+    try:
+        send.send(profiles)
+    except OSError:  # the parent stopped listening (it failed or was interrupted)
+        pass
     send.close()
 
 

@@ -84,6 +84,15 @@ def test_a_failed_worker_leaves_its_share_to_this_process(monkeypatch, failure):
     assert len(solved_here) == fastspace.profiles_kept()  # every profile, the worker's share too
 
 
+def test_a_worker_whose_parent_stopped_listening_ends_quietly():
+    # The parent closes its end when it fails or is interrupted; the worker's answer
+    # then has nowhere to go, which must not end in a traceback on the terminal.
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    receive.close()
+    fastspace._worker([[0, 1]], context.Value("i", 0), lambda g: np.zeros(10**5), send)
+
+
 def test_fewer_new_profiles_than_worth_a_worker_are_solved_here(monkeypatch):
     forks = []
     monkeypatch.setattr(fastspace, "_solve_in_processes", lambda *args: forks.append(args) or {})
