@@ -67,6 +67,7 @@ References
 
 from __future__ import annotations
 
+import numbers
 import os
 import sys
 from pathlib import Path
@@ -391,9 +392,9 @@ FAMILIES_PER_PROCESS = 4
 def use_workers(processes: int | None) -> None:
     """Solve batches of new profiles in ``processes`` processes (None: as
     ``$ESTIMATOR_WORKERS`` says). The command line's ``--workers`` calls it."""
-    if processes is not None and processes < 1:
+    if processes is not None and not (isinstance(processes, numbers.Integral) and processes >= 1):
         raise InputError(f"workers {processes}: expected a whole number of processes, at least 1")
-    _WORKERS["chosen"] = processes
+    _WORKERS["chosen"] = None if processes is None else int(processes)
 
 
 def workers() -> int:
@@ -420,7 +421,9 @@ def parse_workers(text: str, name: str = "") -> int:
     text = text.strip().lower()
     if text == "auto":
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if text.isdigit() and int(text) >= 1:
+    # isdecimal, not isdigit: '²' is a digit that int() does not read. More than 18
+    # digits is a slip, refused here (int() itself refuses beyond 4,300, with a traceback).
+    if text.isdecimal() and len(text) <= 18 and int(text) >= 1:
         return int(text)
     raise InputError(f"{name}{text!r}: expected a whole number of processes (at least 1) or auto")
 
