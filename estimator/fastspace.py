@@ -401,7 +401,8 @@ def workers() -> int:
     """How many processes solve one batch of new profiles: as :func:`use_workers` chose,
     else ``$ESTIMATOR_WORKERS`` (a whole number, or ``auto`` for the cores this process
     may use), else 1. Always 1 where processes cannot be forked (only Linux is assumed
-    to fork safely), or inside a worker.
+    to fork safely), inside a worker, or in a daemonic process (a ``multiprocessing.Pool``'s
+    worker, say), which may not start processes of its own.
 
     Opt-in, as ``workers`` and ``n_jobs`` are in SciPy and scikit-learn: the counts
     are the same with any number (each profile depends on its group alone; tested),
@@ -411,7 +412,14 @@ def workers() -> int:
     if chosen is None:
         text = os.environ.get(WORKERS_VARIABLE, "")
         chosen = parse_workers(text, f"{WORKERS_VARIABLE}=") if text.strip() else 1
-    return chosen if chosen > 1 and sys.platform.startswith("linux") else 1
+    return chosen if chosen > 1 and sys.platform.startswith("linux") and not _daemonic() else 1
+
+
+def _daemonic() -> bool:
+    """Whether this process is daemonic, and so may not start processes of its own."""
+    import multiprocessing  # only when workers are chosen
+
+    return bool(multiprocessing.current_process().daemon)
 
 
 def parse_workers(text: str, name: str = "") -> int:
@@ -466,7 +474,12 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
                 for _ in range(min(processes, len(families)) - 1):
                     receive, send = context.Pipe(duplex=False)
                     worker = context.Process(target=_worker, args=(families, taken, solve, send), daemon=True)
-                    worker.start()
+                    try:
+                        worker.start()
+                    except OSError:  # no process to be had (a limit on processes, memory):
+                        receive.close()  # those started and this one share the families
+                        send.close()
+                        break
                     send.close()
                     running.append((worker, receive))
         finally:

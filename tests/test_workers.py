@@ -84,6 +84,37 @@ def test_a_failed_worker_leaves_its_share_to_this_process(monkeypatch, failure):
     assert len(solved_here) == fastspace.profiles_kept()  # every profile, the worker's share too
 
 
+def test_a_process_that_cannot_fork_solves_every_profile_itself(monkeypatch):
+    box = _boxes()
+    alone = _cold(lambda: layout_counts(INTERIOR, box, False), 1)
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # as under a limit on processes
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert _cold(lambda: layout_counts(INTERIOR, box, False), 2).tolist() == alone.tolist()
+
+
+def test_a_daemonic_process_solves_every_profile_itself():
+    # A multiprocessing.Pool's workers are daemonic and may not start processes: one
+    # that counts layouts with workers chosen (ESTIMATOR_WORKERS inherited) forks none.
+    box = _boxes()
+    alone = _cold(lambda: layout_counts(INTERIOR, box, False), 1)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def in_a_pool():
+        try:
+            send.send(_cold(lambda: layout_counts(INTERIOR, box, False), 2).tolist())
+        except BaseException as error:
+            send.send(repr(error))
+
+    daemon = context.Process(target=in_a_pool, daemon=True)
+    daemon.start()
+    assert receive.recv() == alone.tolist()
+    daemon.join()
+
+
 def test_a_worker_whose_parent_stopped_listening_ends_quietly():
     # The parent closes its end when it fails or is interrupted; the worker's answer
     # then has nowhere to go, which must not end in a traceback on the terminal.
