@@ -473,7 +473,9 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
                 warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
                 for _ in range(min(processes, len(families)) - 1):
                     receive, send = context.Pipe(duplex=False)
-                    worker = context.Process(target=_worker, args=(families, taken, solve, send), daemon=True)
+                    # The worker closes its copies of this process's ends of the pipes.
+                    ends = [receive, *(end for _, end in running)]
+                    worker = context.Process(target=_worker, args=(families, taken, solve, send, ends), daemon=True)
                     try:
                         worker.start()
                     except OSError:  # no process to be had (a limit on processes, memory):
@@ -516,10 +518,19 @@ def _take_families(families: list[list[int]], taken, solve) -> dict[int, np.ndar
             solved[g] = solve(g)
 
 
-def _worker(families, taken, solve, send) -> None:
-    """A forked worker's task: send the profiles of the families it took, or None on failure."""
+def _worker(families, taken, solve, send, parents_ends=()) -> None:
+    """A forked worker's task: send the profiles of the families it took, or None on failure.
+
+    It ends with its parent (:func:`_end_with_parent`), and first closes the copies of
+    the parent's ends of the pipes (``parents_ends``) that the fork gave it: open here,
+    they would leave a send to a parent that has gone waiting forever once the pipe is
+    full, instead of failing.
+    """
     from estimator.progress import reporting
 
+    _end_with_parent()
+    for end in parents_ends:
+        end.close()
     _WORKERS["chosen"] = 1  # a worker forks no workers of its own
     try:
         with reporting(lambda: None):  # the listener inherited is the parent's, not ours
@@ -531,6 +542,28 @@ def _worker(families, taken, solve, send) -> None:
     except OSError:  # the parent stopped listening (it failed or was interrupted)
         pass
     send.close()
+
+
+def _end_with_parent() -> None:
+    """Have the kernel kill this process when its parent ends (Linux's PR_SET_PDEATHSIG).
+
+    A parent killed outright (SIGKILL, or SIGTERM, which Python does not catch) runs no
+    cleanup; its workers would go on solving, holding its standard output and error
+    open (a shell's ``$(estimator ...)`` waited for them), and then wait forever to send.
+    """
+    import ctypes
+    import multiprocessing
+    import signal
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a worker (a test calling _worker here)
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # no prctl to be found: the pipe still fails once the parent is gone
+        return
+    if os.getppid() != parent.pid:  # the parent ended before the request
+        os._exit(1)
 
 
 def _chosen_families(items: list[int], families_by, processes: int) -> list[list[int]]:

@@ -124,6 +124,71 @@ def test_a_worker_whose_parent_stopped_listening_ends_quietly():
     fastspace._worker([[0, 1]], context.Value("i", 0), lambda g: np.zeros(10**5), send)
 
 
+# A parent whose workers stay busy (they sleep) until it is killed outright.
+KILLED_PARENT = """
+import functools, os, sys, time
+from estimator import fastspace
+from estimator.packing import count_by_length
+sys.path.insert(0, {tests!r})
+from test_workers import INTERIOR, _boxes
+
+parent = os.getpid()
+
+def solve(*args):
+    if os.getpid() != parent:
+        with open({path!r}, "a") as file:
+            file.write(f"{{os.getpid()}}\\n")
+        time.sleep(600)
+    return count_by_length.__wrapped__(*args)
+
+fastspace.count_by_length = functools.lru_cache(solve)
+fastspace.use_workers(2)
+fastspace.layout_counts(INTERIOR, _boxes(), False)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie waits for its reaper)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    # Killed outright (SIGKILL, or SIGTERM, which Python does not catch), the parent runs
+    # no cleanup; a worker left behind would go on solving, and hold the parent's
+    # standard output open, so that a shell's $(estimator ...) would wait for it.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "workers"
+    script = KILLED_PARENT.format(tests=os.path.dirname(__file__), path=str(path))
+    parent = subprocess.Popen([sys.executable, "-c", script], env=dict(os.environ, ESTIMATOR_NO_CACHE="1"))
+    try:
+        while not (path.exists() and path.read_text().endswith("\n")):
+            assert parent.poll() is None, "the parent ended before its worker solved"
+            time.sleep(0.05)
+        worker = int(path.read_text().split()[0])
+        parent.kill()
+        parent.wait()
+        for _ in range(200):  # up to 10 s; a worker left behind sleeps 600 s
+            if not _running(worker):
+                break
+            time.sleep(0.05)
+        assert not _running(worker)
+    finally:
+        parent.kill()
+        for pid in path.read_text().split() if path.exists() else []:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def test_fewer_new_profiles_than_worth_a_worker_are_solved_here(monkeypatch):
     forks = []
     monkeypatch.setattr(fastspace, "_solve_in_processes", lambda *args: forks.append(args) or {})
