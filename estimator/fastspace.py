@@ -457,7 +457,7 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
     families = _chosen_families(missing, families_by, processes)
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # the next family to take, shared
-    running = []
+    running, finished = [], False
     try:
         # Objects this process made so far are left out of the workers' garbage
         # collections, which would otherwise write to (and so copy) every page holding
@@ -494,10 +494,14 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
                 solved.update(receive.recv() or {})
             except (EOFError, OSError):  # the worker died
                 pass
+        finished = True
         return solved
     finally:
         for worker, receive in running:
             receive.close()
+            if not finished:  # this process failed or was interrupted: their work is not wanted
+                worker.terminate()
+        for worker, _ in running:
             worker.join(timeout=1)
             if worker.is_alive():
                 worker.terminate()

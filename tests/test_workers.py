@@ -115,6 +115,26 @@ def test_a_daemonic_process_solves_every_profile_itself():
     daemon.join()
 
 
+def test_a_failure_here_ends_the_busy_workers_at_once(monkeypatch):
+    # Their work is no longer wanted: this process does not wait for them to finish it
+    # (a SIGINT sent to it alone took a second a worker to end the command).
+    import time
+
+    parent = os.getpid()
+
+    def solve(*args):
+        if os.getpid() != parent:
+            time.sleep(600)
+        raise MemoryError("this process ran out of memory")
+
+    monkeypatch.setattr(fastspace, "count_by_length", functools.lru_cache(solve))
+    start = time.monotonic()
+    with pytest.raises(MemoryError):
+        _cold(lambda: layout_counts(INTERIOR, _boxes(), False), 3)
+    assert time.monotonic() - start < 1.5  # each worker was given a second before (2 s here)
+    assert not multiprocessing.active_children()
+
+
 def test_a_worker_whose_parent_stopped_listening_ends_quietly():
     # The parent closes its end when it fails or is interrupted; the worker's answer
     # then has nowhere to go, which must not end in a traceback on the terminal.
