@@ -1130,14 +1130,15 @@ def _zero_where_not(counted, values) -> np.ndarray:
 
 
 def layout_applies(interior_m, boxes_m) -> np.ndarray:
-    """Where every box is laid out rather than gridded: finite sizes, at most
+    """Where every box is laid out rather than gridded: finite sizes (the boxes' too), at most
     :data:`LAYOUT_LIMIT` packages of each by volume and :data:`FLOOR_LIMIT` on a floor."""
     interior = [np.asarray(side, dtype=float) for side in interior_m]
     ok = np.logical_and.reduce(np.broadcast_arrays(*[np.isfinite(side) for side in interior]))
     for box in boxes_m:
         volume_ratio, floor_ratio, shortest = _layout_ratios(interior, box)
-        # (NaN and infinite ratios compare false.)
-        ok = ok & (shortest > 0) & (volume_ratio <= LAYOUT_LIMIT) & (floor_ratio <= FLOOR_LIMIT)
+        # (NaN and infinite ratios compare false; an infinite side gives a ratio of 0.)
+        finite = np.logical_and.reduce(np.broadcast_arrays(*[np.isfinite(side) for side in box]))
+        ok = ok & finite & (shortest > 0) & (volume_ratio <= LAYOUT_LIMIT) & (floor_ratio <= FLOOR_LIMIT)
     return ok
 
 

@@ -361,3 +361,22 @@ def test_a_floor_far_wider_than_a_container_is_counted_by_the_grid():
     assert int(layout_counts(wide, box, False)) == int(grid_count(wide, box, False))
     assert fastspace.profiles_kept() == 0
     assert int(kit_rounds(wide, [box, (0.9, 0.25, 0.25)], [False, False], [2, 1], [1, 1])) == -1
+
+
+def test_an_infinite_package_side_is_not_laid_out():
+    # packing.layout_applies took it (its volume ratio is 0): rounded to whole millimetres
+    # it overflowed int64 (to 0 mm, a RuntimeWarning), and before the workers' stop such
+    # a package's profile ended in a ZeroDivisionError. Found by this review's fuzzing.
+    import warnings
+
+    import numpy as np
+
+    from estimator.fastspace import layout_counts
+    from estimator.packing import layout_applies
+
+    lengths = np.array([np.inf, 0.875])
+    assert layout_applies((5.9, 2.35, 2.39), [(lengths, 0.25, 0.25)]).tolist() == [False, True]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        counts = layout_counts((5.9, 2.35, 2.39), (lengths, 0.25, 0.25), False)
+    assert counts.tolist() == [0, layout_counts((5.9, 2.35, 2.39), (0.875, 0.25, 0.25), False)]
