@@ -190,3 +190,17 @@ def milp_floor(length, width, box):
     result = milp(-np.ones(len(spots)), constraints=LinearConstraint(cover, 0, 1),
                   integrality=np.ones(len(spots)), bounds=Bounds(0, 1))
     return round(-result.fun)
+
+
+# Layout searches have budgets, so a layout count need not be monotone (NOTES.md). Tests
+# stand in a count that grows with the crate, the worst case: the pessimistic corner (the
+# largest crate) then holds the most. LAYOUT_RANGES are --set values that give it ranges.
+LAYOUT_RANGES = ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=0.62..0.64m", "load.packing=layout",
+                 "crate.gross_mass=1kg")
+
+
+def growing_with_the_crate(interior_m, box_m, upright, max_layers, needed=True):
+    """Crates by space that grow with every side of the crate (1 per cm of the three sides),
+    wherever asked (the crates weigh 1 kg: mass never binds, so every draw needs them);
+    stands in for ``model.layout_counts``."""
+    return np.floor(sum(np.asarray(side, dtype=float) for side in box_m) * 100).astype(np.int64)

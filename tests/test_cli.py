@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from cli import cli
 from cli_helpers import assert_one_line_error, run
+from oracles import LAYOUT_RANGES, growing_with_the_crate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -408,13 +408,8 @@ def test_layout_ranges_print_without_error_where_a_larger_crate_holds_more(monke
     # Was: per container high..low and a traceback (an empty histogram) in the table.
     import estimator.model
 
-    def growing_with_the_crate(interior_m, box_m, upright, max_layers, needed=True):
-        return np.floor(sum(np.asarray(side, dtype=float) for side in box_m) * 100).astype(np.int64)
-
     monkeypatch.setattr(estimator.model, "layout_counts", growing_with_the_crate)
-    settings = [arg for value in ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=0.62..0.64m",
-                                  "load.packing=layout", "crate.gross_mass=1kg")
-                for arg in ("--set", value)]
+    settings = [arg for value in LAYOUT_RANGES for arg in ("--set", value)]
     result = run("estimate", "--containers", "2000", "--munition", "152mm-shell", "--round", "projectile",
                  "--draws", "500", *settings)
     assert result.exit_code == 0

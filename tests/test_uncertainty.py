@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import strategies as phys
+from oracles import LAYOUT_RANGES, growing_with_the_crate
 from estimator.catalog import load_catalog
 from estimator.intervals import interval
 from estimator.parameters import Parameter, build_scenario
@@ -256,18 +257,7 @@ def test_a_single_container_per_container_total_matches_the_shared_spread_roughl
 
 # --- load.packing=layout: ranges of a count that need not be monotone ---------------------
 
-# Layout searches have budgets, so a layout count need not be monotone (NOTES.md). These
-# tests stand in a count that grows with the crate, the worst case: the pessimistic corner
-# (the largest crate) then holds the most.
-LAYOUT_RANGES = ("crate.length=0.48m", "crate.width=1.00..1.02m", "crate.height=0.62..0.64m", "load.packing=layout",
-                 "crate.gross_mass=1kg")
-
-
-def growing_with_the_crate(interior_m, box_m, upright, max_layers, needed=True):
-    """Crates by space that grow with every side of the crate (1 per cm of the three sides),
-    wherever asked (the crates weigh 1 kg: mass never binds, so every draw needs them)."""
-    return np.floor(sum(np.asarray(side, dtype=float) for side in box_m) * 100).astype(np.int64)
-
+# The stand-in count that grows with the crate (tests/oracles.py).
 
 @pytest.fixture
 def not_monotone(monkeypatch):
