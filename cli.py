@@ -398,7 +398,7 @@ def _set_workers(ctx, param, value):
     """``--workers``: a whole number of at least 1, or ``auto``, handed to the library
     (estimator.fastspace.workers) through its environment variable, which forked
     workers inherit. Checked here, so a bad value stops the run before it starts."""
-    if value is None:
+    if value is None or not value.strip():  # unset or blank: as the library takes it
         return None
     from estimator.fastspace import parse_workers  # only when asked: it imports numpy
 

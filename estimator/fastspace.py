@@ -450,46 +450,17 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
     Returns the workers' profiles; this process keeps its own as ``solve`` does. What a
     failed worker took is left to the caller, which solves what is still missing.
     """
-    import gc
     import multiprocessing
-    import warnings
 
     families = _chosen_families(missing, families_by, processes)
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # the next family to take, shared
     running, finished = [], False
     try:
-        # Objects this process made so far are left out of the workers' garbage
-        # collections, which would otherwise write to (and so copy) every page holding
-        # one (the gc.freeze documentation's advice for a fork).
-        frozen_before = gc.get_freeze_count()
-        gc.freeze()
-        try:
-            with warnings.catch_warnings():
-                # Python 3.12+ warns on every fork of a process with threads. Those here
-                # are OpenBLAS's, which resets its pool in a forked child, and the LP
-                # solver's (tried across the fork: NOTES.md); a worker runs only this
-                # module's solves and ends with os._exit.
-                warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
-                for _ in range(min(processes, len(families)) - 1):
-                    receive, send = context.Pipe(duplex=False)
-                    # The worker closes its copies of this process's ends of the pipes.
-                    ends = [receive, *(end for _, end in running)]
-                    worker = context.Process(target=_worker, args=(families, taken, solve, send, ends), daemon=True)
-                    try:
-                        worker.start()
-                    except OSError:  # no process to be had (a limit on processes, memory):
-                        receive.close()  # those started and this one share the families
-                        send.close()
-                        break
-                    send.close()
-                    running.append((worker, receive))
-        finally:
-            if not frozen_before:  # a caller's own frozen objects stay frozen
-                gc.unfreeze()
+        _start_workers(context, min(processes, len(families)) - 1, (families, taken, solve), running)
         _take_families(families, taken, solve)
         solved = {}
-        for worker, receive in running:
+        for _, receive in running:
             try:
                 solved.update(receive.recv() or {})
             except (EOFError, OSError):  # the worker died
@@ -497,15 +468,59 @@ def _solve_in_processes(missing: list[int], solve, families_by, processes: int) 
         finished = True
         return solved
     finally:
-        for worker, receive in running:
-            receive.close()
-            if not finished:  # this process failed or was interrupted: their work is not wanted
-                worker.terminate()
-        for worker, _ in running:
-            worker.join(timeout=1)
-            if worker.is_alive():
-                worker.terminate()
-                worker.join()
+        _stop_workers(running, wanted=finished)
+
+
+def _start_workers(context, count: int, task: tuple, running: list) -> None:
+    """Fork up to ``count`` workers running ``_worker(*task, ...)``, each added to
+    ``running`` as it starts (so that an interruption still stops those started) as
+    (process, receiving end of its pipe). A fork that fails (a limit on processes,
+    memory) ends the starting: those started and this process share the families."""
+    import gc
+    import warnings
+
+    # Objects this process made so far are left out of the workers' garbage collections,
+    # which would otherwise write to (and so copy) every page holding one (the
+    # gc.freeze documentation's advice for a fork).
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns on every fork of a process with threads. Those here are
+            # OpenBLAS's, which resets its pool in a forked child, and the LP solver's
+            # (tried across the fork: NOTES.md); a worker runs only this module's solves
+            # and ends with os._exit.
+            warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks", DeprecationWarning)
+            for _ in range(count):
+                receive, send = context.Pipe(duplex=False)
+                # The worker closes its copies of this process's ends of the pipes.
+                ends = [receive, *(end for _, end in running)]
+                worker = context.Process(target=_worker, args=(*task, send, ends), daemon=True)
+                try:
+                    worker.start()
+                except OSError:
+                    receive.close()
+                    send.close()
+                    break
+                send.close()
+                running.append((worker, receive))
+    finally:
+        if not frozen_before:  # a caller's own frozen objects stay frozen
+            gc.unfreeze()
+
+
+def _stop_workers(running: list, wanted: bool) -> None:
+    """Close the pipes and reap the workers; unless their work was ``wanted`` (this
+    process failed or was interrupted), end the busy ones at once."""
+    for worker, receive in running:
+        receive.close()
+        if not wanted:
+            worker.terminate()
+    for worker, _ in running:
+        worker.join(timeout=1)
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
 
 
 def _take_families(families: list[list[int]], taken, solve) -> dict[int, np.ndarray]:
@@ -548,6 +563,10 @@ def _worker(families, taken, solve, send, parents_ends=()) -> None:
     send.close()
 
 
+# prctl's option that asks for a signal when the parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
 def _end_with_parent() -> None:
     """Have the kernel kill this process when its parent ends (Linux's PR_SET_PDEATHSIG).
 
@@ -563,7 +582,7 @@ def _end_with_parent() -> None:
     if parent is None:  # not a worker (a test calling _worker here)
         return
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # no prctl to be found: the pipe still fails once the parent is gone
         return
     if os.getppid() != parent.pid:  # the parent ended before the request

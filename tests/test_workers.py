@@ -285,6 +285,12 @@ def test_bad_workers_are_one_line_and_exit_2(arguments, environment, named, monk
     assert message.count("\n") == 0 and named in message and "expected a whole number" in message
 
 
+def test_a_blank_variable_is_unset_on_the_command_line_as_in_the_library(monkeypatch):
+    monkeypatch.setenv(fastspace.WORKERS_VARIABLE, "  ")
+    assert fastspace.workers() == 1
+    assert CliRunner().invoke(cli_module.cli, ["assumptions", "--format", "json"]).exit_code == 0
+
+
 def test_estimate_with_two_workers_prints_what_one_prints(monkeypatch):
     monkeypatch.setenv(fastspace.WORKERS_VARIABLE, "1")  # restored after: --workers sets it
     command = ["estimate", "--containers", "2000", "--munition", "122mm", "--set", "load.packing=layout",
